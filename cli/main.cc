@@ -1,0 +1,321 @@
+// hazsim: run, replay and fuzz hazard-pointer designs on the deterministic simulated machine.
+// Exit codes: 0 success, 1 an oracle fired, 2 bad input, 3 a replay diverged.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <map>
+
+#include "cli/report.h"
+#include "hazptr/registry.h"
+#include "scenarios/library.h"
+#include "scenarios/runner.h"
+#include "sim/schedule_file.h"
+
+using namespace hazsim;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitDiverged = 3;
+
+std::atomic<bool> g_interrupted{false};
+
+int usage_error(const std::string& msg) {
+  fmt::print(stderr, "hazsim: error: {}\n", msg);
+  return kExitUsage;
+}
+
+// Options shared by run and fuzz: they override the scenario file.
+struct RunOptions {
+  std::string scenario;
+  std::string design, memory_model, strategy;
+  int64_t seed = -1, cpus = -1;
+  std::vector<std::string> sets;
+  bool quiet = false;
+
+  void add_to(CLI::App* app) {
+    app->add_option("--design", design, "hazard-pointer design (hazsim list)");
+    app->add_option("--seed", seed, "seed (run: the run's; fuzz: the first of consecutive seeds)");
+    app->add_option("--cpus", cpus, "number of vCPUs");
+    app->add_option("--memory-model", memory_model, "memory model (sc)");
+    app->add_option("--strategy", strategy, "exploration strategy (random)");
+    app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
+    app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");
+  }
+
+  // The scenario's parameters with every override applied; false with *err one line.
+  bool resolve(Params* p, std::string* err) const {
+    if (!load_scenario(scenario, p, err)) return false;
+    auto set = [&](const std::string& k, const std::string& v) {
+      if (!p->set(k, v, err)) return false;
+      return true;
+    };
+    for (const auto& kv : sets) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos) {
+        *err = fmt::format("--set '{}': expected key=value", kv);
+        return false;
+      }
+      if (!set(kv.substr(0, eq), kv.substr(eq + 1))) return false;
+    }
+    if (!design.empty() && !set("design", design)) return false;
+    if (!memory_model.empty() && !set("memory_model", memory_model)) return false;
+    if (!strategy.empty() && !set("strategy", strategy)) return false;
+    if (seed >= 0 && !set("seed", std::to_string(seed))) return false;
+    if (cpus >= 0 && !set("cpus", std::to_string(cpus))) return false;
+    return true;
+  }
+
+  // The command line that reruns one seed exactly.
+  std::string rerun_command(const Params& p) const {
+    std::string cmd = fmt::format("hazsim run {} --design {} --seed {}", scenario, p.str("design"), p.str("seed"));
+    Params base;
+    std::string e;
+    load_scenario(scenario, &base, &e);
+    for (const auto& [k, v] : p.items())
+      if (k != "design" && k != "seed" && k != "scenario" && v != base.str(k)) cmd += fmt::format(" --set {}={}", k, v);
+    return cmd;
+  }
+};
+
+ScheduleFile schedule_of(const Params& p, const ScenarioOutcome& o) {
+  ScheduleFile s;
+  s.params = p.items();
+  s.failed = o.run.failed;
+  s.oracle = oracle_name(o.run.failure.oracle);
+  s.steps = o.run.steps;
+  s.hash = o.run.hash;
+  s.decisions = o.decisions;
+  return s;
+}
+
+void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
+  if (!quiet) {
+    fmt::print("{}\n", start_line(p));
+    fmt::print("hazsim-torture: {}\n", o.reader_pipe);
+    fmt::print("hazsim-torture: writer passes {}, reader passes {}, IPI reads {}; {} steps, {} ns virtual, "
+               "{} context switches, {} preemptions, {} migrations, {} interrupts\n",
+               o.stats.writer_passes, o.stats.reader_passes, o.stats.irq_reads, o.run.steps, o.run.now_ns,
+               o.run.context_switches, o.run.preemptions, o.run.migrations, o.run.irqs);
+    if (o.run.failed) fmt::print("{}", failure_report(o));
+  } else if (o.run.failed) {
+    fmt::print("hazsim-torture: !!! {}: {}\n", oracle_name(o.run.failure.oracle), o.run.failure.message);
+  }
+  fmt::print("{}\n", end_line(p, o.run.failed));
+  fmt::print("schedule-hash: {:016x}\n", o.run.hash);
+}
+
+int cmd_list(bool params) {
+  if (params) {
+    fmt::print("Parameters (scenario files: `key = value`; command line: --set key=value):\n");
+    for (const auto& s : Params::specs())
+      fmt::print("  {:<20} default {:<8} {}{}\n", s.key, s.def, s.help,
+                 std::string(s.choices).empty() ? "" : fmt::format(" [{}]", s.choices));
+    return kExitOk;
+  }
+  fmt::print("Scenarios (scenarios/configs):\n");
+  for (const auto& n : scenario_names()) fmt::print("  {}\n", n);
+  fmt::print("Designs:\n");
+  for (const auto& d : hazptr::kDesigns) fmt::print("  {:<14} {}  [{}]\n", d.name, d.summary, d.source);
+  fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
+             "  replay         the choices of a schedule file (hazsim replay)\n");
+  fmt::print("Memory models:\n  sc             sequential consistency\n");
+  fmt::print("Default matrix (CFLIST):\n");
+  std::vector<std::pair<std::string, std::string>> cf;
+  std::string err;
+  if (load_cflist(&cf, &err))
+    for (const auto& [s, d] : cf) fmt::print("  {} {}\n", s, d);
+  return kExitOk;
+}
+
+int cmd_run(const RunOptions& o, const std::string& save) {
+  Params p;
+  std::string err;
+  if (!o.resolve(&p, &err)) return usage_error(err);
+  Machine m;
+  ScenarioOutcome out = run_scenario(m, p);
+  print_run(p, out, o.quiet);
+  if (!save.empty()) {
+    if (!write_file(save, format_schedule(schedule_of(p, out)), &err)) return usage_error(err);
+    fmt::print("schedule saved: {}\n", save);
+  }
+  if (out.run.failed) fmt::print("replay: {}\n", save.empty() ? o.rerun_command(p) : "hazsim replay " + save);
+  return out.run.failed ? kExitFailure : kExitOk;
+}
+
+int cmd_replay(const std::string& file, bool quiet) {
+  std::string text, err;
+  if (!read_file(file, &text, &err)) return usage_error(err);
+  ScheduleFile s;
+  if (!parse_schedule(text, file, &s, &err)) return usage_error(err);
+  Params p;
+  for (const auto& [k, v] : s.params)
+    if (!p.set(k, v, &err)) return usage_error(fmt::format("{}: {}", file, err));
+  Machine m;
+  ScenarioOutcome out = run_scenario(m, p, &s.decisions);
+  print_run(p, out, quiet);
+  std::vector<std::string> why;
+  if (out.diverged) why.push_back("a recorded choice did not fit the rerun");
+  if (out.consumed != s.decisions.size())
+    why.push_back(fmt::format("the rerun made {} choices, the file records {}", out.consumed, s.decisions.size()));
+  if (out.run.failed != s.failed || std::string(oracle_name(out.run.failure.oracle)) != s.oracle)
+    why.push_back(fmt::format("the rerun ended in {} ({}), the file in {} ({})", out.run.failed ? "FAILURE" : "SUCCESS",
+                              oracle_name(out.run.failure.oracle), s.failed ? "FAILURE" : "SUCCESS", s.oracle));
+  if (out.run.steps != s.steps) why.push_back(fmt::format("{} steps, the file {}", out.run.steps, s.steps));
+  if (out.run.hash != s.hash) why.push_back(fmt::format("schedule hash {:016x}, the file {:016x}", out.run.hash, s.hash));
+  if (!why.empty()) {
+    std::string all;
+    for (const auto& w : why) all += (all.empty() ? "" : "; ") + w;
+    fmt::print(stderr, "hazsim: replay of {} diverged: {}\n", file, all);
+    return kExitDiverged;
+  }
+  fmt::print("replay: identical to the recorded run ({} choices)\n", s.decisions.size());
+  return out.run.failed ? kExitFailure : kExitOk;
+}
+
+struct FuzzTotals {
+  long runs = 0, failures = 0;
+  std::map<std::string, long> by_oracle;
+};
+
+// One campaign on one (scenario, design): consecutive seeds, each failure saved at once.
+FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double max_seconds,
+                    const std::string& artifacts, bool summary_only) {
+  FuzzTotals t;
+  Machine m;
+  auto start = std::chrono::steady_clock::now();
+  auto last_status = start;
+  bool tty = isatty(STDERR_FILENO);
+  uint64_t seed0 = uint64_t(base.num("seed"));
+  std::error_code ec;
+  std::filesystem::create_directories(artifacts, ec);
+  for (long i = 0; (runs <= 0 || i < runs) && !g_interrupted; ++i) {
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (max_seconds > 0 && elapsed >= max_seconds) break;
+    Params p = base;
+    std::string err;
+    p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
+    ScenarioOutcome out = run_scenario(m, p);
+    ++t.runs;
+    if (out.run.failed) {
+      ++t.failures;
+      ++t.by_oracle[oracle_name(out.run.failure.oracle)];
+      std::string path = fmt::format("{}/{}-{}-seed{}.sched", artifacts, p.str("scenario"), p.str("design"), p.str("seed"));
+      std::string werr;
+      bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+      if (!summary_only || t.failures <= 3)
+        fmt::print("hazsim-fuzz: !!! {} {} seed {}: {}: {}\n    {}\n", p.str("scenario"), p.str("design"), p.str("seed"),
+                   oracle_name(out.run.failure.oracle), out.run.failure.message,
+                   saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+      std::fflush(stdout);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
+      last_status = now;
+      double secs = std::chrono::duration<double>(now - start).count();
+      if (tty)
+        fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures, t.runs / secs);
+      else
+        fmt::print(stderr, "hazsim-fuzz: {} {}: {} runs, {} failures, {:.1f} s\n", base.str("scenario"),
+                   base.str("design"), t.runs, t.failures, secs);
+    }
+  }
+  if (tty) fmt::print(stderr, "\r\033[K");
+  return t;
+}
+
+int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string err;
+  if (cflist) {
+    if (!load_cflist(&pairs, &err)) return usage_error(err);
+  } else {
+    if (o.scenario.empty()) return usage_error("fuzz needs a SCENARIO or --cflist");
+    pairs.emplace_back(o.scenario, o.design);
+  }
+  std::vector<std::pair<RunOptions, Params>> plan;
+  for (const auto& [scn, design] : pairs) {
+    RunOptions ro = o;
+    ro.scenario = scn;
+    if (!design.empty()) ro.design = design;
+    Params p;
+    if (!ro.resolve(&p, &err)) return usage_error(err);
+    plan.emplace_back(ro, p);
+  }
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  long total_failures = 0;
+  for (auto& [ro, p] : plan) {
+    if (g_interrupted) break;
+    auto start = std::chrono::steady_clock::now();
+    FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string kinds;
+    for (const auto& [k, n] : t.by_oracle) kinds += fmt::format("{}{}: {}", kinds.empty() ? "" : ", ", k, n);
+    fmt::print("hazsim-fuzz: {:<12} {:<13} {:>6} runs {:>6} failures{} {:.1f} s ({:.0f} runs/s){}\n", p.str("scenario"),
+               p.str("design"), t.runs, t.failures, kinds.empty() ? "" : " (" + kinds + ")", secs,
+               secs > 0 ? t.runs / secs : 0.0, g_interrupted ? " [interrupted]" : "");
+    total_failures += t.failures;
+  }
+  if (total_failures > 0) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
+  return total_failures > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hazsim: a deterministic simulated machine for the Linux kernel's hazard-pointer designs"};
+  app.require_subcommand(1);
+
+  bool list_params = false;
+  auto* list = app.add_subcommand("list", "scenarios, designs, strategies, memory models, parameters");
+  list->add_flag("--params", list_params, "list every parameter with its default");
+
+  RunOptions run_opts;
+  std::string save;
+  auto* run = app.add_subcommand("run", "one run; exits 1 if an oracle fired");
+  run->add_option("SCENARIO", run_opts.scenario, "scenario name or file")->required();
+  run_opts.add_to(run);
+  run->add_option("--save", save, "write the schedule file here");
+
+  std::string replay_file;
+  bool replay_quiet = false;
+  auto* replay = app.add_subcommand("replay", "rerun a schedule file; exits 3 if the rerun diverges");
+  replay->add_option("FILE", replay_file, "schedule file")->required();
+  replay->add_flag("-q,--quiet", replay_quiet, "print only the end line and the schedule hash");
+
+  RunOptions fuzz_opts;
+  fuzz_opts.quiet = true;
+  long runs = 100;
+  double max_total_time = 0;
+  std::string artifacts = "hazsim-artifacts";
+  bool cflist = false;
+  auto* fuzz = app.add_subcommand("fuzz", "many runs from consecutive seeds; failures saved as schedule files");
+  fuzz->add_option("SCENARIO", fuzz_opts.scenario, "scenario name or file");
+  fuzz_opts.add_to(fuzz);
+  fuzz->add_option("--runs", runs, "runs per scenario (0: until --max-total-time or interrupted)");
+  fuzz->add_option("--max-total-time", max_total_time, "seconds per scenario, 0 for no limit");
+  fuzz->add_option("--artifacts", artifacts, "directory for failing schedules");
+  fuzz->add_flag("--cflist", cflist, "run every (scenario, design) pair of CFLIST");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(std::string(e.what()) + " (hazsim --help)");
+  }
+
+  if (runs < 0) return usage_error("--runs must be >= 0");
+  if (list->parsed()) return cmd_list(list_params);
+  if (run->parsed()) return cmd_run(run_opts, save);
+  if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);
+  if (fuzz->parsed()) return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist);
+  return kExitUsage;
+}

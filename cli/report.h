@@ -1,0 +1,16 @@
+// How a run is told to a person: the torture-style start and end lines, the failure in words with
+// the events that led to it, and the command that replays it.
+#pragma once
+#include <string>
+
+#include "scenarios/params.h"
+#include "scenarios/runner.h"
+
+namespace hazsim {
+
+std::string start_line(const Params& p);
+std::string end_line(const Params& p, bool failed);
+// The failure: what, where, the last events, in lines prefixed "hazsim-torture: ".
+std::string failure_report(const ScenarioOutcome& o);
+
+}  // namespace hazsim

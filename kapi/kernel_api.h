@@ -1,0 +1,105 @@
+// The kernel-API layer: the primitives of hazptr-models.md as a compile-time policy K. A design is
+// a template over K, written once in kernel shape; the simulator instantiates it with SimKernel,
+// and a policy over real threads could instantiate the same code for timing.
+#pragma once
+#include <concepts>
+#include <source_location>
+
+#include "kapi/types.h"
+
+namespace hazsim::kapi {
+
+using Site = std::source_location;
+
+template <class K>
+concept KernelApi = requires(int* ip, void** pp, raw_spinlock_t* l, unsigned long& flags, list_head* n,
+                             PerCpu<int> pc, Site s) {
+  { K::read_once(ip, s) } -> std::same_as<int>;
+  K::write_once(ip, 1, s);
+  { K::load(pp, s) } -> std::same_as<void*>;
+  K::store(pp, nullptr, s);
+  K::store_release(pp, nullptr, s);
+  { K::load_acquire(pp, s) } -> std::same_as<void*>;
+  K::smp_mb(s);
+  K::smp_wmb(s);
+  K::smp_rmb(s);
+  K::cpu_relax(s);
+  { K::xchg(ip, 1, s) } -> std::same_as<int>;
+  { K::cmpxchg(ip, 0, 1, s) } -> std::same_as<int>;
+  K::preempt_disable();
+  K::preempt_enable(s);
+  K::raw_spin_lock(l, s);
+  K::raw_spin_unlock(l, s);
+  K::raw_spin_lock_irqsave(l, flags, s);
+  K::raw_spin_unlock_irqrestore(l, flags, s);
+  { K::smp_processor_id() } -> std::same_as<int>;
+  { K::nr_cpu_ids() } -> std::same_as<int>;
+  { K::this_cpu_ptr(pc) } -> std::same_as<int*>;
+  { K::per_cpu_ptr(pc, 0) } -> std::same_as<int*>;
+  { K::warn_on_once(true, "", s) } -> std::same_as<bool>;
+  K::lockdep_assert_preemption_enabled(s);
+  { K::list_add_valid(n, s) } -> std::same_as<bool>;
+  { K::list_del_valid(n, s) } -> std::same_as<bool>;
+};
+
+// guard(preempt)(): preemption off until the end of the scope.
+template <class K>
+struct guard_preempt {
+  explicit guard_preempt(Site s = Site::current()) : site(s) { K::preempt_disable(); }
+  // preempt_enable() may reschedule, and a run that stops while this task is switched out unwinds
+  // its stack from there: the destructor must let that through.
+  ~guard_preempt() noexcept(false) { K::preempt_enable(site); }
+  guard_preempt(const guard_preempt&) = delete;
+  guard_preempt& operator=(const guard_preempt&) = delete;
+  Site site;
+};
+
+// ---- <linux/list.h>, every link access a shared access; DEBUG_LIST checks as ghost state ----
+
+template <class K>
+void init_list_head(list_head* h, Site s = Site::current()) {
+  K::write_once(&h->next, h, s);
+  K::store(&h->prev, h, s);
+}
+
+template <class K>
+void list_add_between(list_head* n, list_head* prev, list_head* next, Site s) {
+  if (!K::list_add_valid(n, s)) return;
+  K::store(&next->prev, n, s);
+  K::store(&n->next, next, s);
+  K::store(&n->prev, prev, s);
+  K::write_once(&prev->next, n, s);
+}
+
+template <class K>
+void list_add(list_head* n, list_head* head, Site s = Site::current()) {
+  list_add_between<K>(n, head, K::load(&head->next, s), s);
+}
+
+template <class K>
+void list_add_tail(list_head* n, list_head* head, Site s = Site::current()) {
+  list_add_between<K>(n, K::load(&head->prev, s), head, s);
+}
+
+template <class K>
+void list_del(list_head* entry, Site s = Site::current()) {
+  if (!K::list_del_valid(entry, s)) return;
+  list_head* prev = K::load(&entry->prev, s);
+  list_head* next = K::load(&entry->next, s);
+  K::store(&next->prev, prev, s);
+  K::write_once(&prev->next, next, s);
+  K::store(&entry->next, LIST_POISON1, s);
+  K::store(&entry->prev, LIST_POISON2, s);
+}
+
+template <class K>
+bool list_empty(const list_head* head, Site s = Site::current()) {
+  return K::read_once(&head->next, s) == head;
+}
+
+template <class T>
+T* list_entry_from(list_head* node, size_t member_offset) {
+  return reinterpret_cast<T*>(reinterpret_cast<char*>(node) - member_offset);
+}
+
+}  // namespace hazsim::kapi

@@ -1,0 +1,219 @@
+#include "scenarios/params.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <sstream>
+
+#include "hazptr/registry.h"
+
+namespace hazsim {
+
+const std::vector<ParamSpec>& Params::specs() {
+  static const std::vector<ParamSpec> kSpecs = {
+      {"scenario", "custom", ParamType::kChoice, 0, 0, "", "scenario name (informational)"},
+      {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list)"},
+      {"workload", "torture", ParamType::kChoice, 0, 0, "torture", "the workload the tasks run"},
+      {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
+      {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc", "memory model"},
+      {"strategy", "random", ParamType::kChoice, 0, 0, "random", "exploration strategy"},
+      {"seed", "1", ParamType::kInt, 0, INT64_MAX, "", "seed of the decision stream and the workload"},
+      {"nreaders", "-1", ParamType::kInt, -64, 4096, "", "reader tasks; negative: that many per CPU"},
+      {"writer", "1", ParamType::kBool, 0, 1, "", "run the writer that replaces and synchronizes"},
+      {"writer_passes", "20", ParamType::kInt, 1, 1000000, "", "replacements the writer makes"},
+      {"reader_passes", "40", ParamType::kInt, 1, 1000000, "", "reader passes when there is no writer"},
+      {"ctx", "stack", ParamType::kChoice, 0, 0, "stack heap",
+       "where readers keep their hazptr_ctx: stack (hazptr-stack) or heap (hazptr, kmalloc per read)"},
+      {"nesting", "1", ParamType::kInt, 1, 64, "", "hazard pointers a reader holds at once"},
+      {"pool", "100", ParamType::kInt, 2, 100000, "", "torture elements (10 * HAZPTR_TORTURE_PIPE_LEN)"},
+      {"recycle", "pool", ParamType::kChoice, 0, 0, "pool free",
+       "retired elements return to the pool (pipe-count check) or are kfree'd (use-after-free check)"},
+      {"reader_sleep", "0.05", ParamType::kProb, 0, 0, "", "chance a reader sleeps while holding"},
+      {"reader_sleep_ns", "2000", ParamType::kInt, 0, 1000000000, "", "how long it sleeps"},
+      {"reader_yield", "0.02", ParamType::kProb, 0, 0, "",
+       "chance a reader calls schedule() while holding (torture_preempt_schedule)"},
+      {"writer_delay_ns", "1000", ParamType::kInt, 0, 1000000000, "", "writer sleep between replacements"},
+      {"preempt_kthread", "1", ParamType::kBool, 0, 1, "",
+       "a high-priority task that spins on each CPU in turn (rcu_torture_preempt)"},
+      {"preempt_duration_ns", "2000", ParamType::kInt, 0, 1000000000, "", "how long it spins on a CPU"},
+      {"preempt_interval_ns", "4000", ParamType::kInt, 0, 1000000000, "", "its sleep between CPUs"},
+      {"irq_reader", "0", ParamType::kBool, 0, 1, "",
+       "readers also acquire and release inside an IPI handler on another CPU"},
+      {"switch_prob", "0.3", ParamType::kProb, 0, 0, "", "random: chance the next access is another vCPU's"},
+      {"preempt_prob", "0.003", ParamType::kProb, 0, 0, "", "random: chance of preemption at an access"},
+      {"irq_prob", "0.2", ParamType::kProb, 0, 0, "", "random: chance a pending IPI is delivered at an access"},
+      {"migrate_prob", "0.1", ParamType::kProb, 0, 0, "", "random: chance an enqueued task changes vCPU"},
+      {"max_steps", "4000000", ParamType::kInt, 1000, INT64_MAX, "", "step bound of the whole run"},
+      {"sync_bound", "400000", ParamType::kInt, 100, INT64_MAX, "", "step bound of one hazptr_synchronize"},
+      {"starve_bound", "1500000", ParamType::kInt, 100, INT64_MAX, "", "steps a runnable task may wait"},
+      {"step_ns", "2", ParamType::kInt, 1, 1000000, "", "virtual nanoseconds per step"},
+      {"broken", "none", ParamType::kChoice, 0, 0, "none skip-sync skip-release leak-retired sleep-in-atomic",
+       "a deliberately broken workload, to show the checks fire"},
+  };
+  return kSpecs;
+}
+
+Params::Params() {
+  for (const auto& s : specs()) values_.emplace_back(s.key, s.def);
+}
+
+bool parse_int(const std::string& s, int64_t* out) {
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end == s.c_str() || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+// Exact decimal parsing: "0.003" is 3000 ppm on every machine, no floating point involved.
+bool parse_prob_ppm(const std::string& s, uint32_t* out) {
+  size_t i = 0;
+  uint64_t whole = 0;
+  if (i >= s.size() || !(std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) return false;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) whole = whole * 10 + uint64_t(s[i++] - '0');
+  uint64_t frac = 0;
+  int digits = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      if (digits < 6) {
+        frac = frac * 10 + uint64_t(s[i] - '0');
+        ++digits;
+      } else if (s[i] != '0') {
+        return false;  // finer than one in a million
+      }
+      ++i;
+    }
+  }
+  if (i != s.size()) return false;
+  while (digits < 6) frac *= 10, ++digits;
+  uint64_t ppm = whole * 1000000 + frac;
+  if (ppm > 1000000) return false;
+  *out = uint32_t(ppm);
+  return true;
+}
+
+bool Params::set(const std::string& key, const std::string& value, std::string* err) {
+  const ParamSpec* spec = nullptr;
+  for (const auto& s : specs())
+    if (key == s.key) spec = &s;
+  if (!spec) {
+    *err = fmt::format("unknown parameter '{}' (hazsim list --params shows them)", key);
+    return false;
+  }
+  switch (spec->type) {
+    case ParamType::kInt:
+    case ParamType::kBool: {
+      int64_t v;
+      if (!parse_int(value, &v) || v < spec->min || v > spec->max) {
+        *err = fmt::format("{} = '{}': expected an integer from {} to {}", key, value, spec->min, spec->max);
+        return false;
+      }
+      break;
+    }
+    case ParamType::kProb: {
+      uint32_t v;
+      if (!parse_prob_ppm(value, &v)) {
+        *err = fmt::format("{} = '{}': expected a probability from 0 to 1 (at most 6 decimals)", key, value);
+        return false;
+      }
+      break;
+    }
+    case ParamType::kDesign: {
+      bool known = false;
+      for (const auto& d : hazptr::kDesigns) known |= value == d.name;
+      if (!known) {
+        std::string names;
+        for (const auto& d : hazptr::kDesigns) names += std::string(names.empty() ? "" : ", ") + d.name;
+        *err = fmt::format("unknown design '{}' (designs: {})", value, names);
+        return false;
+      }
+      break;
+    }
+    case ParamType::kChoice: {
+      if (std::string(spec->choices).empty()) {
+        if (value.empty() || value.find_first_of(" \t=") != std::string::npos) {
+          *err = fmt::format("{} = '{}': expected one word", key, value);
+          return false;
+        }
+        break;
+      }
+      std::istringstream words(spec->choices);
+      std::string w;
+      bool ok = false;
+      while (words >> w) ok |= w == value;
+      if (!ok) {
+        if (key == "memory_model" && (value == "tso" || value == "pso"))
+          *err = fmt::format("memory model '{}' is not implemented yet; available: {}", value, spec->choices);
+        else
+          *err = fmt::format("{} = '{}': expected one of: {}", key, value, spec->choices);
+        return false;
+      }
+      break;
+    }
+  }
+  for (auto& kv : values_)
+    if (kv.first == key) kv.second = value;
+  return true;
+}
+
+bool Params::load_text(const std::string& text, const std::string& origin, std::string* err) {
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line = line.substr(0, hash);
+    auto trim = [](std::string s) {
+      size_t a = s.find_first_not_of(" \t\r");
+      size_t b = s.find_last_not_of(" \t\r");
+      return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+    };
+    line = trim(line);
+    if (line.empty()) continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      *err = fmt::format("{}:{}: expected 'key = value', got '{}'", origin, n, line);
+      return false;
+    }
+    std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+    std::string e;
+    if (!set(key, value, &e)) {
+      *err = fmt::format("{}:{}: {}", origin, n, e);
+      return false;
+    }
+  }
+  return true;
+}
+
+const std::string& Params::str(const std::string& key) const {
+  for (const auto& kv : values_)
+    if (kv.first == key) return kv.second;
+  static const std::string empty;
+  return empty;
+}
+
+int64_t Params::num(const std::string& key) const {
+  int64_t v = 0;
+  parse_int(str(key), &v);
+  return v;
+}
+
+uint32_t Params::ppm(const std::string& key) const {
+  uint32_t v = 0;
+  parse_prob_ppm(str(key), &v);
+  return v;
+}
+
+std::string Params::summary() const {
+  std::string s;
+  for (const auto& kv : values_) s += fmt::format("{}{}={}", s.empty() ? "" : " ", kv.first, kv.second);
+  return s;
+}
+
+}  // namespace hazsim

@@ -1,0 +1,49 @@
+// Run parameters: every key a scenario file, `--set key=value`, or a schedule file may carry.
+// One table defines them (name, default, meaning, allowed values), so parsing, validation, help
+// and saved schedules cannot drift apart.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hazsim {
+
+enum class ParamType { kInt, kBool, kProb, kChoice, kDesign };
+
+struct ParamSpec {
+  const char* key;
+  const char* def;
+  ParamType type;
+  int64_t min = 0, max = 0;      // kInt
+  const char* choices = "";      // kChoice: space-separated
+  const char* help = "";
+};
+
+class Params {
+ public:
+  static const std::vector<ParamSpec>& specs();
+
+  Params();  // every key at its default
+
+  // false with *err set to one line if the key is unknown or the value invalid.
+  bool set(const std::string& key, const std::string& value, std::string* err);
+  // Reads `key = value` lines (# comments). `origin` names the file in errors.
+  bool load_text(const std::string& text, const std::string& origin, std::string* err);
+
+  const std::string& str(const std::string& key) const;
+  int64_t num(const std::string& key) const;
+  bool flag(const std::string& key) const { return num(key) != 0; }
+  uint32_t ppm(const std::string& key) const;  // a probability in parts per million
+
+  const std::vector<std::pair<std::string, std::string>>& items() const { return values_; }
+  std::string summary() const;  // "key=value key=value ..." for the torture start/end lines
+
+ private:
+  std::vector<std::pair<std::string, std::string>> values_;  // in spec order
+};
+
+bool parse_int(const std::string& s, int64_t* out);
+bool parse_prob_ppm(const std::string& s, uint32_t* out);
+
+}  // namespace hazsim

@@ -1,0 +1,54 @@
+#include "scenarios/runner.h"
+
+#include <memory>
+
+#include "hazptr/registry.h"
+#include "sched/sim_kernel.h"
+
+namespace hazsim {
+
+MachineConfig machine_config(const Params& p) {
+  MachineConfig c;
+  c.cpus = int(p.num("cpus"));
+  memory_model_from_name(p.str("memory_model"), &c.memory_model);
+  c.max_steps = uint64_t(p.num("max_steps"));
+  c.sync_bound = uint64_t(p.num("sync_bound"));
+  c.starve_bound = uint64_t(p.num("starve_bound"));
+  c.step_ns = uint32_t(p.num("step_ns"));
+  return c;
+}
+
+ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay) {
+  ScenarioOutcome out;
+  bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
+    MachineConfig cfg = machine_config(p);
+    cfg.task_data_size = D::task_data_size;
+    m.reset(cfg);
+    if (replay) {
+      m.decisions().start_replay(replay);
+    } else {
+      RandomKnobs k;
+      k.switch_ppm = p.ppm("switch_prob");
+      k.preempt_ppm = p.ppm("preempt_prob");
+      k.irq_ppm = p.ppm("irq_prob");
+      k.migrate_ppm = p.ppm("migrate_prob");
+      m.decisions().start_random(uint64_t(p.num("seed")), k);
+    }
+    auto workload = std::make_unique<Torture<D>>(m, p);
+    workload->setup();
+    out.run = m.run();
+    out.stats = workload->stats();
+    out.reader_pipe = workload->reader_pipe_line();
+  });
+  if (!known) {
+    out.run.failed = true;
+    out.run.failure.message = "unknown design " + p.str("design");
+    return out;
+  }
+  out.decisions = m.decisions().recorded();
+  out.diverged = m.decisions().diverged();
+  out.consumed = m.decisions().consumed();
+  return out;
+}
+
+}  // namespace hazsim

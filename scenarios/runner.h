@@ -1,0 +1,29 @@
+// One run of a scenario: builds the machine for the parameters, instantiates the design and the
+// workload on it, runs, and returns what happened.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sched/machine.h"
+#include "scenarios/params.h"
+#include "scenarios/torture.h"
+
+namespace hazsim {
+
+struct ScenarioOutcome {
+  RunResult run;
+  TortureStats stats;
+  std::string reader_pipe;          // the "Reader Pipe:" status line
+  std::vector<uint16_t> decisions;  // every choice the run made
+  bool diverged = false;            // replay: a recorded choice did not fit
+  size_t consumed = 0;              // replay: recorded choices used
+};
+
+MachineConfig machine_config(const Params& p);
+
+// Runs the scenario the parameters describe. With `replay`, choices come from it instead of the
+// parameters' strategy.
+ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay = nullptr);
+
+}  // namespace hazsim

@@ -1,0 +1,322 @@
+// The torture workload, after kernel/rcu/hazptrtorture.c (paulmckrcu/linux, 2026): one writer
+// replaces hazptr_torture_current from a pool and calls hazptr_synchronize(old); each retired
+// element's pipe count is bumped on every later writer pass, and a reader that sees a count above
+// 1 while holding the element has caught synchronize returning too early. Readers are
+// overcommitted, keep their ctx on the stack or on the heap, and may sleep or yield while holding;
+// a high-priority kthread spins on each CPU in turn to force preemption.
+#pragma once
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <vector>
+
+#include "kapi/types.h"
+#include "sched/machine.h"
+#include "sched/sim_kernel.h"
+#include "scenarios/params.h"
+#include "scenarios/stack_frame.h"
+#include "sim/prng.h"
+
+namespace hazsim {
+
+inline constexpr int HAZPTR_TORTURE_PIPE_LEN = 10;
+
+struct TortureStats {
+  std::vector<long> reader_pipe = std::vector<long>(HAZPTR_TORTURE_PIPE_LEN + 1, 0);
+  long writer_passes = 0;
+  long reader_passes = 0;
+  long alloc = 0, alloc_fail = 0, freed = 0;
+  long irq_reads = 0;
+};
+
+template <class D>
+class Torture {
+  using K = SimKernel;
+
+ public:
+  // struct hazptr_torture
+  struct hazptr_torture {
+    void* obj_hazptr;
+    int htort_pipe_count;
+    kapi::list_head htort_free;
+  };
+  using ctx_type = typename D::ctx_type;
+
+  Torture(Machine& m, const Params& p) : m_(m), p_(p) {
+    seed_ = uint64_t(p.num("seed"));
+    nesting_ = int(p.num("nesting"));
+    stack_ctx_ = p.str("ctx") == "stack";
+    free_mode_ = p.str("recycle") == "free";
+    broken_ = p.str("broken");
+  }
+
+  // Boot: the design's init, the shared pointer and pool, and the tasks.
+  void setup() {
+    design_.hazptr_init();
+    m_.set_task_init([](void* self, void* data) { static_cast<Torture*>(self)->design_.init_task(data); }, this);
+    if constexpr (D::has_switch_hook)
+      m_.add_switch_hook([](void* self) { static_cast<Torture*>(self)->design_.hazptr_note_context_switch(); },
+                         this);
+    current_ = K::alloc_static<hazptr_torture*>("hazptr_torture_current");
+    if (!free_mode_) {
+      for (int64_t i = 0; i < p_.num("pool"); ++i)
+        freelist_.push_back(static_cast<hazptr_torture*>(m_.static_alloc(sizeof(hazptr_torture), 8, "hazptr_tortures[]")));
+      pool_size_ = freelist_.size();
+    }
+    int cpus = m_.nr_cpus();
+    int64_t nr = p_.num("nreaders");
+    int nreaders = int(nr < 0 ? -nr * cpus : nr);
+    args_.reserve(size_t(nreaders) + 2);
+    if (p_.flag("writer")) {
+      args_.push_back({this, 0});
+      m_.create_task("hazptr_torture_writer", &Torture::writer_entry, &args_.back());
+    }
+    for (int i = 0; i < nreaders; ++i) {
+      args_.push_back({this, i});
+      m_.create_task(fmt::format("hazptr_torture_reader/{}", i), &Torture::reader_entry, &args_.back(), i % cpus);
+    }
+    readers_left_ = nreaders;
+    if (p_.flag("preempt_kthread") && cpus > 1) {
+      args_.push_back({this, 0});
+      m_.create_task("hazptr_torture_preempt", &Torture::preempt_entry, &args_.back(), 0, true, 1);
+    }
+    m_.add_final_check([](void* self) { static_cast<Torture*>(self)->final_check(); }, this);
+  }
+
+  const TortureStats& stats() const { return stats_; }
+
+  // "Reader Pipe:" as hazptr_torture_stats_print() prints it, with "!!!" when an entry past the
+  // first two is non-zero.
+  std::string reader_pipe_line() const {
+    bool bad = false;
+    for (int i = 2; i <= HAZPTR_TORTURE_PIPE_LEN; ++i) bad |= stats_.reader_pipe[size_t(i)] != 0;
+    std::string s = bad ? "!!! Reader Pipe: " : "Reader Pipe: ";
+    for (long v : stats_.reader_pipe) s += fmt::format(" {}", v);
+    return s;
+  }
+
+ private:
+  struct Arg {
+    Torture* self;
+    int id;
+  };
+
+  static void writer_entry(void* a) { static_cast<Arg*>(a)->self->writer(); }
+  static void reader_entry(void* a) { static_cast<Arg*>(a)->self->reader(static_cast<Arg*>(a)->id); }
+  static void preempt_entry(void* a) { static_cast<Arg*>(a)->self->preempt_kthread(); }
+
+  bool must_stop() const { return stop_; }
+
+  hazptr_torture* torture_alloc() {
+    if (free_mode_) {
+      ++stats_.alloc;
+      return static_cast<hazptr_torture*>(m_.kmalloc(sizeof(hazptr_torture), "struct hazptr_torture"));
+    }
+    if (freelist_.empty()) {
+      ++stats_.alloc_fail;
+      return nullptr;
+    }
+    ++stats_.alloc;
+    hazptr_torture* p = freelist_.front();
+    freelist_.pop_front();
+    return p;
+  }
+
+  void torture_free(hazptr_torture* p) {
+    if (broken_ == "leak-retired" && !leaked_one_) {
+      leaked_one_ = true;  // deliberately forgotten: the leak check must notice
+      return;
+    }
+    ++stats_.freed;
+    if (free_mode_)
+      m_.kfree(p);
+    else
+      freelist_.push_back(p);
+  }
+
+  // hazptr_torture_pipe_update_one(): true when the element has gone all the way down the pipe.
+  bool pipe_update_one(hazptr_torture* rp) {
+    int i = K::load(&rp->htort_pipe_count);
+    if (i > HAZPTR_TORTURE_PIPE_LEN) i = HAZPTR_TORTURE_PIPE_LEN;
+    K::write_once(&rp->htort_pipe_count, i + 1);
+    return i + 1 >= HAZPTR_TORTURE_PIPE_LEN;
+  }
+
+  void pipe_update(hazptr_torture* old_rp) {
+    if (old_rp) removed_.insert(removed_.begin(), old_rp);
+    for (size_t k = 0; k < removed_.size();) {
+      if (pipe_update_one(removed_[k])) {
+        hazptr_torture* rp = removed_[k];
+        removed_.erase(removed_.begin() + long(k));
+        torture_free(rp);
+      } else {
+        ++k;
+      }
+    }
+  }
+
+  void sync(hazptr_torture* old) {
+    if (broken_ == "skip-sync") return;
+    m_.ghost_sync_begin(old);
+    design_.hazptr_synchronize(old);
+    m_.ghost_sync_end(old);
+  }
+
+  // Replace the current element: Store A, then synchronize and advance the pipe.
+  void replace(hazptr_torture* rp) {
+    hazptr_torture* old_rp = K::read_once(current_);
+    K::store_release(current_, rp); /* Store A */
+    K::smp_wmb();                   /* Mods to old_rp must follow smp_store_release() */
+    if (old_rp) {
+      K::write_once(&old_rp->htort_pipe_count, K::load(&old_rp->htort_pipe_count) + 1);
+      sync(old_rp);
+      pipe_update(old_rp);
+    }
+  }
+
+  void writer() {
+    Prng rng(seed_ * 0x9e3779b97f4a7c15ULL + 1);
+    for (int64_t pass = 0; pass < p_.num("writer_passes"); ++pass) {
+      m_.sleep_ns(uint64_t(p_.num("writer_delay_ns")) / 2 + rng.below(uint32_t(p_.num("writer_delay_ns") / 2 + 1)));
+      hazptr_torture* rp = torture_alloc();
+      if (rp == nullptr) continue;
+      K::store(&rp->htort_pipe_count, 0);
+      if (broken_ == "sleep-in-atomic" && pass == 1) {
+        K::preempt_disable();
+        m_.sleep_ns(100);  // deliberately sleeping with preemption off
+        K::preempt_enable();
+      }
+      replace(rp);
+      ++stats_.writer_passes;
+    }
+    stop_ = true;
+    // Cleanup, as the module's exit does: unpublish, wait, and return everything.
+    replace(nullptr);
+    while (!removed_.empty()) {
+      hazptr_torture* rp = removed_.back();
+      removed_.pop_back();
+      torture_free(rp);
+    }
+  }
+
+  void check_pipe(hazptr_torture* htp) {
+    K::preempt_disable();
+    int pipe_count = K::read_once(&htp->htort_pipe_count);
+    if (pipe_count > HAZPTR_TORTURE_PIPE_LEN) pipe_count = HAZPTR_TORTURE_PIPE_LEN;
+    ++stats_.reader_pipe[size_t(pipe_count)];
+    if (pipe_count > 1)
+      m_.fail(Oracle::kPipeCount,
+              fmt::format("!!! reader saw pipe count {} on {} it holds: the element was retired, synchronized "
+                          "and recycled while protected (too-short hazptr_synchronize)",
+                          pipe_count, m_.describe_addr(htp)));
+    K::preempt_enable();
+  }
+
+  void reader(int id) {
+    Prng rng(seed_ * 0xbf58476d1ce4e5b9ULL + uint64_t(id) * 7919 + 3);
+    // hazptrtorture's reader keeps `struct hazptr_ctx hc` in its own frame.
+    StackFrame<ctx_type> frame(stack_ctx_ ? size_t(nesting_) : 1, "on-stack struct hazptr_ctx");
+    std::vector<hazptr_torture*> held(static_cast<size_t>(nesting_), nullptr);
+    std::vector<ctx_type*> ctxs(static_cast<size_t>(nesting_), nullptr);
+    long passes = 0;
+    while (!must_stop()) {
+      int got = 0;
+      for (int k = 0; k < nesting_; ++k) {
+        ctx_type* ctx = stack_ctx_ ? frame.get(size_t(k))
+                                   : static_cast<ctx_type*>(m_.kmalloc(sizeof(ctx_type), "kmalloc'ed struct hazptr_ctx"));
+        auto* htp = static_cast<hazptr_torture*>(design_.hazptr_acquire(ctx, reinterpret_cast<void* const*>(current_)));
+        if (!htp) {
+          if (!stack_ctx_) m_.kfree(ctx);
+          break;
+        }
+        m_.ghost_acquired(htp);
+        held[size_t(got)] = htp;
+        ctxs[size_t(got)] = ctx;
+        ++got;
+      }
+      if (got == 0) {
+        m_.sleep_ns(uint64_t(p_.num("writer_delay_ns")));  // schedule_timeout_interruptible()
+        if (!p_.flag("writer") && ++passes >= p_.num("reader_passes")) break;
+        continue;
+      }
+      if (rng.chance_ppm(p_.ppm("reader_sleep"))) m_.sleep_ns(uint64_t(p_.num("reader_sleep_ns")));
+      if (rng.chance_ppm(p_.ppm("reader_yield")) && K::preempt_count() == 0) m_.yield_cpu();
+      if (p_.flag("irq_reader") && m_.nr_cpus() > 1 && rng.chance_ppm(100000))
+        m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_reader_entry, this, true);
+      for (int k = 0; k < got; ++k) check_pipe(held[size_t(k)]);
+      if (broken_ == "skip-release" && passes == 2) return;  // deliberately exits holding
+      for (int k = got; k-- > 0;) {
+        // The reader's use of the object ends where release begins; release itself may be
+        // preempted after clearing its slot, and synchronize may rightly return meanwhile.
+        m_.ghost_released(held[size_t(k)]);
+        design_.hazptr_release(ctxs[size_t(k)], held[size_t(k)]);
+        if (!stack_ctx_) m_.kfree(ctxs[size_t(k)]);
+      }
+      ++passes;
+      ++stats_.reader_passes;
+      if (!p_.flag("writer") && passes >= p_.num("reader_passes")) break;
+    }
+    if (--readers_left_ == 0 && !p_.flag("writer")) stop_ = true;
+  }
+
+  // An IPI handler that reads: acquire and release without leaving interrupt context.
+  static void irq_reader_entry(void* self) { static_cast<Torture*>(self)->irq_reader(); }
+  void irq_reader() {
+    auto* ctx = static_cast<ctx_type*>(m_.kmalloc(sizeof(ctx_type), "GFP_ATOMIC struct hazptr_ctx"));
+    auto* htp = static_cast<hazptr_torture*>(design_.hazptr_acquire(ctx, reinterpret_cast<void* const*>(current_)));
+    if (htp) {
+      m_.ghost_acquired(htp);
+      check_pipe(htp);
+      m_.ghost_released(htp);
+      design_.hazptr_release(ctx, htp);
+      ++stats_.irq_reads;
+    }
+    m_.kfree(ctx);
+  }
+
+  // rcu_torture_preempt(): spin at high priority on each CPU in turn.
+  void preempt_kthread() {
+    while (!must_stop()) {
+      for (int cpu = 0; cpu < m_.nr_cpus() && !must_stop(); ++cpu) {
+        m_.migrate_current_to(cpu);
+        uint64_t until = m_.now_ns() + uint64_t(p_.num("preempt_duration_ns"));
+        while (m_.now_ns() < until && !must_stop()) K::cpu_relax();
+      }
+      m_.sleep_ns(uint64_t(p_.num("preempt_interval_ns")));
+    }
+  }
+
+  void final_check() {
+    design_.for_each_slot([&](int cpu, const char* what, void* v) {
+      if (v != nullptr && !m_.stopping())
+        m_.fail(Oracle::kLeak, fmt::format("leak: {} of cpu {} still holds {} at the end of the run", what, cpu,
+                                           m_.describe_addr(v)));
+    });
+    if (m_.stopping()) return;
+    long outstanding = free_mode_ ? stats_.alloc - stats_.freed : long(pool_size_ - freelist_.size());
+    if (outstanding > 0)
+      m_.fail(Oracle::kLeak, fmt::format("leak: {} retired torture element(s) never freed or returned to the pool",
+                                         outstanding));
+  }
+
+  Machine& m_;
+  const Params& p_;
+  D design_;
+  uint64_t seed_ = 0;
+  int nesting_ = 1;
+  bool stack_ctx_ = true;
+  bool free_mode_ = false;
+  std::string broken_;
+  bool leaked_one_ = false;
+  hazptr_torture** current_ = nullptr;  // hazptr_torture_current
+  std::deque<hazptr_torture*> freelist_;
+  size_t pool_size_ = 0;
+  std::vector<hazptr_torture*> removed_;  // hazptr_torture_removed
+  std::vector<Arg> args_;
+  bool stop_ = false;  // torture_must_stop()
+  int readers_left_ = 0;
+  TortureStats stats_;
+};
+
+}  // namespace hazsim

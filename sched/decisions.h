@@ -1,0 +1,105 @@
+// The decision stream: every choice the machine makes comes from here, is recorded, and can be
+// fed back. A recorded choice is a small integer in [0, n) where 0 is always the uneventful one
+// (stay on this vCPU, do not preempt, do not deliver, do not migrate), so a schedule that runs
+// out of recorded choices continues uneventfully, and shrinking can work by zeroing.
+//
+// Strategies are cases of one switch, not virtual classes: this is called at every step.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/prng.h"
+
+namespace hazsim {
+
+enum class Choice : uint8_t {
+  kCpu,      // which vCPU performs the next access (value = offset from the current one)
+  kIrq,      // deliver a pending interrupt now
+  kPreempt,  // preempt the running task at this access
+  kMigrate,  // move a task that is being enqueued to another vCPU (value = offset)
+};
+
+enum class StrategyKind : uint8_t { kRandom, kReplay };
+
+const char* strategy_name(StrategyKind k);
+bool strategy_from_name(const std::string& s, StrategyKind* out);
+
+// Probabilities in parts per million, so they are exact in files and across machines.
+struct RandomKnobs {
+  uint32_t switch_ppm = 300000;   // chance the next access is another vCPU's
+  uint32_t preempt_ppm = 3000;    // chance of preemption at a preemptible access
+  uint32_t irq_ppm = 200000;      // chance a pending interrupt is delivered at an access
+  uint32_t migrate_ppm = 100000;  // chance an enqueued task moves to another vCPU
+};
+
+class DecisionSource {
+ public:
+  void start_random(uint64_t seed, const RandomKnobs& knobs) {
+    kind_ = StrategyKind::kRandom;
+    rng_.reseed(seed);
+    knobs_ = knobs;
+    recorded_.clear();
+    diverged_ = false;
+  }
+
+  void start_replay(const std::vector<uint16_t>* script) {
+    kind_ = StrategyKind::kReplay;
+    script_ = script;
+    pos_ = 0;
+    recorded_.clear();
+    diverged_ = false;
+  }
+
+  // n >= 2.
+  uint32_t choose(Choice c, uint32_t n) {
+    uint32_t v;
+    switch (kind_) {
+      case StrategyKind::kRandom: v = random_choice(c, n); break;
+      case StrategyKind::kReplay:
+      default: v = replay_choice(n); break;
+    }
+    recorded_.push_back(uint16_t(v));
+    return v;
+  }
+
+  const std::vector<uint16_t>& recorded() const { return recorded_; }
+  bool diverged() const { return diverged_; }
+  // Replay only: how many recorded choices were consumed.
+  size_t consumed() const { return pos_; }
+  StrategyKind kind() const { return kind_; }
+
+ private:
+  uint32_t random_choice(Choice c, uint32_t n) {
+    switch (c) {
+      case Choice::kCpu: return rng_.chance_ppm(knobs_.switch_ppm) ? 1 + rng_.below(n - 1) : 0;
+      case Choice::kIrq: return rng_.chance_ppm(knobs_.irq_ppm) ? 1 : 0;
+      case Choice::kPreempt: return rng_.chance_ppm(knobs_.preempt_ppm) ? 1 : 0;
+      case Choice::kMigrate: return rng_.chance_ppm(knobs_.migrate_ppm) ? 1 + rng_.below(n - 1) : 0;
+    }
+    return 0;
+  }
+
+  uint32_t replay_choice(uint32_t n) {
+    if (pos_ >= script_->size()) {
+      ++pos_;
+      return 0;
+    }
+    uint32_t v = (*script_)[pos_++];
+    if (v >= n) {
+      diverged_ = true;
+      return 0;
+    }
+    return v;
+  }
+
+  StrategyKind kind_ = StrategyKind::kRandom;
+  Prng rng_;
+  RandomKnobs knobs_;
+  const std::vector<uint16_t>* script_ = nullptr;
+  size_t pos_ = 0;
+  bool diverged_ = false;
+  std::vector<uint16_t> recorded_;
+};
+
+}  // namespace hazsim

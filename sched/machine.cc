@@ -1,0 +1,879 @@
+#include "sched/machine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+
+namespace hazsim {
+
+thread_local Machine* Machine::tl_current_ = nullptr;
+
+namespace {
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t kFiberStack = 512 * 1024;
+#else
+constexpr size_t kFiberStack = 128 * 1024;
+#endif
+constexpr uint64_t kCheckEvery = 4096;
+}  // namespace
+
+const char* access_kind_name(AccessKind k) {
+  switch (k) {
+    case AccessKind::kLoad: return "load";
+    case AccessKind::kStore: return "store";
+    case AccessKind::kRmw: return "rmw";
+    case AccessKind::kFence: return "fence";
+    case AccessKind::kRelax: return "relax";
+    case AccessKind::kIdle: return "idle";
+    case AccessKind::kSwitch: return "switch-to";
+    case AccessKind::kPreempt: return "preempt";
+    case AccessKind::kIrqEnter: return "irq-enter";
+    case AccessKind::kIrqExit: return "irq-exit";
+    case AccessKind::kWake: return "wake";
+    case AccessKind::kSleep: return "sleep";
+    case AccessKind::kMigrate: return "migrate";
+    case AccessKind::kExit: return "exit";
+  }
+  return "?";
+}
+
+const char* memory_model_name(MemoryModel m) {
+  switch (m) {
+    case MemoryModel::kSC: return "sc";
+  }
+  return "?";
+}
+
+bool memory_model_from_name(const std::string& s, MemoryModel* out) {
+  if (s == "sc") {
+    *out = MemoryModel::kSC;
+    return true;
+  }
+  return false;
+}
+
+Machine::Machine() : stacks_(kFiberStack) {}
+
+Machine::~Machine() {
+  if (tl_current_ == this) tl_current_ = nullptr;
+}
+
+void Machine::reset(const MachineConfig& cfg) {
+  for (auto& t : tasks_)
+    if (t->started) stacks_.put(t->fiber.stack());
+  tasks_.clear();
+  cfg_ = cfg;
+  cpus_.assign(size_t(cfg.cpus), Cpu{});
+  elig_.assign(size_t(cfg.cpus), -1);
+  elig_count_ = 0;
+  arena_.reset();
+  decisions_ = DecisionSource{};
+  hash_.reset();
+  running_cpu_ = nullptr;
+  step_ = 0;
+  now_ = 0;
+  next_check_step_ = kCheckEvery;
+  live_ = 0;
+  stop_ = false;
+  tearing_down_ = false;
+  failure_ = Failure{};
+  failed_ = false;
+  timers_.clear();
+  timer_seq_ = 0;
+  next_timer_ = UINT64_MAX;
+  switch_hooks_.clear();
+  final_checks_.clear();
+  task_init_ = nullptr;
+  task_init_ctx_ = nullptr;
+  lock_owners_.clear();
+  holds_.clear();
+  syncs_.clear();
+  ring_pos_ = 0;
+  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = 0;
+  next_cpu_rr_ = 0;
+  tl_current_ = this;
+  for (int i = 0; i < cfg.cpus; ++i) {
+    Cpu& c = cpus_[size_t(i)];
+    c.id = i;
+    auto idle = std::make_unique<Task>();
+    idle->pid = 0;
+    idle->name = fmt::format("swapper/{}", i);
+    idle->is_idle = true;
+    idle->cpu = i;
+    idle->pinned_cpu = i;
+    idle->preempt_count = 0;
+    idle->state = TaskState::kRunning;
+    idle->prio = -1;
+    c.idle = idle.get();
+    c.curr = idle.get();
+    tasks_.push_back(std::move(idle));
+  }
+}
+
+Task* Machine::create_task(std::string name, TaskFn fn, void* arg, int cpu, bool pinned, int prio) {
+  auto t = std::make_unique<Task>();
+  t->pid = int(tasks_.size()) - cfg_.cpus + 1;
+  t->name = std::move(name);
+  t->fn = fn;
+  t->arg = arg;
+  t->cpu = cpu >= 0 ? cpu % cfg_.cpus : next_cpu_rr_++ % cfg_.cpus;
+  t->pinned_cpu = pinned ? t->cpu : -1;
+  t->prio = prio;
+  if (cfg_.task_data_size != 0) {
+    t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
+    if (task_init_) task_init_(task_init_ctx_, t->data);
+  }
+  Task* raw = t.get();
+  tasks_.push_back(std::move(t));
+  ++live_;
+  enqueue(&cpus_[size_t(raw->cpu)], raw);
+  return raw;
+}
+
+void Machine::add_switch_hook(void (*fn)(void*), void* ctx) { switch_hooks_.push_back({fn, ctx}); }
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+RunResult Machine::run() {
+  tl_current_ = this;
+  for (auto& c : cpus_) update_eligible(&c);
+  main_loop();
+  teardown();
+  stop_ = false;  // end-of-run checks read memory like boot code does
+  if (!failed_) {
+    for (auto& h : final_checks_) {
+      h.fn(h.ctx);
+      if (failed_) break;
+    }
+  }
+  RunResult r;
+  r.failed = failed_;
+  r.failure = failure_;
+  r.steps = step_;
+  r.now_ns = now_;
+  hash_.add(uint64_t(failure_.oracle));
+  r.hash = hash_.value();
+  r.context_switches = n_switches_;
+  r.preemptions = n_preempt_;
+  r.irqs = n_irqs_;
+  r.migrations = n_migrations_;
+  if (failed_) {
+    size_t n = std::min<uint64_t>(ring_pos_, kRing);
+    for (uint64_t i = ring_pos_ - n; i < ring_pos_; ++i) r.last_events.push_back(ring_[i & (kRing - 1)]);
+  }
+  return r;
+}
+
+void Machine::main_loop() {
+  while (!stop_) {
+    if (elig_count_ == 0) {
+      if (live_ == 0) break;
+      if (!advance_to_next_timer()) {
+        std::string who;
+        for (auto& t : tasks_)
+          if (!t->is_idle && t->state != TaskState::kDead)
+            who += fmt::format("\n    {} {}", task_label(t.get()),
+                               t->state == TaskState::kBlocked ? fmt::format("blocked on {}", t->wait_what)
+                                                               : std::string("not runnable"));
+        fail(Oracle::kDeadlock,
+             fmt::format("deadlock: {} task(s) remain and none can run or will be woken:{}", live_, who));
+        break;
+      }
+      continue;
+    }
+    uint32_t v = decide(Choice::kCpu, uint32_t(elig_count_));
+    resume_cpu_from(Fiber::thread_main(), &cpus_[size_t(elig_[v])]);
+    running_cpu_ = nullptr;
+  }
+}
+
+void Machine::teardown() {
+  stop_ = true;
+  tearing_down_ = true;
+  for (auto& t : tasks_) {
+    if (t->started && !t->finished) {
+      running_cpu_ = &cpus_[size_t(t->cpu)];
+      Fiber::switch_to(Fiber::thread_main(), t->fiber);
+    }
+  }
+  running_cpu_ = nullptr;
+  tearing_down_ = false;
+}
+
+void Machine::resume_cpu_from(Fiber& from, Cpu* c) {
+  running_cpu_ = c;
+  Task* t = c->curr;
+  if (!t->started) {
+    t->started = true;
+    t->fiber.prepare(stacks_.get(), t->is_idle ? &Machine::idle_entry : &Machine::task_entry, t);
+  }
+  Fiber::switch_to(from, t->fiber);
+}
+
+void Machine::after_resume() {
+  if (tearing_down_) throw RunAborted{};
+}
+
+void Machine::task_entry(void* arg) {
+  Task* t = static_cast<Task*>(arg);
+  Machine& m = *tl_current_;
+  bool exited = false;
+  try {
+    m.finish_task_switch();
+    t->fn(t->arg);
+    m.task_exit(t);
+    exited = true;
+  } catch (RunAborted&) {
+  }
+  t->finished = true;
+  if (exited && m.live_ > 0 && !m.stop_) t->fiber.exit_to(m.running_cpu_->curr->fiber);
+  t->fiber.exit_to(Fiber::thread_main());
+}
+
+void Machine::idle_entry(void* arg) {
+  Task* idle = static_cast<Task*>(arg);
+  Machine& m = *tl_current_;
+  try {
+    for (;;) {
+      Cpu* c = m.running_cpu_;
+      if (c->rq_head != nullptr)
+        m.schedule(SchedWhy::kIdle, Site::current());
+      else if (c->ipi_count != 0)
+        m.access(AccessKind::kIdle, nullptr, 0, Site::current());  // an interrupt arrives in the idle loop
+      else
+        m.idle_wait();
+    }
+  } catch (RunAborted&) {
+  }
+  idle->finished = true;
+  idle->fiber.exit_to(Fiber::thread_main());
+}
+
+void Machine::idle_wait() {
+  Cpu* c = running_cpu_;
+  c->idle_waiting = true;
+  update_eligible(c);
+  if (elig_count_ > 0) {
+    uint32_t v = decide(Choice::kCpu, uint32_t(elig_count_));
+    resume_cpu_from(c->idle->fiber, &cpus_[size_t(elig_[v])]);
+  } else {
+    running_cpu_ = nullptr;
+    Fiber::switch_to(c->idle->fiber, Fiber::thread_main());
+  }
+  after_resume();
+  c->idle_waiting = false;
+}
+
+void Machine::task_exit(Task* t) {
+  if (stop_) throw RunAborted{};  // something the task's frames reported on the way out
+  Cpu* c = running_cpu_;
+  if (t->preempt_count != 0)
+    fail(Oracle::kPreemptImbalance,
+         fmt::format("preempt count imbalance: {} exits with preempt_count={}", task_label(t), t->preempt_count),
+         t->last_site);
+  if (c->irq_off != 0)
+    fail(Oracle::kPreemptImbalance, fmt::format("{} exits with interrupts disabled", task_label(t)), t->last_site);
+  for (const auto& h : holds_)
+    if (h.pid == t->pid)
+      fail(Oracle::kLeak,
+           fmt::format("leak: {} exits still holding a hazard pointer to {} (acquired at step {})", task_label(t),
+                       describe_addr(h.addr), h.acquired_step),
+           t->last_site);
+  // do_exit() ends in __schedule(): the hook chain runs for the dying task too.
+  c->irq_off++;
+  t->preempt_count++;
+  run_switch_hooks();
+  c = running_cpu_;
+  t->state = TaskState::kDead;
+  record(AccessKind::kExit, 0, t->last_site);
+  if (--live_ == 0) {
+    stop_ = true;
+    return;
+  }
+  Task* next = pick_next(c);
+  c->need_resched = false;
+  next->state = TaskState::kRunning;
+  next->cpu = c->id;
+  c->curr = next;
+  ++n_switches_;
+  if (!next->started) {
+    next->started = true;
+    next->fiber.prepare(stacks_.get(), next->is_idle ? &Machine::idle_entry : &Machine::task_entry, next);
+  }
+  update_eligible(c);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps and decisions
+
+void Machine::pick_next_cpu() {
+  Cpu* c = running_cpu_;
+  uint32_t n = uint32_t(elig_count_);
+  uint32_t v = decide(Choice::kCpu, n);
+  if (v == 0) return;
+  Cpu* d = &cpus_[size_t(elig_[(uint32_t(c->elig_index) + v) % n])];
+  resume_cpu_from(c->curr->fiber, d);
+  after_resume();
+}
+
+void Machine::maybe_deliver_irq(Cpu* c) {
+  if (decide(Choice::kIrq, 2) == 0) return;
+  Ipi ipi = c->ipis[c->ipi_head];
+  c->ipi_head = (c->ipi_head + 1) % uint32_t(c->ipis.size());
+  --c->ipi_count;
+  ++n_irqs_;
+  record(AccessKind::kIrqEnter, 0, c->curr->last_site);
+  ++c->in_irq;
+  ++c->irq_off;
+  ipi.fn(ipi.arg);
+  --c->irq_off;
+  --c->in_irq;
+  if (ipi.done) *ipi.done = true;
+  record(AccessKind::kIrqExit, 0, c->curr->last_site);
+}
+
+void Machine::preempt_schedule(Cpu* c) {
+  ++n_preempt_;
+  record(AccessKind::kPreempt, 0, c->curr->last_site);
+  schedule(SchedWhy::kPreempt, c->curr->last_site);
+}
+
+void Machine::periodic_checks() {
+  next_check_step_ = std::min(step_ + kCheckEvery, cfg_.max_steps);
+  if (step_ >= cfg_.max_steps) {
+    report_no_progress(fmt::format("the run did not finish within max_steps={}", cfg_.max_steps));
+    return;
+  }
+  for (auto& t : tasks_) {
+    if (t->state == TaskState::kRunnable && !t->is_idle && step_ - t->runnable_since > cfg_.starve_bound) {
+      const Cpu& c = cpus_[size_t(t->cpu)];
+      fail(Oracle::kNoProgress,
+           fmt::format("no progress: starvation: {} has been runnable on cpu {} for {} steps (starve_bound={}) "
+                       "while {} runs there",
+                       task_label(t.get()), t->cpu, step_ - t->runnable_since, cfg_.starve_bound,
+                       task_label(c.curr)),
+           t->last_site);
+    }
+  }
+}
+
+void Machine::sync_too_long(Task* t, const Site& site) {
+  std::string holders;
+  for (const auto& h : holds_)
+    if (h.addr == t->sync_addr) {
+      const Task* ht = nullptr;
+      for (auto& x : tasks_)
+        if (x->pid == h.pid) ht = x.get();
+      holders += fmt::format("\n    held by {} since step {} ({})", ht ? task_label(ht) : "?", h.acquired_step,
+                             ht ? fmt::format("now at {}", site_text(ht->last_site)) : "");
+    }
+  fail(Oracle::kNoProgress,
+       fmt::format("no progress: hazptr_synchronize({}) in {} has not returned after {} steps (sync_bound={}){}",
+                   describe_addr(t->sync_addr), task_label(t), step_ - t->sync_begin, cfg_.sync_bound,
+                   holders.empty() ? std::string("; no reader holds it") : holders),
+       site);
+}
+
+void Machine::report_no_progress(const std::string& why) {
+  std::string detail;
+  for (auto& t : tasks_) {
+    if (t->is_idle || t->state == TaskState::kDead) continue;
+    const char* st = t->state == TaskState::kRunning    ? "running"
+                     : t->state == TaskState::kRunnable ? "runnable"
+                     : t->state == TaskState::kSleeping ? "sleeping"
+                                                        : "blocked";
+    detail += fmt::format("\n    {} {} on cpu {}, last at {}", task_label(t.get()), st, t->cpu, site_text(t->last_site));
+  }
+  Task* t = current_task();
+  fail(Oracle::kNoProgress, fmt::format("no progress: {}; unfinished tasks:{}", why, detail),
+       t ? t->last_site : Site::current());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scheduler
+
+void Machine::update_eligible(Cpu* c) {
+  bool e = !c->idle_waiting || c->rq_head != nullptr || c->ipi_count != 0;
+  if (e && c->elig_index < 0) {
+    c->elig_index = int(elig_count_);
+    elig_[elig_count_++] = c->id;
+  } else if (!e && c->elig_index >= 0) {
+    int last = elig_[--elig_count_];
+    elig_[size_t(c->elig_index)] = last;
+    cpus_[size_t(last)].elig_index = c->elig_index;
+    c->elig_index = -1;
+  }
+}
+
+void Machine::enqueue(Cpu* c, Task* t) {
+  t->cpu = c->id;
+  t->state = TaskState::kRunnable;
+  t->runnable_since = step_;
+  t->rq_next = nullptr;
+  if (c->rq_tail)
+    c->rq_tail->rq_next = t;
+  else
+    c->rq_head = t;
+  c->rq_tail = t;
+  if (!c->curr->is_idle && t->prio > c->curr->prio) c->need_resched = true;
+  update_eligible(c);
+}
+
+void Machine::enqueue_task(Task* t, bool may_migrate) {
+  int target = t->cpu;
+  if (may_migrate && t->pinned_cpu < 0 && cfg_.cpus > 1) {
+    uint32_t v = decide(Choice::kMigrate, uint32_t(cfg_.cpus));
+    if (v != 0) {
+      target = int((uint32_t(t->cpu) + v) % uint32_t(cfg_.cpus));
+      ++n_migrations_;
+      record(AccessKind::kMigrate, uint64_t(target), t->last_site);
+    }
+  }
+  enqueue(&cpus_[size_t(target)], t);
+}
+
+Task* Machine::pick_next(Cpu* c) {
+  Task* best = nullptr;
+  Task* best_prev = nullptr;
+  Task* prev = nullptr;
+  for (Task* t = c->rq_head; t; prev = t, t = t->rq_next) {
+    if (!best || t->prio > best->prio) {
+      best = t;
+      best_prev = prev;
+    }
+  }
+  if (!best) return c->idle;
+  if (best_prev)
+    best_prev->rq_next = best->rq_next;
+  else
+    c->rq_head = best->rq_next;
+  if (c->rq_tail == best) c->rq_tail = best_prev;
+  best->rq_next = nullptr;
+  update_eligible(c);
+  return best;
+}
+
+void Machine::run_switch_hooks() {
+  for (auto& h : switch_hooks_) h.fn(h.ctx);
+}
+
+void Machine::schedule(SchedWhy why, const Site& site) {
+  Cpu* c = running_cpu_;
+  Task* prev = c->curr;
+  if (why == SchedWhy::kSleep || why == SchedWhy::kYield) {
+    if (c->in_irq)
+      fail(Oracle::kSleepInAtomic, fmt::format("BUG: scheduling while atomic: {} sleeps in interrupt context on cpu {}",
+                                               task_label(prev), c->id),
+           site);
+    if (prev->preempt_count != 0 || c->irq_off != 0)
+      fail(Oracle::kSleepInAtomic,
+           fmt::format("BUG: scheduling while atomic: {} sleeps with preempt_count={}{}{}", task_label(prev),
+                       prev->preempt_count, prev->raw_locks_held ? fmt::format(", {} raw spinlock(s) held", prev->raw_locks_held) : "",
+                       c->irq_off ? ", interrupts disabled" : ""),
+           site);
+  }
+  // __schedule() runs with interrupts off and preemption disabled; the hook chain runs first.
+  ++c->irq_off;
+  ++prev->preempt_count;
+  if (!prev->is_idle) run_switch_hooks();
+  c = running_cpu_;
+  if (prev->state == TaskState::kRunning && !prev->is_idle) {
+    if (prev->migrate_to >= 0) {
+      int to = prev->migrate_to;
+      prev->migrate_to = -1;
+      ++n_migrations_;
+      record(AccessKind::kMigrate, uint64_t(to), site);
+      enqueue(&cpus_[size_t(to)], prev);
+    } else {
+      enqueue_task(prev, why == SchedWhy::kPreempt);
+    }
+  }
+  Task* next = pick_next(c);
+  c->need_resched = false;
+  if (next == prev) {
+    prev->state = TaskState::kRunning;
+    finish_task_switch();
+    return;
+  }
+  switch_fibers(prev, next);
+  finish_task_switch();
+}
+
+void Machine::switch_fibers(Task* prev, Task* next) {
+  Cpu* c = running_cpu_;
+  next->state = TaskState::kRunning;
+  next->cpu = c->id;
+  c->curr = next;
+  ++n_switches_;
+  record(AccessKind::kSwitch, uint64_t(next->pid), prev->last_site);
+  update_eligible(c);
+  if (!next->started) {
+    next->started = true;
+    next->fiber.prepare(stacks_.get(), next->is_idle ? &Machine::idle_entry : &Machine::task_entry, next);
+  }
+  Fiber::switch_to(prev->fiber, next->fiber);
+  after_resume();
+}
+
+void Machine::finish_task_switch() {
+  Cpu* c = running_cpu_;
+  --c->irq_off;
+  --c->curr->preempt_count;
+}
+
+void Machine::preempt_enable(const Site& site) {
+  Task* t = current_task();
+  if (!t) return;
+  if (--t->preempt_count < 0) {
+    fail(Oracle::kPreemptImbalance,
+         fmt::format("preempt count underflow: preempt_enable() without preempt_disable() in {}", task_label(t)),
+         site);
+    return;
+  }
+  Cpu* c = running_cpu_;
+  if (t->preempt_count == 0 && c->need_resched && !stop_ && preemptible(c)) {
+    t->last_site = site;
+    preempt_schedule(c);
+  }
+}
+
+void Machine::local_irq_enable(const Site& site) {
+  if (!running_cpu_) return;
+  if (--running_cpu_->irq_off < 0)
+    fail(Oracle::kPreemptImbalance, fmt::format("local_irq_enable() underflow on cpu {}", running_cpu_->id), site);
+}
+
+void Machine::sleep_ns(uint64_t ns, const Site& site) {
+  if (stop_) return;
+  Task* t = current_task();
+  t->last_site = site;
+  if (running_cpu_->in_irq == 0) {  // an interrupt handler that sleeps is reported by schedule()
+    t->state = TaskState::kSleeping;
+    t->wake_at = now_ + ns;
+    add_timer(t);
+  }
+  record(AccessKind::kSleep, ns, site);
+  schedule(SchedWhy::kSleep, site);
+}
+
+void Machine::yield_cpu(const Site& site) {
+  if (stop_) return;
+  current_task()->last_site = site;
+  schedule(SchedWhy::kYield, site);
+}
+
+void Machine::block(const char* what, const Site& site) {
+  if (stop_) return;
+  Task* t = current_task();
+  t->last_site = site;
+  t->wait_what = what;
+  t->state = TaskState::kBlocked;
+  record(AccessKind::kSleep, 0, site);
+  schedule(SchedWhy::kSleep, site);
+}
+
+void Machine::wake_up_task(Task* t) {
+  if (t->state != TaskState::kSleeping && t->state != TaskState::kBlocked) return;
+  record(AccessKind::kWake, uint64_t(t->pid), t->last_site);
+  enqueue_task(t, true);
+}
+
+void Machine::migrate_current_to(int cpu, const Site& site) {
+  if (stop_) return;
+  Task* t = current_task();
+  t->pinned_cpu = cpu % cfg_.cpus;
+  if (t->cpu == t->pinned_cpu) return;
+  t->migrate_to = t->pinned_cpu;
+  t->last_site = site;
+  schedule(SchedWhy::kYield, site);
+}
+
+void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bool wait, const Site& site) {
+  if (stop_) return;
+  cpu %= cfg_.cpus;
+  if (cpu == running_cpu_->id) {  // the kernel runs a self-IPI directly, interrupts off
+    ++running_cpu_->irq_off;
+    ++running_cpu_->in_irq;
+    fn(arg);
+    --running_cpu_->in_irq;
+    --running_cpu_->irq_off;
+    return;
+  }
+  Cpu& d = cpus_[size_t(cpu)];
+  if (d.ipi_count == d.ipis.size()) {
+    fail(Oracle::kNoProgress, fmt::format("IPI queue of cpu {} overflowed ({} pending)", cpu, d.ipi_count), site);
+    return;
+  }
+  bool done = false;
+  d.ipis[(d.ipi_head + d.ipi_count) % uint32_t(d.ipis.size())] = Ipi{fn, arg, wait ? &done : nullptr};
+  ++d.ipi_count;
+  update_eligible(&d);
+  if (wait)
+    while (!done)
+      if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers
+
+void Machine::add_timer(Task* t) {
+  timers_.push_back({t->wake_at, timer_seq_++, t});
+  std::push_heap(timers_.begin(), timers_.end(),
+                 [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; });
+  next_timer_ = timers_.front().at;
+}
+
+void Machine::fire_timers() {
+  auto later = [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; };
+  while (!timers_.empty() && timers_.front().at <= now_) {
+    std::pop_heap(timers_.begin(), timers_.end(), later);
+    Timer tm = timers_.back();
+    timers_.pop_back();
+    if (tm.task->state == TaskState::kSleeping && tm.task->wake_at == tm.at) wake_up_task(tm.task);
+  }
+  next_timer_ = timers_.empty() ? UINT64_MAX : timers_.front().at;
+}
+
+bool Machine::advance_to_next_timer() {
+  if (timers_.empty()) return false;
+  now_ = std::max(now_, timers_.front().at);
+  fire_timers();
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory, ghost state and failures
+
+bool Machine::stopped() {
+  if (running_cpu_ != nullptr && std::uncaught_exceptions() == 0 && !tearing_down_) throw RunAborted{};
+  return false;
+}
+
+bool Machine::outside_run_access(const void* addr, size_t size, const Site& site) {
+  if (stop_ && running_cpu_ != nullptr) return stopped();
+  // Boot time and end-of-run checks: no step, no decision, but the address is still checked.
+  return addr == nullptr || check_address(addr, size, site);
+}
+
+bool Machine::bad_address(const void* addr, size_t size, const Site& site) {
+  Task* t = current_task();
+  std::string who = t ? fmt::format("{} on cpu {}", task_label(t), running_cpu_->id) : std::string("end-of-run check");
+  if (!arena_.contains(addr)) {
+    fail(Oracle::kWildAccess,
+         fmt::format("wild access: {} touched {} bytes at {} outside simulated memory{}", who, size, addr,
+                     (uintptr_t(addr) == 0x100 || uintptr_t(addr) == 0x122 || uintptr_t(addr) == 0x108 ||
+                      uintptr_t(addr) == 0x12a)
+                         ? " (a LIST_POISON value: the node was list_del'ed)"
+                         : ""),
+         site);
+    return false;
+  }
+  Shadow s = arena_.check(addr, size);
+  Oracle o = (s == Shadow::kFreedHeap || s == Shadow::kDeadStack) ? Oracle::kUseAfterFree : Oracle::kWildAccess;
+  fail(o,
+       fmt::format("{}: {} touched {} bytes of {} ({})",
+                   s == Shadow::kFreedHeap   ? "use after free"
+                   : s == Shadow::kDeadStack ? "use of a dead stack frame"
+                                             : "out-of-bounds access",
+                   who, size, shadow_name(s), describe_addr(addr)),
+       site);
+  return false;
+}
+
+std::string Machine::describe_addr(const void* p) const {
+  const AllocInfo* a = arena_.find(p);
+  if (!a) return arena_.contains(p) ? fmt::format("arena+{:#x} (between objects)", arena_.offset_of(p))
+                                    : fmt::format("{}", p);
+  uint64_t off = arena_.offset_of(p);
+  std::string s = fmt::format("{} at arena+{:#x}", a->what, a->offset);
+  if (off != a->offset) s += fmt::format("+{}", off - a->offset);
+  if (a->owner_pid > 0) s += fmt::format(", allocated by pid {} at step {}", a->owner_pid, a->alloc_step);
+  if (a->free_pid >= 0) s += fmt::format(", freed/ended by pid {} at step {}", a->free_pid, a->free_step);
+  return s;
+}
+
+void* Machine::kmalloc(size_t size, const char* what, Shadow kind) {
+  Task* t = current_task();
+  void* p = arena_.allocate(size, 8, kind, t ? t->pid : -1, step_, what);
+  if (!p) fail(Oracle::kNoProgress, fmt::format("simulated memory exhausted allocating {} bytes for {}", size, what));
+  return p;
+}
+
+void Machine::kfree(void* p, const Site& site) {
+  if (p == nullptr || !access(AccessKind::kStore, nullptr, 0, site)) return;
+  const AllocInfo* a = arena_.find(p);
+  if (a && a->offset == arena_.offset_of(p)) {
+    if (const void* l = arena_.first_linked(p, a->size))
+      fail(Oracle::kListCorruption,
+           fmt::format("list corruption: kfree of {} while a list node in it (+{}) is still linked", describe_addr(p),
+                       arena_.offset_of(l) - a->offset),
+           site);
+  }
+  if (!arena_.retire(p, Shadow::kFreedHeap, current_task() ? current_task()->pid : -1, step_))
+    fail(Oracle::kUseAfterFree, fmt::format("invalid or double kfree of {}", describe_addr(p)), site);
+}
+
+void Machine::stack_free(void* p, size_t size, const Site& site) {
+  if (!stop_) {
+    if (const void* l = arena_.first_linked(p, size))
+      report(Oracle::kListCorruption,
+             fmt::format("list corruption: the frame of {} ends while its list node at +{} is still linked: {}",
+                         describe_addr(p), arena_.offset_of(l) - arena_.offset_of(p),
+                         current_task() ? task_label(current_task()) : ""),
+             site);
+  }
+  arena_.retire(p, Shadow::kDeadStack, current_task() ? current_task()->pid : -1, step_);
+}
+
+bool Machine::list_add_valid(const void* node, const Site& site) {
+  if (!arena_.contains(node)) return true;  // a wild node is reported by the access that follows
+  if (arena_.linked(node)) {
+    fail(Oracle::kListCorruption,
+         fmt::format("list_add double add: {} is already on a list", describe_addr(node)), site);
+    return false;
+  }
+  arena_.set_linked(node, true);
+  return true;
+}
+
+bool Machine::list_del_valid(const void* node, const Site& site) {
+  if (!arena_.contains(node)) return true;
+  if (!arena_.linked(node)) {
+    fail(Oracle::kListCorruption,
+         fmt::format("list_del corruption: {} is not on a list", describe_addr(node)), site);
+    return false;
+  }
+  arena_.set_linked(node, false);
+  return true;
+}
+
+void Machine::note_lock_acquired(void* lock) {
+  Task* t = current_task();
+  if (t) ++t->raw_locks_held;
+  lock_owners_.push_back({lock, t ? t->pid : -1, smp_processor_id(), running_cpu_ ? running_cpu_->in_irq : 0});
+}
+
+void Machine::note_lock_released(void* lock) {
+  Task* t = current_task();
+  if (t && t->raw_locks_held > 0) --t->raw_locks_held;
+  for (size_t i = lock_owners_.size(); i-- > 0;)
+    if (lock_owners_[i].lock == lock) {
+      lock_owners_.erase(lock_owners_.begin() + long(i));
+      return;
+    }
+}
+
+void Machine::check_lock_self_deadlock(void* lock, const Site& site) {
+  if (!running_cpu_) return;
+  for (const auto& o : lock_owners_) {
+    if (o.lock != lock || o.cpu != running_cpu_->id) continue;
+    if (o.irq_level < running_cpu_->in_irq)
+      fail(Oracle::kDeadlock,
+           fmt::format("deadlock: an interrupt handler on cpu {} spins on {} held by the context it interrupted "
+                       "(pid {}); the lock is taken elsewhere without disabling interrupts",
+                       running_cpu_->id, describe_addr(lock), o.pid),
+           site);
+    else if (o.pid == current_task()->pid && o.irq_level == running_cpu_->in_irq)
+      fail(Oracle::kDeadlock,
+           fmt::format("deadlock: {} takes {} recursively", task_label(current_task()), describe_addr(lock)), site);
+  }
+}
+
+void Machine::ghost_acquired(const void* p) {
+  if (p == nullptr) return;
+  Task* t = current_task();
+  holds_.push_back({p, t ? t->pid : -1, step_});
+}
+
+void Machine::ghost_released(const void* p, const Site&) {
+  if (p == nullptr) return;
+  Task* t = current_task();
+  int pid = t ? t->pid : -1;
+  for (size_t i = holds_.size(); i-- > 0;)
+    if (holds_[i].addr == p && holds_[i].pid == pid) {
+      holds_.erase(holds_.begin() + long(i));
+      return;
+    }
+  // Released from another context (deferred release): drop the oldest hold of p.
+  for (size_t i = 0; i < holds_.size(); ++i)
+    if (holds_[i].addr == p) {
+      holds_.erase(holds_.begin() + long(i));
+      return;
+    }
+}
+
+void Machine::ghost_sync_begin(const void* p) {
+  Task* t = current_task();
+  t->sync_begin = step_ == 0 ? 1 : step_;
+  t->sync_addr = p;
+}
+
+void Machine::ghost_sync_end(const void* p, const Site& site) {
+  Task* t = current_task();
+  uint64_t begin = t->sync_begin;
+  t->sync_begin = 0;
+  t->sync_addr = nullptr;
+  if (stop_) return;
+  for (const auto& h : holds_) {
+    if (h.addr != p || h.acquired_step >= begin) continue;
+    const Task* ht = nullptr;
+    for (auto& x : tasks_)
+      if (x->pid == h.pid) ht = x.get();
+    fail(Oracle::kSyncReturnedEarly,
+         fmt::format("hazptr_synchronize({}) returned at step {} while {} still holds it: acquired at step {}, "
+                     "before synchronize began at step {}",
+                     describe_addr(p), step_, ht ? task_label(ht) : "?", h.acquired_step, begin),
+         site);
+  }
+}
+
+void Machine::report(Oracle o, std::string message, const Site& site) {
+  if (failed_) return;
+  failed_ = true;
+  stop_ = true;
+  failure_.oracle = o;
+  failure_.message = std::move(message);
+  Task* t = current_task();
+  failure_.pid = t ? t->pid : -1;
+  failure_.task = t ? t->name : "";
+  failure_.cpu = running_cpu_ ? running_cpu_->id : -1;
+  failure_.site = site_text(site);
+  failure_.step = step_;
+  failure_.now_ns = now_;
+}
+
+void Machine::fail(Oracle o, std::string message, const Site& site) {
+  report(o, std::move(message), site);
+  if (running_cpu_ != nullptr && std::uncaught_exceptions() == 0 && !tearing_down_) throw RunAborted{};
+}
+
+std::string Machine::task_label(const Task* t) const {
+  if (!t) return "?";
+  return fmt::format("{} (pid {})", t->name, t->pid);
+}
+
+std::string Machine::site_text(const Site& s) const {
+  if (s.line() == 0) return "?";
+  std::string f = s.file_name();
+  // Paths as the sources are laid out in the repository, independent of the build directory.
+  for (const char* top : {"hazptr/", "sched/", "sim/", "scenarios/", "kapi/", "tests/"}) {
+    auto pos = f.rfind(top);
+    if (pos != std::string::npos) {
+      f = f.substr(pos);
+      break;
+    }
+  }
+  std::string fn = s.function_name();
+  // Keep the bare function name: templates make the full signature unreadable.
+  auto paren = fn.find('(');
+  if (paren != std::string::npos) fn = fn.substr(0, paren);
+  auto space = fn.rfind(' ');
+  if (space != std::string::npos) fn = fn.substr(space + 1);
+  auto colons = fn.rfind("::");
+  if (colons != std::string::npos) fn = fn.substr(colons + 2);
+  return fmt::format("{}:{} ({})", f, s.line(), fn);
+}
+
+}  // namespace hazsim

@@ -1,0 +1,388 @@
+// The simulated machine and kernel: vCPUs, tasks on fibers, runqueues, preempt_count, interrupts,
+// sleep and wakeup in virtual time, migration, the context-switch hook chain, and the oracles
+// that belong to the machine (memory safety, kernel rules, progress, list ghost state).
+//
+// Every shared access of the kernel-API layer calls access(): that is the step boundary where the
+// decision stream picks the vCPU that runs next and may deliver an interrupt or preempt. Code
+// between two accesses runs atomically, like one instruction sequence on a real CPU.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "sched/decisions.h"
+#include "sched/oracle.h"
+#include "sim/arena.h"
+#include "sim/fiber.h"
+#include "sim/hash.h"
+
+namespace hazsim {
+
+using Site = std::source_location;
+
+enum class AccessKind : uint8_t {
+  kLoad, kStore, kRmw, kFence, kRelax, kIdle,
+  // scheduler events, recorded in the event ring but not accesses
+  kSwitch, kPreempt, kIrqEnter, kIrqExit, kWake, kSleep, kMigrate, kExit,
+};
+const char* access_kind_name(AccessKind k);
+
+enum class MemoryModel : uint8_t { kSC };
+const char* memory_model_name(MemoryModel m);
+bool memory_model_from_name(const std::string& s, MemoryModel* out);
+
+enum class TaskState : uint8_t { kRunnable, kRunning, kSleeping, kBlocked, kDead };
+
+using TaskFn = void (*)(void* arg);
+
+struct Task {
+  int pid = 0;
+  std::string name;
+  TaskFn fn = nullptr;
+  void* arg = nullptr;
+  Fiber fiber;
+  bool started = false;
+  bool finished = false;
+  bool is_idle = false;
+  TaskState state = TaskState::kRunnable;
+  int cpu = 0;
+  int pinned_cpu = -1;  // -1: may migrate
+  int prio = 0;         // higher runs first (the torture's preemption kthread is high)
+  int preempt_count = 1;  // a new task starts inside schedule_tail, as in the kernel
+  int raw_locks_held = 0;
+  int migrate_to = -1;  // set by migrate_current_to for the next pass through schedule()
+  uint64_t wake_at = 0;
+  uint64_t runnable_since = 0;  // step it last became runnable
+  uint64_t sync_begin = 0;      // step its current hazptr_synchronize began (0: none)
+  const void* sync_addr = nullptr;
+  Task* rq_next = nullptr;
+  void* data = nullptr;  // the design's per-task fields (task_struct extension), in the arena
+  const char* wait_what = "";  // what a blocked task waits for, for reports
+  Site last_site{};
+};
+
+struct Ipi {
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  bool* done = nullptr;
+};
+
+struct Cpu {
+  int id = 0;
+  Task* curr = nullptr;
+  Task* idle = nullptr;
+  Task* rq_head = nullptr;
+  Task* rq_tail = nullptr;
+  int irq_off = 0;  // nesting depth of local_irq_disable; interrupts are on at zero
+  int in_irq = 0;
+  bool need_resched = false;
+  std::array<Ipi, 32> ipis{};
+  uint32_t ipi_head = 0, ipi_count = 0;
+  int elig_index = -1;  // position in Machine::elig_, -1 if not eligible
+  bool idle_waiting = false;  // its idle task is parked with nothing to do
+};
+
+struct Event {
+  uint64_t step = 0;
+  uint64_t now = 0;
+  int16_t cpu = -1;
+  int32_t pid = -1;
+  AccessKind kind = AccessKind::kLoad;
+  uint32_t line = 0;
+  const char* func = "";
+  uint64_t addr = 0;  // arena offset, or a small integer payload for scheduler events
+};
+
+struct MachineConfig {
+  int cpus = 4;
+  MemoryModel memory_model = MemoryModel::kSC;
+  uint64_t max_steps = 5'000'000;
+  uint64_t sync_bound = 500'000;     // steps one hazptr_synchronize may take
+  uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
+  uint32_t step_ns = 2;               // virtual time per step
+  size_t task_data_size = 0;          // the design's per-task fields
+};
+
+struct RunResult {
+  bool failed = false;
+  Failure failure;
+  uint64_t steps = 0;
+  uint64_t now_ns = 0;
+  uint64_t hash = 0;
+  uint64_t context_switches = 0;
+  uint64_t preemptions = 0;
+  uint64_t irqs = 0;
+  uint64_t migrations = 0;
+  std::vector<Event> last_events;  // oldest first, on failure
+};
+
+// A hazard-pointer hold as the ghost state sees it (for the synchronize oracle and leak checks).
+struct GhostHold {
+  const void* addr;
+  int pid;
+  uint64_t acquired_step;
+};
+
+struct RunAborted {};  // unwinds a fiber's stack when the run stops
+
+class Machine {
+ public:
+  Machine();
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // The machine that the running fiber belongs to (one per host thread).
+  static Machine& current() { return *tl_current_; }
+  static Machine* current_or_null() { return tl_current_; }
+
+  // --- set-up (before run) ---
+  void reset(const MachineConfig& cfg);
+  DecisionSource& decisions() { return decisions_; }
+  // Creates a task. cpu = -1 places it round-robin; pinned tasks never migrate.
+  Task* create_task(std::string name, TaskFn fn, void* arg, int cpu = -1, bool pinned = false, int prio = 0);
+  // Scheduler hook run for the outgoing task in __schedule(), interrupts off.
+  void add_switch_hook(void (*fn)(void*), void* ctx);
+  // Called for every task created, to initialise the design's per-task fields.
+  void set_task_init(void (*fn)(void* ctx, void* data), void* ctx) { task_init_ = fn, task_init_ctx_ = ctx; }
+  // End-of-run checks (leaks): called after every task finished, if nothing failed yet.
+  void add_final_check(void (*fn)(void*), void* ctx) { final_checks_.push_back({fn, ctx}); }
+
+  RunResult run();
+
+  // --- the step boundary: every shared access comes through here ---
+  // Returns false when the access must not be performed (the run is stopping).
+  bool access(AccessKind kind, const void* addr, size_t size, const Site& site) {
+    if (stop_ || running_cpu_ == nullptr) [[unlikely]]
+      return outside_run_access(addr, size, site);
+    step_begin(kind, addr, site);
+    if (elig_count_ > 1) pick_next_cpu();
+    Cpu* c = running_cpu_;
+    if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
+      maybe_deliver_irq(c);
+    if (preemptible(c)) maybe_preempt(c);
+    if (stop_) [[unlikely]]
+      return stopped();
+    return addr == nullptr || check_address(addr, size, site);
+  }
+
+  // --- kernel services for the kernel-API layer ---
+  Cpu& this_cpu() { return *running_cpu_; }
+  int smp_processor_id() const { return running_cpu_ ? running_cpu_->id : 0; }
+  int nr_cpus() const { return int(cpus_.size()); }
+  Task* current_task() { return running_cpu_ ? running_cpu_->curr : nullptr; }
+  bool in_irq() const { return running_cpu_ && running_cpu_->in_irq > 0; }
+  bool irqs_disabled() const { return running_cpu_ && running_cpu_->irq_off > 0; }
+
+  void preempt_disable() {
+    if (Task* t = current_task()) ++t->preempt_count;
+  }
+  void preempt_enable(const Site& site = Site::current());
+  void local_irq_disable() {
+    if (running_cpu_) ++running_cpu_->irq_off;
+  }
+  void local_irq_enable(const Site& site = Site::current());
+
+  // Sleeping (virtual time) and voluntary scheduling.
+  void sleep_ns(uint64_t ns, const Site& site = Site::current());
+  void yield_cpu(const Site& site = Site::current());  // cond_resched()/schedule() while runnable
+  // Block until woken by wake_up_task (mutexes and wait queues).
+  void block(const char* what, const Site& site = Site::current());
+  void wake_up_task(Task* t);
+  // Move the running task to another vCPU (sched_setaffinity of itself), as the preemption kthread does.
+  void migrate_current_to(int cpu, const Site& site = Site::current());
+  // Run fn(arg) in interrupt context on `cpu` (an IPI). With wait, spin until it has run.
+  void smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bool wait,
+                                const Site& site = Site::current());
+
+  // Raw spinlock ghost bookkeeping (the lock word itself is accessed through the layer).
+  void note_lock_acquired(void* lock);
+  void note_lock_released(void* lock);
+  // Reports a lockdep-style self-deadlock if the lock's owner is a context this CPU interrupted.
+  void check_lock_self_deadlock(void* lock, const Site& site);
+
+  // Simulated memory.
+  void* kmalloc(size_t size, const char* what, Shadow kind = Shadow::kHeap);
+  void kfree(void* p, const Site& site = Site::current());
+  void* static_alloc(size_t size, size_t align, const char* what) {
+    return arena_.allocate(size, align, Shadow::kStatic, -1, step_, what);
+  }
+  void* stack_alloc(size_t size, const char* what) { return kmalloc(size, what, Shadow::kStack); }
+  // Ends an on-stack object's frame: poisoned from now on; reports a list node still linked in it.
+  void stack_free(void* p, size_t size, const Site& site = Site::current());
+  Arena& arena() { return arena_; }
+
+  // List ghost state (CONFIG_DEBUG_LIST, made exact).
+  bool list_add_valid(const void* node, const Site& site);
+  bool list_del_valid(const void* node, const Site& site);
+
+  // Ghost state of hazard-pointer holds, maintained by the workloads around the design calls.
+  void ghost_acquired(const void* p);
+  void ghost_released(const void* p, const Site& site = Site::current());
+  void ghost_sync_begin(const void* p);
+  void ghost_sync_end(const void* p, const Site& site = Site::current());
+  const std::vector<GhostHold>& ghost_holds() const { return holds_; }
+
+  // Failure: records the first one and stops the run (throws RunAborted inside a fiber).
+  void fail(Oracle o, std::string message, const Site& site = Site::current());
+  // The same, without throwing: for destructors; the fiber stops at its next access.
+  void report(Oracle o, std::string message, const Site& site = Site::current());
+  bool stopping() const { return stop_; }
+
+  uint64_t step() const { return step_; }
+  uint64_t now_ns() const { return now_; }
+  const MachineConfig& config() const { return cfg_; }
+  const std::vector<std::unique_ptr<Task>>& tasks() const { return tasks_; }
+  std::string describe_addr(const void* p) const;
+
+ private:
+  friend struct MachineTestPeer;
+
+  bool stopped();
+  bool outside_run_access(const void* addr, size_t size, const Site& site);
+  bool check_address(const void* addr, size_t size, const Site& site) {
+    if (!arena_.contains(addr) || !arena_.contains(static_cast<const char*>(addr) + size - 1)) [[unlikely]]
+      return bad_address(addr, size, site);
+    if (arena_.check(addr, size) != Shadow::kStatic) [[unlikely]]
+      return bad_address(addr, size, site);
+    return true;
+  }
+  bool bad_address(const void* addr, size_t size, const Site& site);
+
+  void step_begin(AccessKind kind, const void* addr, const Site& site) {
+    ++step_;
+    now_ += cfg_.step_ns;
+    Task* t = running_cpu_->curr;
+    t->last_site = site;
+    uint64_t off = addr && arena_.contains(addr) ? arena_.offset_of(addr) : uint64_t(uintptr_t(addr));
+    record(kind, off, site);
+    if (step_ >= next_check_step_) [[unlikely]]
+      periodic_checks();
+    if (t->sync_begin != 0 && step_ - t->sync_begin > cfg_.sync_bound) [[unlikely]]
+      sync_too_long(t, site);
+    if (now_ >= next_timer_) [[unlikely]]
+      fire_timers();
+  }
+
+  void record(AccessKind kind, uint64_t addr, const Site& site) {
+    Event& e = ring_[ring_pos_++ & (kRing - 1)];
+    e.step = step_;
+    e.now = now_;
+    e.cpu = int16_t(running_cpu_ ? running_cpu_->id : -1);
+    e.pid = running_cpu_ ? running_cpu_->curr->pid : -1;
+    e.kind = kind;
+    e.line = site.line();
+    e.func = site.function_name();
+    e.addr = addr;
+    hash_.add((uint64_t(uint16_t(e.cpu)) << 48) ^ (uint64_t(uint32_t(e.pid)) << 16) ^ uint64_t(kind) ^
+              (uint64_t(e.line) << 24));
+    hash_.add(addr);
+  }
+
+  uint32_t decide(Choice c, uint32_t n) { return n < 2 ? 0 : decisions_.choose(c, n); }
+
+  bool preemptible(const Cpu* c) const {
+    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
+  }
+  void pick_next_cpu();
+  void maybe_deliver_irq(Cpu* c);
+  void maybe_preempt(Cpu* c) {
+    if (c->need_resched || decide(Choice::kPreempt, 2) != 0) preempt_schedule(c);
+  }
+  void preempt_schedule(Cpu* c);
+  void periodic_checks();
+  void sync_too_long(Task* t, const Site& site);
+
+  enum class SchedWhy : uint8_t { kPreempt, kSleep, kYield, kIdle, kExit };
+  void schedule(SchedWhy why, const Site& site);
+  void run_switch_hooks();
+  Task* pick_next(Cpu* c);
+  void enqueue(Cpu* c, Task* t);
+  void enqueue_task(Task* t, bool may_migrate);
+  void update_eligible(Cpu* c);
+  void switch_fibers(Task* prev, Task* next);  // prev is running on this host thread
+  void resume_cpu_from(Fiber& from, Cpu* c);
+  void idle_wait();
+  void finish_task_switch();
+  void after_resume();
+  void fire_timers();
+  bool advance_to_next_timer();
+  void add_timer(Task* t);
+  void task_exit(Task* t);
+  void main_loop();
+  void teardown();
+  void run_final_checks();
+  std::string task_label(const Task* t) const;
+  std::string site_text(const Site& s) const;
+  void report_no_progress(const std::string& why);
+
+  static void task_entry(void* arg);
+  static void idle_entry(void* arg);
+
+  static thread_local Machine* tl_current_;
+
+  MachineConfig cfg_;
+  Arena arena_;
+  StackPool stacks_;
+  DecisionSource decisions_;
+  RunHash hash_;
+  std::vector<Cpu> cpus_;
+  std::vector<std::unique_ptr<Task>> tasks_;
+  std::vector<int> elig_;  // vCPUs that have something to run
+  size_t elig_count_ = 0;
+  Cpu* running_cpu_ = nullptr;
+  uint64_t step_ = 0;
+  uint64_t now_ = 0;
+  uint64_t next_check_step_ = 0;
+  int live_ = 0;  // tasks not yet exited (idle tasks excluded)
+  bool stop_ = false;
+  bool tearing_down_ = false;
+  Failure failure_;
+  bool failed_ = false;
+
+  struct Timer {
+    uint64_t at;
+    uint64_t seq;
+    Task* task;
+  };
+  std::vector<Timer> timers_;  // binary heap, earliest first
+  uint64_t timer_seq_ = 0;
+  uint64_t next_timer_ = UINT64_MAX;
+
+  struct Hook {
+    void (*fn)(void*);
+    void* ctx;
+  };
+  std::vector<Hook> switch_hooks_;
+  std::vector<Hook> final_checks_;
+  void (*task_init_)(void*, void*) = nullptr;
+  void* task_init_ctx_ = nullptr;
+
+  struct LockOwner {
+    const void* lock;
+    int pid;
+    int cpu;
+    int irq_level;
+  };
+  std::vector<LockOwner> lock_owners_;
+
+  std::vector<GhostHold> holds_;
+  struct GhostSync {
+    const void* addr;
+    int pid;
+    uint64_t begin_step;
+  };
+  std::vector<GhostSync> syncs_;
+
+  static constexpr size_t kRing = 64;
+  std::array<Event, kRing> ring_{};
+  uint64_t ring_pos_ = 0;
+
+  uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0;
+  int next_cpu_rr_ = 0;
+};
+
+}  // namespace hazsim

@@ -1,0 +1,42 @@
+#include "sched/oracle.h"
+
+namespace hazsim {
+
+namespace {
+struct Named {
+  Oracle o;
+  const char* name;
+};
+constexpr Named kNames[] = {
+    {Oracle::kNone, "none"},
+    {Oracle::kUseAfterFree, "use-after-free"},
+    {Oracle::kWildAccess, "wild-access"},
+    {Oracle::kSyncReturnedEarly, "sync-returned-early"},
+    {Oracle::kPipeCount, "pipe-count"},
+    {Oracle::kWarn, "warn"},
+    {Oracle::kNoProgress, "no-progress"},
+    {Oracle::kDeadlock, "deadlock"},
+    {Oracle::kListCorruption, "list-corruption"},
+    {Oracle::kLeak, "leak"},
+    {Oracle::kSleepInAtomic, "sleep-in-atomic"},
+    {Oracle::kPreemptImbalance, "preempt-imbalance"},
+    {Oracle::kSyncNotPreemptible, "sync-not-preemptible"},
+};
+}  // namespace
+
+const char* oracle_name(Oracle o) {
+  for (const auto& n : kNames)
+    if (n.o == o) return n.name;
+  return "?";
+}
+
+bool oracle_from_name(const std::string& s, Oracle* out) {
+  for (const auto& n : kNames)
+    if (s == n.name) {
+      *out = n.o;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace hazsim

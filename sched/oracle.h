@@ -1,0 +1,38 @@
+// What counts as a failure of a run, and how one is described.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace hazsim {
+
+enum class Oracle : uint8_t {
+  kNone = 0,
+  kUseAfterFree,        // access to a freed heap object or a dead stack frame
+  kWildAccess,          // access outside simulated memory (e.g. through LIST_POISON)
+  kSyncReturnedEarly,   // hazptr_synchronize(p) returned while a prior reader still holds p
+  kPipeCount,           // a reader saw a recycled object (torture pipe count above 1)
+  kWarn,                // WARN_ON_ONCE fired
+  kNoProgress,          // step bound exceeded: livelock, starvation, or an endless synchronize
+  kDeadlock,            // every live task blocked with nothing to wake it, or a lock self-deadlock
+  kListCorruption,      // double add, delete of an unlinked node, node linked when its memory dies
+  kLeak,                // retired object never freed, slot never released, task exits holding
+  kSleepInAtomic,       // sleeping with preemption off, irqs off, or a raw spinlock held
+  kPreemptImbalance,    // preempt count not back to zero, or underflow
+  kSyncNotPreemptible,  // hazptr_synchronize from a non-preemptible context
+};
+
+const char* oracle_name(Oracle o);  // stable identifier, used in schedule files
+bool oracle_from_name(const std::string& s, Oracle* out);
+
+struct Failure {
+  Oracle oracle = Oracle::kNone;
+  std::string message;  // what happened, in words
+  int pid = -1;
+  std::string task;
+  int cpu = -1;
+  std::string site;
+  uint64_t step = 0;
+  uint64_t now_ns = 0;
+};
+
+}  // namespace hazsim

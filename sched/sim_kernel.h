@@ -1,0 +1,163 @@
+// SimKernel: the kernel-API policy on the simulated machine. Every function that touches shared
+// memory is a step boundary (Machine::access), then performs the access on simulated memory.
+// Under sequential consistency the orderings of release, acquire and the barriers are implied.
+#pragma once
+#include <fmt/format.h>
+
+#include "kapi/kernel_api.h"
+#include "sched/machine.h"
+
+namespace hazsim {
+
+struct SimKernel {
+  using Site = kapi::Site;
+  static Machine& m() { return Machine::current(); }
+
+  template <class T>
+  static T read_once(const T* p, Site s = Site::current()) {
+    return m().access(AccessKind::kLoad, p, sizeof(T), s) ? *p : T{};
+  }
+  template <class T, class V>
+  static void write_once(T* p, V v, Site s = Site::current()) {
+    if (m().access(AccessKind::kStore, p, sizeof(T), s)) *p = T(v);
+  }
+  template <class T>
+  static T load(const T* p, Site s = Site::current()) {
+    return read_once(p, s);
+  }
+  template <class T, class V>
+  static void store(T* p, V v, Site s = Site::current()) {
+    write_once(p, v, s);
+  }
+  template <class T, class V>
+  static void store_release(T* p, V v, Site s = Site::current()) {
+    write_once(p, v, s);
+  }
+  template <class T>
+  static T load_acquire(const T* p, Site s = Site::current()) {
+    return read_once(p, s);
+  }
+  // smp_cond_load_acquire(): spin, one shared load per iteration, until cond(VAL).
+  template <class T, class F>
+  static T cond_load_acquire(const T* p, F cond, Site s = Site::current()) {
+    for (;;) {
+      T v = read_once(p, s);
+      if (cond(v) || m().stopping()) return v;
+    }
+  }
+  static void smp_mb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
+  static void smp_wmb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
+  static void smp_rmb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
+  static void cpu_relax(Site s = Site::current()) { m().access(AccessKind::kRelax, nullptr, 0, s); }
+
+  template <class T, class V>
+  static T xchg(T* p, V v, Site s = Site::current()) {
+    if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    T old = *p;
+    *p = T(v);
+    return old;
+  }
+  template <class T, class V, class W>
+  static T cmpxchg(T* p, V expected, W desired, Site s = Site::current()) {
+    if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    T old = *p;
+    if (old == T(expected)) *p = T(desired);
+    return old;
+  }
+  template <class T, class V>
+  static T add_return(T* p, V v, Site s = Site::current()) {
+    if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    *p = T(*p + v);
+    return *p;
+  }
+
+  static void preempt_disable() { m().preempt_disable(); }
+  static void preempt_enable(Site s = Site::current()) { m().preempt_enable(s); }
+  static int preempt_count() { return m().current_task() ? m().current_task()->preempt_count : 0; }
+
+  static void local_irq_save(unsigned long& flags) {
+    flags = m().irqs_disabled();
+    m().local_irq_disable();
+  }
+  static void local_irq_restore(unsigned long& flags, Site s = Site::current()) {
+    (void)flags;
+    m().local_irq_enable(s);
+  }
+
+  static void raw_spin_lock(kapi::raw_spinlock_t* l, Site s = Site::current()) {
+    preempt_disable();
+    while (cmpxchg(&l->locked, 0, 1, s) != 0) {
+      if (m().stopping()) return;
+      m().check_lock_self_deadlock(l, s);
+      while (read_once(&l->locked, s) != 0 && !m().stopping()) cpu_relax(s);
+    }
+    m().note_lock_acquired(l);
+  }
+  static void raw_spin_unlock(kapi::raw_spinlock_t* l, Site s = Site::current()) {
+    m().note_lock_released(l);
+    store_release(&l->locked, 0, s);
+    preempt_enable(s);
+  }
+  static void raw_spin_lock_irqsave(kapi::raw_spinlock_t* l, unsigned long& flags, Site s = Site::current()) {
+    local_irq_save(flags);
+    raw_spin_lock(l, s);
+  }
+  static void raw_spin_unlock_irqrestore(kapi::raw_spinlock_t* l, unsigned long& flags, Site s = Site::current()) {
+    raw_spin_unlock(l, s);
+    local_irq_restore(flags, s);
+  }
+
+  static int smp_processor_id() { return m().smp_processor_id(); }
+  static int nr_cpu_ids() { return m().nr_cpus(); }
+
+  template <class T>
+  static kapi::PerCpu<T> alloc_percpu(const char* what) {
+    kapi::PerCpu<T> pc;
+    pc.stride = (sizeof(T) + kapi::kCacheLine - 1) / kapi::kCacheLine * kapi::kCacheLine;
+    pc.base = static_cast<T*>(m().static_alloc(pc.stride * size_t(m().nr_cpus()), kapi::kCacheLine, what));
+    return pc;
+  }
+  template <class T>
+  static T* this_cpu_ptr(const kapi::PerCpu<T>& pc) {
+    return pc.ptr(m().smp_processor_id());
+  }
+  template <class T>
+  static T* per_cpu_ptr(const kapi::PerCpu<T>& pc, int cpu) {
+    return pc.ptr(cpu);
+  }
+  template <class T>
+  static T* alloc_static(const char* what) {
+    return static_cast<T*>(m().static_alloc(sizeof(T), kapi::kCacheLine, what));
+  }
+
+  // `current`'s fields that a design adds to task_struct.
+  template <class T>
+  static T* current_task_data() {
+    return static_cast<T*>(m().current_task()->data);
+  }
+
+  static bool warn_on_once(bool cond, const char* text, Site s = Site::current()) {
+    if (cond) {
+      Task* t = m().current_task();
+      m().fail(Oracle::kWarn, fmt::format("WARNING: WARN_ON_ONCE({}) fired in {} (pid {}) on cpu {}", text,
+                                          t ? t->name : "?", t ? t->pid : -1, m().smp_processor_id()),
+               s);
+    }
+    return cond;
+  }
+  static void lockdep_assert_preemption_enabled(Site s = Site::current()) {
+    Task* t = m().current_task();
+    if (t && (t->preempt_count != 0 || m().irqs_disabled() || m().in_irq()))
+      m().fail(Oracle::kSyncNotPreemptible,
+               fmt::format("lockdep_assert_preemption_enabled() failed: {} (pid {}) has preempt_count={}{}{}",
+                           t->name, t->pid, t->preempt_count, m().irqs_disabled() ? ", interrupts disabled" : "",
+                           m().in_irq() ? ", in interrupt" : ""),
+               s);
+  }
+  static bool list_add_valid(const kapi::list_head* n, Site s = Site::current()) { return m().list_add_valid(n, s); }
+  static bool list_del_valid(const kapi::list_head* n, Site s = Site::current()) { return m().list_del_valid(n, s); }
+};
+
+static_assert(kapi::KernelApi<SimKernel>);
+
+}  // namespace hazsim

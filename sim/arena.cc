@@ -1,0 +1,92 @@
+#include "sim/arena.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace hazsim {
+
+const char* shadow_name(Shadow s) {
+  switch (s) {
+    case Shadow::kUnallocated: return "unallocated memory";
+    case Shadow::kStatic: return "static data";
+    case Shadow::kHeap: return "a live heap object";
+    case Shadow::kStack: return "a live stack object";
+    case Shadow::kFreedHeap: return "a freed heap object";
+    case Shadow::kDeadStack: return "a dead stack frame";
+  }
+  return "?";
+}
+
+Arena::Arena(size_t capacity) : capacity_(capacity) {
+  // Reserved, not committed: pages appear as the bump pointer reaches them.
+  void* p = mmap(nullptr, capacity_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    std::perror("hazsim: mmap of the simulated memory arena");
+    std::abort();
+  }
+  base_ = static_cast<char*>(p);
+  shadow_.assign(capacity_ / kGranule, 0);
+  linked_.assign(capacity_ / kGranule, 0);
+}
+
+Arena::~Arena() { munmap(base_, capacity_); }
+
+void Arena::reset() {
+  std::memset(base_, 0, used_);
+  std::fill(shadow_.begin(), shadow_.begin() + long((used_ + kGranule - 1) / kGranule), 0);
+  std::fill(linked_.begin(), linked_.begin() + long((used_ + kGranule - 1) / kGranule), 0);
+  used_ = 0;
+  allocs_.clear();
+}
+
+void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what) {
+  if (size == 0) size = 1;
+  align = std::max(align, kGranule);
+  size_t start = (used_ + align - 1) / align * align;
+  // A poisoned granule after each object, like a redzone, so an overrun is not silently valid.
+  size_t end = start + (size + kGranule - 1) / kGranule * kGranule;
+  if (end + kGranule > capacity_) return nullptr;
+  std::fill(shadow_.begin() + long(start / kGranule), shadow_.begin() + long(end / kGranule), uint8_t(kind));
+  used_ = end + kGranule;
+  allocs_.push_back(AllocInfo{start, uint32_t(size), pid, step, 0, -1, what});
+  return base_ + start;
+}
+
+const AllocInfo* Arena::find(const void* p) const {
+  if (!contains(p)) return nullptr;
+  uint64_t off = offset_of(p);
+  auto it = std::upper_bound(allocs_.begin(), allocs_.end(), off,
+                             [](uint64_t o, const AllocInfo& a) { return o < a.offset; });
+  if (it == allocs_.begin()) return nullptr;
+  --it;
+  if (off >= it->offset + ((it->size + kGranule - 1) / kGranule * kGranule)) return nullptr;
+  return &*it;
+}
+
+bool Arena::retire(void* p, Shadow dead_kind, int pid, uint64_t step) {
+  const AllocInfo* ci = find(p);
+  if (ci == nullptr || ci->offset != offset_of(p)) return false;
+  Shadow live = dead_kind == Shadow::kFreedHeap ? Shadow::kHeap : Shadow::kStack;
+  if (Shadow(shadow_[ci->offset / kGranule]) != live) return false;
+  auto* info = const_cast<AllocInfo*>(ci);
+  info->free_step = step;
+  info->free_pid = pid;
+  size_t g0 = info->offset / kGranule;
+  size_t g1 = g0 + (info->size + kGranule - 1) / kGranule;
+  std::fill(shadow_.begin() + long(g0), shadow_.begin() + long(g1), uint8_t(dead_kind));
+  return true;
+}
+
+const void* Arena::first_linked(const void* p, size_t n) const {
+  size_t g0 = offset_of(p) / kGranule;
+  size_t g1 = (offset_of(p) + n + kGranule - 1) / kGranule;
+  for (size_t g = g0; g < g1; ++g)
+    if (linked_[g]) return base_ + g * kGranule;
+  return nullptr;
+}
+
+}  // namespace hazsim

@@ -1,0 +1,30 @@
+// Schedule files: `{seed, parameters, decisions[]}` plus what the run ended in, so a rerun can be
+// checked for divergence. A versioned text format, `key = value` lines like the scenario files,
+// then the choices run-length encoded (`v` or `v*count`).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hazsim {
+
+inline constexpr const char* kScheduleFormat = "hazsim-schedule 1";
+
+struct ScheduleFile {
+  std::vector<std::pair<std::string, std::string>> params;  // every run parameter
+  bool failed = false;
+  std::string oracle = "none";
+  uint64_t steps = 0;
+  uint64_t hash = 0;
+  std::vector<uint16_t> decisions;
+};
+
+std::string format_schedule(const ScheduleFile& s);
+// false with *err one line ("FILE:LINE: ...") on any malformed input; never crashes.
+bool parse_schedule(const std::string& text, const std::string& origin, ScheduleFile* out, std::string* err);
+
+bool write_file(const std::string& path, const std::string& text, std::string* err);
+bool read_file(const std::string& path, std::string* text, std::string* err);
+
+}  // namespace hazsim
