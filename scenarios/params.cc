@@ -29,7 +29,7 @@ const std::vector<ParamSpec>& Params::specs() {
       {"nesting", "1", ParamType::kInt, 1, 64, "", "hazard pointers a reader holds at once"},
       {"pool", "100", ParamType::kInt, 2, 100000, "", "torture elements (10 * HAZPTR_TORTURE_PIPE_LEN)"},
       {"recycle", "pool", ParamType::kChoice, 0, 0, "pool free",
-       "retired elements return to the pool (pipe-count check) or are kfree'd (use-after-free check)"},
+       "retired elements go down the pipe back to the pool (pipe-count check), or are kfree'd right after synchronize (use-after-free check)"},
       {"reader_sleep", "0.05", ParamType::kProb, 0, 0, "", "chance a reader sleeps while holding"},
       {"reader_sleep_ns", "2000", ParamType::kInt, 0, 1000000000, "", "how long it sleeps"},
       {"reader_yield", "0.02", ParamType::kProb, 0, 0, "",

@@ -171,7 +171,10 @@ class Torture {
     if (old_rp) {
       K::write_once(&old_rp->htort_pipe_count, K::load(&old_rp->htort_pipe_count) + 1);
       sync(old_rp);
-      pipe_update(old_rp);
+      if (free_mode_)
+        torture_free(old_rp);  // the canonical use: synchronize, then kfree at once
+      else
+        pipe_update(old_rp);
     }
   }
 

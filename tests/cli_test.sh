@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The command as users run it: exit codes, one-line errors, saved schedules, replay, divergence.
+set -uo pipefail
+HAZSIM="$1"
+TMP="${TEST_TMPDIR:-$(mktemp -d)}"
+pass=0 fail=0
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name="$1" want="$2"; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
+  if [ "$got" = "$want" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $name: exit $got, want $want"; cat "$TMP/err" | head -5; fi
+}
+one_line_error() {  # the last command's stderr is exactly one line naming the problem
+  local name="$1" pattern="$2"
+  if [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "$pattern" "$TMP/err"; then pass=$((pass+1));
+  else fail=$((fail+1)); echo "FAIL $name: stderr:"; cat "$TMP/err"; fi
+}
+
+check list 0 "$HAZSIM" list
+check bad-flag 2 "$HAZSIM" run TORTURE --no-such-flag
+one_line_error bad-flag "error"
+check unknown-design 2 "$HAZSIM" run TORTURE --design v99
+one_line_error unknown-design "unknown design 'v99'"
+check unknown-scenario 2 "$HAZSIM" run NOPE
+one_line_error unknown-scenario "unknown scenario 'NOPE'"
+check bad-set 2 "$HAZSIM" run TORTURE --set cpus=0
+one_line_error bad-set "cpus = '0'"
+check tso-not-yet 2 "$HAZSIM" run TORTURE --memory-model tso
+one_line_error tso-not-yet "not implemented yet"
+check missing-file 2 "$HAZSIM" replay "$TMP/does-not-exist.sched"
+one_line_error missing-file "cannot read"
+printf 'garbage\n' >"$TMP/garbage.sched"
+check garbage-file 2 "$HAZSIM" replay "$TMP/garbage.sched"
+one_line_error garbage-file "garbage.sched:1"
+
+check pass-run 0 "$HAZSIM" run TORTURE --design v4-nopreempt --seed 3 --save "$TMP/ok.sched"
+grep -q '^hazsim-torture:--- Start of test: scenario=TORTURE design=v4-nopreempt' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL start line"; }
+grep -q '^hazsim-torture:--- End of test: SUCCESS' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL end line"; }
+hash1=$(grep '^schedule-hash:' "$TMP/out")
+check replay-pass 0 "$HAZSIM" replay "$TMP/ok.sched"
+[ "$(grep '^schedule-hash:' "$TMP/out")" = "$hash1" ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL replay hash"; }
+
+check fail-run 1 "$HAZSIM" run TORTURE --design busted --seed 1 --save "$TMP/bad.sched"
+grep -q '!!!' "$TMP/out" && grep -q '^replay: hazsim replay' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL failure report"; }
+check replay-fail 1 "$HAZSIM" replay "$TMP/bad.sched"
+
+sed 's/^schedule_hash = .*/schedule_hash = 0000000000000001/' "$TMP/bad.sched" >"$TMP/tampered.sched"
+check diverged 3 "$HAZSIM" replay "$TMP/tampered.sched"
+grep -q 'diverged' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL divergence message"; }
+
+check fuzz-busted 1 "$HAZSIM" fuzz TORTURE --design busted --runs 5 --artifacts "$TMP/art"
+n=$(ls "$TMP/art"/*.sched 2>/dev/null | wc -l)
+[ "$n" -ge 1 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL fuzz wrote no artifacts"; }
+first=$(ls "$TMP/art"/*.sched | head -1)
+check fuzz-artifact-replays 1 "$HAZSIM" replay "$first"
+check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

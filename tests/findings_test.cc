@@ -1,0 +1,101 @@
+// What the faithful models of the posted designs do under the testbed, kept as expected failures.
+// A change to these outcomes is either a testbed change or a model that no longer matches its
+// kernel commit: look before updating.
+#include <gtest/gtest.h>
+
+#include "hazptr/v4.h"
+#include "sched/sim_kernel.h"
+#include "scenarios/library.h"
+#include "scenarios/runner.h"
+#include "scenarios/stack_frame.h"
+#include "tests/task_harness.h"
+
+namespace hazsim {
+namespace {
+
+ScenarioOutcome run(const std::string& scn, const std::string& design, int seed) {
+  Params p;
+  std::string err;
+  EXPECT_TRUE(load_scenario(scn, &p, &err)) << err;
+  p.set("design", design, &err);
+  p.set("seed", std::to_string(seed), &err);
+  Machine m;
+  return run_scenario(m, p);
+}
+
+// v4 (PREEMPT_HAZPTR): hazptr_note_context_switch() copies the address into the chained backup
+// slot and clears the per-CPU slot, but leaves ctx->slot on the per-CPU slot. The reader's
+// hazptr_release() then finds its per-CPU slot NULL (or reused) and WARN_ON_ONCE fires.
+TEST(Findings, V4HookLeavesCtxSlotOnThePerCpuSlotAndReleaseWarns) {
+  int warned = 0;
+  for (int seed = 1; seed <= 10; ++seed) {
+    ScenarioOutcome o = run("TORTURE", "v4", seed);
+    if (!o.run.failed) continue;
+    EXPECT_EQ(o.run.failure.oracle, Oracle::kWarn) << o.run.failure.message;
+    EXPECT_NE(o.run.failure.site.find("hazptr_release"), std::string::npos) << o.run.failure.site;
+    EXPECT_NE(o.run.failure.message.find("slot->addr) != addr"), std::string::npos);
+    ++warned;
+  }
+  EXPECT_GE(warned, 8) << "v4 on TORTURE should fail on nearly every seed";
+}
+
+// The same hook, seen from the lists: ctx->slot never becomes the backup slot, so at the holder's
+// second context switch hazptr_slot_is_backup() is still false and the hook chains the same
+// backup node again (and clears whatever the per-CPU slot holds by then).
+TEST(Findings, V4HookChainsTheSameBackupSlotTwice) {
+  using V4 = hazptr::HazptrV4<SimKernel, true>;
+  using K = SimKernel;
+  Machine m;
+  V4 design;
+  void** gp = nullptr;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  cfg.task_data_size = V4::task_data_size;
+  RunResult r = testing::run_tasks(
+      m,
+      {{[&] {
+        StackFrame<V4::hazptr_ctx> ctx(1, "on-stack struct hazptr_ctx");
+        void* p = design.hazptr_acquire(ctx.get(), gp);
+        m.sleep_ns(1000);  // first context switch: promoted to the backup slot
+        m.sleep_ns(1000);  // second: chained again
+        design.hazptr_release(ctx.get(), p);
+      }}},
+      cfg, 1, [&] {
+        design.hazptr_init();
+        m.set_task_init([](void* d, void* data) { static_cast<V4*>(d)->init_task(data); }, &design);
+        m.add_switch_hook([](void* d) { static_cast<V4*>(d)->hazptr_note_context_switch(); }, &design);
+        gp = static_cast<void**>(m.static_alloc(sizeof(void*), 8, "gp"));
+        *gp = m.static_alloc(8, 8, "obj");
+      });
+  (void)sizeof(K);
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kListCorruption) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("double add"), std::string::npos) << r.failure.message;
+  EXPECT_NE(r.failure.site.find("hazptr_chain_backup_slot"), std::string::npos) << r.failure.site;
+}
+
+// The same design without the hook is correct on the torture pattern.
+TEST(Findings, V4WithoutPreemptHookPassesTorture) {
+  for (int seed = 1; seed <= 5; ++seed) {
+    ScenarioOutcome o = run("TORTURE", "v4-nopreempt", seed);
+    EXPECT_FALSE(o.run.failed) << "seed " << seed << ": " << o.run.failure.message;
+  }
+}
+
+// v4 chains backup slots under a plain raw_spin_lock() (not irqsave). A reader in an IPI handler
+// that needs the backup slot on a CPU whose interrupted task holds that overflow-list lock spins
+// forever: a self-deadlock. v5 takes the list locks with raw_spin_lock_irqsave().
+TEST(Findings, V4OverflowListLockIsNotIrqSafe) {
+  int deadlocks = 0;
+  for (int seed = 1; seed <= 30 && deadlocks == 0; ++seed) {
+    ScenarioOutcome o = run("IRQ", "v4-nopreempt", seed);
+    if (o.run.failed && o.run.failure.oracle == Oracle::kDeadlock) {
+      EXPECT_NE(o.run.failure.site.find("hazptr_chain_backup_slot"), std::string::npos) << o.run.failure.site;
+      ++deadlocks;
+    }
+  }
+  EXPECT_EQ(deadlocks, 1);
+}
+
+}  // namespace
+}  // namespace hazsim

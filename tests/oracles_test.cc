@@ -1,0 +1,348 @@
+// Every oracle fires on a workload or design built to trip it, and says so in words.
+#include <gtest/gtest.h>
+
+#include "hazptr/v4.h"
+#include "sched/sim_kernel.h"
+#include "scenarios/library.h"
+#include "scenarios/runner.h"
+#include "scenarios/stack_frame.h"
+#include "tests/task_harness.h"
+
+namespace hazsim {
+namespace {
+
+using K = SimKernel;
+using testing::run_tasks;
+using testing::TaskSpec;
+// Without the PREEMPT_HAZPTR hook: v4's hook has its own failure (tests/findings_test.cc).
+using V4 = hazptr::HazptrV4<SimKernel, false>;
+
+// Runs a scenario over seeds until one fails; returns that outcome (or the last one).
+ScenarioOutcome first_failure(const std::string& scenario, std::vector<std::pair<std::string, std::string>> sets,
+                              int seeds) {
+  Machine m;
+  ScenarioOutcome out;
+  for (int s = 1; s <= seeds; ++s) {
+    Params p;
+    std::string err;
+    EXPECT_TRUE(load_scenario(scenario, &p, &err)) << err;
+    for (auto& [k, v] : sets) EXPECT_TRUE(p.set(k, v, &err)) << err;
+    p.set("seed", std::to_string(s), &err);
+    out = run_scenario(m, p);
+    if (out.run.failed) return out;
+  }
+  return out;
+}
+
+TEST(Oracles, UseAfterFreeOfHeapObject) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[&] {
+                            int* p = static_cast<int*>(m.kmalloc(sizeof(int), "test object"));
+                            K::write_once(p, 1);
+                            m.kfree(p);
+                            (void)K::read_once(p);
+                          }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kUseAfterFree);
+  EXPECT_NE(r.failure.message.find("use after free"), std::string::npos) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("test object"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, UseOfDeadStackFrame) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[&] {
+                            int* escaped;
+                            {
+                              StackFrame<int> frame(1, "on-stack int");
+                              escaped = frame.get();
+                              K::write_once(escaped, 7);
+                            }
+                            (void)K::read_once(escaped);
+                          }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kUseAfterFree);
+  EXPECT_NE(r.failure.message.find("dead stack frame"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, UseAfterFreeByReaderWhenWriterSkipsSynchronize) {
+  ScenarioOutcome o = first_failure("TORTURE-HEAP", {{"design", "v4-nopreempt"}, {"broken", "skip-sync"}}, 30);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kUseAfterFree) << o.run.failure.message;
+}
+
+TEST(Oracles, SynchronizeReturningEarlyIsCaughtFromGhostState) {
+  ScenarioOutcome o = first_failure("TORTURE", {{"design", "busted"}}, 10);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kSyncReturnedEarly) << o.run.failure.message;
+  EXPECT_NE(o.run.failure.message.find("still holds it"), std::string::npos);
+}
+
+TEST(Oracles, PipeCountAboveOneWhenWriterSkipsSynchronize) {
+  // No synchronize call, so the ghost check has nothing to check: the torture's own check fires.
+  ScenarioOutcome o = first_failure("TORTURE", {{"design", "v4-nopreempt"}, {"broken", "skip-sync"}}, 30);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kPipeCount) << o.run.failure.message;
+  EXPECT_NE(o.reader_pipe.find("!!!"), std::string::npos) << o.reader_pipe;
+}
+
+TEST(Oracles, WarnOnOnce) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[] { K::warn_on_once(1 + 1 == 2, "1 + 1 == 2"); }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kWarn);
+  EXPECT_NE(r.failure.message.find("WARN_ON_ONCE(1 + 1 == 2)"), std::string::npos);
+}
+
+TEST(Oracles, NoProgressWhenSynchronizeWaitsOnAReaderThatNeverReleases) {
+  Machine m;
+  V4* d = nullptr;
+  void** gp = nullptr;
+  int* obj = nullptr;
+  V4 design;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  cfg.sync_bound = 20000;
+  cfg.task_data_size = V4::task_data_size;
+  RunResult r = run_tasks(
+      m,
+      {{[&] {
+          StackFrame<V4::hazptr_ctx> ctx(1, "ctx");
+          void* p = d->hazptr_acquire(ctx.get(), gp);
+          m.ghost_acquired(p);
+          for (;;) m.sleep_ns(1000);  // holds forever
+        }},
+       {[&] {
+          m.sleep_ns(5000);
+          K::write_once(gp, nullptr);
+          m.ghost_sync_begin(obj);
+          d->hazptr_synchronize(obj);
+          m.ghost_sync_end(obj);
+        }}},
+      cfg, 1, [&] {
+        d = &design;
+        design.hazptr_init();
+        gp = static_cast<void**>(m.static_alloc(sizeof(void*), 8, "gp"));
+        obj = static_cast<int*>(m.static_alloc(sizeof(int), 8, "obj"));
+        *gp = obj;
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kNoProgress) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("hazptr_synchronize"), std::string::npos) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("held by test/0"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, NoProgressWhenTheRunExceedsItsStepBound) {
+  Machine m;
+  MachineConfig cfg;
+  cfg.max_steps = 50000;
+  int* x = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        for (;;) K::cpu_relax();
+      }}},
+      cfg, 1, [&] { x = static_cast<int*>(m.static_alloc(4, 4, "x")); });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kNoProgress);
+  EXPECT_NE(r.failure.message.find("max_steps"), std::string::npos) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("test/0"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, NoProgressWhenAHighPriorityTaskStarvesAnother) {
+  Machine m;
+  MachineConfig cfg;
+  cfg.cpus = 1;
+  cfg.starve_bound = 30000;
+  RunResult r = run_tasks(m,
+                          {{[&] { for (;;) K::cpu_relax(); }, 0, true, 1},
+                           {[&] { K::cpu_relax(); }, 0, true, 0}},
+                          cfg);
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kNoProgress);
+  EXPECT_NE(r.failure.message.find("starvation"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, DeadlockWhenEveryTaskIsBlocked) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[&] { m.block("a wait queue nobody wakes"); }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kDeadlock);
+  EXPECT_NE(r.failure.message.find("a wait queue nobody wakes"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, DeadlockWhenAnInterruptSpinsOnALockItsCpuHolds) {
+  Machine m;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  kapi::raw_spinlock_t* lock = nullptr;
+  RunResult r = run_tasks(
+      m,
+      {{[&] {
+          K::raw_spin_lock(lock);  // not irqsave
+          for (int i = 0; i < 2000; ++i) K::cpu_relax();
+          K::raw_spin_unlock(lock);
+        }, 0, true},
+       {[&] {
+          m.smp_call_function_single(0, [](void* l) {
+            K::raw_spin_lock(static_cast<kapi::raw_spinlock_t*>(l));
+            K::raw_spin_unlock(static_cast<kapi::raw_spinlock_t*>(l));
+          }, lock, true);
+        }, 1, true}},
+      cfg, 1, [&] { lock = static_cast<kapi::raw_spinlock_t*>(m.static_alloc(sizeof(*lock), 8, "test lock")); });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kDeadlock) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("interrupt handler"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, ListDoubleAdd) {
+  Machine m;
+  kapi::list_head *head = nullptr, *node = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        kapi::list_add<K>(node, head);
+        kapi::list_add<K>(node, head);
+      }}},
+      {}, 1, [&] {
+        head = static_cast<kapi::list_head*>(m.static_alloc(sizeof(*head), 8, "head"));
+        node = static_cast<kapi::list_head*>(m.static_alloc(sizeof(*node), 8, "node"));
+        kapi::init_list_head<K>(head);
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kListCorruption);
+  EXPECT_NE(r.failure.message.find("double add"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, ListDeleteOfUnlinkedNode) {
+  Machine m;
+  kapi::list_head* node = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] { kapi::list_del<K>(node); }}}, {}, 1,
+      [&] { node = static_cast<kapi::list_head*>(m.static_alloc(sizeof(*node), 8, "node")); });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kListCorruption);
+  EXPECT_NE(r.failure.message.find("not on a list"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, FrameEndsWithItsListNodeStillLinked) {
+  Machine m;
+  kapi::list_head* head = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        StackFrame<kapi::list_head> node(1, "on-stack node");
+        kapi::list_add<K>(node.get(), head);
+      }}},
+      {}, 1, [&] {
+        head = static_cast<kapi::list_head*>(m.static_alloc(sizeof(*head), 8, "head"));
+        kapi::init_list_head<K>(head);
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kListCorruption);
+  EXPECT_NE(r.failure.message.find("still linked"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, WildAccessThroughListPoison) {
+  Machine m;
+  kapi::list_head *head = nullptr, *node = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        kapi::list_add<K>(node, head);
+        kapi::list_del<K>(node);
+        (void)K::read_once(&K::read_once(&node->next)->next);
+      }}},
+      {}, 1, [&] {
+        head = static_cast<kapi::list_head*>(m.static_alloc(sizeof(*head), 8, "head"));
+        node = static_cast<kapi::list_head*>(m.static_alloc(sizeof(*node), 8, "node"));
+        kapi::init_list_head<K>(head);
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kWildAccess);
+  EXPECT_NE(r.failure.message.find("LIST_POISON"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, LeakWhenAReaderExitsHolding) {
+  ScenarioOutcome o = first_failure("TORTURE", {{"design", "v4-nopreempt"}, {"broken", "skip-release"}}, 5);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kLeak) << o.run.failure.message;
+}
+
+TEST(Oracles, LeakWhenARetiredElementIsNeverFreed) {
+  ScenarioOutcome o = first_failure("TORTURE", {{"design", "v4-nopreempt"}, {"broken", "leak-retired"}}, 5);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kLeak) << o.run.failure.message;
+  EXPECT_NE(o.run.failure.message.find("never freed"), std::string::npos) << o.run.failure.message;
+}
+
+TEST(Oracles, SleepingWithPreemptionOff) {
+  ScenarioOutcome o = first_failure("TORTURE", {{"design", "v4-nopreempt"}, {"broken", "sleep-in-atomic"}}, 3);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kSleepInAtomic) << o.run.failure.message;
+}
+
+TEST(Oracles, SleepingWithARawSpinlockHeld) {
+  Machine m;
+  kapi::raw_spinlock_t* lock = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        K::raw_spin_lock(lock);
+        m.sleep_ns(100);
+        K::raw_spin_unlock(lock);
+      }}},
+      {}, 1, [&] { lock = static_cast<kapi::raw_spinlock_t*>(m.static_alloc(sizeof(*lock), 8, "lock")); });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kSleepInAtomic);
+  EXPECT_NE(r.failure.message.find("1 raw spinlock(s) held"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, PreemptCountImbalanceAtExit) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[] {
+                            K::preempt_disable();
+                            K::cpu_relax();
+                          }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kPreemptImbalance);
+  EXPECT_NE(r.failure.message.find("preempt_count=1"), std::string::npos) << r.failure.message;
+}
+
+TEST(Oracles, PreemptCountUnderflow) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[] { K::preempt_enable(); }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kPreemptImbalance);
+}
+
+TEST(Oracles, SynchronizeFromNonPreemptibleContext) {
+  Machine m;
+  V4 design;
+  int* obj = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        K::preempt_disable();
+        design.hazptr_synchronize(obj);
+        K::preempt_enable();
+      }}},
+      {}, 1, [&] {
+        design.hazptr_init();
+        obj = static_cast<int*>(m.static_alloc(4, 4, "obj"));
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kSyncNotPreemptible) << r.failure.message;
+}
+
+TEST(Oracles, CorrectRunsPassEveryCheck) {
+  // The checks do not fire on a design and workload that are correct: v4-nopreempt on TORTURE.
+  Machine m;
+  for (int s = 1; s <= 10; ++s) {
+    Params p;
+    std::string err;
+    ASSERT_TRUE(load_scenario("TORTURE", &p, &err));
+    p.set("design", "v4-nopreempt", &err);
+    p.set("seed", std::to_string(s), &err);
+    ScenarioOutcome o = run_scenario(m, p);
+    EXPECT_FALSE(o.run.failed) << "seed " << s << ": " << o.run.failure.message;
+    EXPECT_GT(o.stats.reader_passes, 100);
+    EXPECT_EQ(o.stats.writer_passes, 20);
+  }
+}
+
+}  // namespace
+}  // namespace hazsim

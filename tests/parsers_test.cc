@@ -1,0 +1,134 @@
+// Bad input gets one clear line, never a crash: scenario files, parameters and schedule files,
+// including random garbage.
+#include <gtest/gtest.h>
+
+#include "scenarios/library.h"
+#include "scenarios/params.h"
+#include "sim/prng.h"
+#include "sim/schedule_file.h"
+
+namespace hazsim {
+namespace {
+
+TEST(Params, RejectsUnknownKeysAndBadValuesWithOneLine) {
+  Params p;
+  std::string err;
+  EXPECT_FALSE(p.set("no_such_key", "1", &err));
+  EXPECT_NE(err.find("unknown parameter 'no_such_key'"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("cpus", "0", &err));
+  EXPECT_FALSE(p.set("cpus", "four", &err));
+  EXPECT_FALSE(p.set("cpus", "999", &err));
+  EXPECT_FALSE(p.set("design", "v99", &err));
+  EXPECT_NE(err.find("unknown design 'v99'"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("preempt_prob", "1.5", &err));
+  EXPECT_FALSE(p.set("preempt_prob", "0.0000001", &err));
+  EXPECT_FALSE(p.set("memory_model", "tso", &err));
+  EXPECT_NE(err.find("not implemented yet"), std::string::npos) << err;
+  EXPECT_EQ(err.find('\n'), std::string::npos);
+}
+
+TEST(Params, ProbabilitiesAreExactDecimals) {
+  uint32_t v;
+  ASSERT_TRUE(parse_prob_ppm("0.003", &v));
+  EXPECT_EQ(v, 3000u);
+  ASSERT_TRUE(parse_prob_ppm("1", &v));
+  EXPECT_EQ(v, 1000000u);
+  ASSERT_TRUE(parse_prob_ppm(".5", &v));
+  EXPECT_EQ(v, 500000u);
+  EXPECT_FALSE(parse_prob_ppm("", &v));
+  EXPECT_FALSE(parse_prob_ppm("-0.1", &v));
+  EXPECT_FALSE(parse_prob_ppm("0.1x", &v));
+}
+
+TEST(Params, ScenarioFileErrorsNameTheLine) {
+  Params p;
+  std::string err;
+  EXPECT_FALSE(p.load_text("cpus = 2\nthis line has no equals\n", "F", &err));
+  EXPECT_EQ(err, "F:2: expected 'key = value', got 'this line has no equals'");
+  EXPECT_FALSE(p.load_text("# ok\ncpus = -3\n", "F", &err));
+  EXPECT_EQ(err.rfind("F:2: cpus = '-3'", 0), 0u) << err;
+}
+
+TEST(Scenarios, EveryNamedScenarioAndCflistLoads) {
+  for (const auto& n : scenario_names()) {
+    Params p;
+    std::string err;
+    EXPECT_TRUE(load_scenario(n, &p, &err)) << n << ": " << err;
+  }
+  std::vector<std::pair<std::string, std::string>> cf;
+  std::string err;
+  ASSERT_TRUE(load_cflist(&cf, &err)) << err;
+  EXPECT_FALSE(cf.empty());
+  for (const auto& [s, d] : cf) {
+    Params p;
+    EXPECT_TRUE(load_scenario(s, &p, &err)) << s << ": " << err;
+    EXPECT_TRUE(p.set("design", d, &err)) << err;
+  }
+  Params p;
+  EXPECT_FALSE(load_scenario("NOPE", &p, &err));
+  EXPECT_NE(err.find("unknown scenario 'NOPE'"), std::string::npos);
+}
+
+TEST(ScheduleFile, RoundTrips) {
+  ScheduleFile s;
+  s.params = {{"design", "v4"}, {"seed", "9"}};
+  s.failed = true;
+  s.oracle = "warn";
+  s.steps = 123;
+  s.hash = 0xfedcba9876543210ULL;
+  for (int i = 0; i < 1000; ++i) s.decisions.push_back(uint16_t(i % 7 == 0 ? i % 3 : 0));
+  ScheduleFile back;
+  std::string err;
+  ASSERT_TRUE(parse_schedule(format_schedule(s), "x", &back, &err)) << err;
+  EXPECT_EQ(back.params, s.params);
+  EXPECT_EQ(back.failed, s.failed);
+  EXPECT_EQ(back.oracle, s.oracle);
+  EXPECT_EQ(back.steps, s.steps);
+  EXPECT_EQ(back.hash, s.hash);
+  EXPECT_EQ(back.decisions, s.decisions);
+}
+
+TEST(ScheduleFile, RejectsMalformedInput) {
+  ScheduleFile s;
+  std::string err;
+  EXPECT_FALSE(parse_schedule("", "f", &s, &err));
+  EXPECT_NE(err.find("not a hazsim schedule file"), std::string::npos) << err;
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 99\nchoices:\n", "f", &s, &err));
+  EXPECT_NE(err.find("unsupported schedule format"), std::string::npos) << err;
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\ndecisions = 3\nchoices:\n0 1\n", "f", &s, &err));
+  EXPECT_NE(err.find("truncated"), std::string::npos) << err;
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\nchoices:\n0 x*2\n", "f", &s, &err));
+  EXPECT_EQ(err, "f:3: bad choice 'x*2' (expected a number or number*count)");
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\nchoices:\n70000\n", "f", &s, &err));
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\nschedule_hash = zz\nchoices:\n", "f", &s, &err));
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\n", "f", &s, &err));
+  EXPECT_NE(err.find("missing 'choices:'"), std::string::npos);
+}
+
+TEST(ScheduleFile, RandomGarbageNeverCrashes) {
+  Prng rng(42);
+  const std::string valid = format_schedule(ScheduleFile{{{"seed", "1"}}, false, "none", 5, 7, {0, 1, 0, 0, 2}});
+  for (int i = 0; i < 3000; ++i) {
+    std::string t = valid;
+    int edits = 1 + int(rng.below(8));
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rng.below(uint32_t(t.size() + 1));
+      switch (rng.below(3)) {
+        case 0: t.insert(pos, 1, char(rng.below(256))); break;
+        case 1: if (pos < t.size()) t.erase(pos, 1); break;
+        default: if (pos < t.size()) t[pos] = "=*:\n 09x-"[rng.below(10)];
+      }
+    }
+    ScheduleFile s;
+    std::string err;
+    if (!parse_schedule(t, "g", &s, &err)) {
+      EXPECT_FALSE(err.empty());
+      EXPECT_EQ(err.find('\n'), std::string::npos);
+    }
+    Params p;
+    if (!p.load_text(t, "g", &err)) EXPECT_EQ(err.find('\n'), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace hazsim
