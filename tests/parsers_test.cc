@@ -126,7 +126,9 @@ TEST(ScheduleFile, RandomGarbageNeverCrashes) {
       EXPECT_EQ(err.find('\n'), std::string::npos);
     }
     Params p;
-    if (!p.load_text(t, "g", &err)) EXPECT_EQ(err.find('\n'), std::string::npos);
+    if (!p.load_text(t, "g", &err)) {
+      EXPECT_EQ(err.find('\n'), std::string::npos);
+    }
   }
 }
 
