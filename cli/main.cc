@@ -103,7 +103,7 @@ void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
                o.run.context_switches, o.run.preemptions, o.run.migrations, o.run.irqs);
     if (o.run.failed) fmt::print("{}", failure_report(o));
   } else if (o.run.failed) {
-    fmt::print("hazsim-torture: !!! {}: {}\n", oracle_name(o.run.failure.oracle), o.run.failure.message);
+    fmt::print("hazsim-torture: !!! {} [oracle: {}]\n", o.run.failure.message, oracle_name(o.run.failure.oracle));
   }
   fmt::print("{}\n", end_line(p, o.run.failed));
   fmt::print("schedule-hash: {:016x}\n", o.run.hash);
@@ -208,8 +208,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       std::string werr;
       bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
       if (!summary_only || t.failures <= 3)
-        fmt::print("hazsim-fuzz: !!! {} {} seed {}: {}: {}\n    {}\n", p.str("scenario"), p.str("design"), p.str("seed"),
-                   oracle_name(out.run.failure.oracle), out.run.failure.message,
+        fmt::print("hazsim-fuzz: !!! {} {} seed {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                   p.str("seed"), out.run.failure.message, oracle_name(out.run.failure.oracle),
                    saved ? "replay: hazsim replay " + path : "could not save: " + werr);
       std::fflush(stdout);
     }

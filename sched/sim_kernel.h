@@ -94,8 +94,10 @@ struct SimKernel {
     m().note_lock_acquired(l);
   }
   static void raw_spin_unlock(kapi::raw_spinlock_t* l, Site s = Site::current()) {
-    m().note_lock_released(l);
+    // The unlocking store is a step where an interrupt may arrive: until it is done the lock is
+    // still held, and the ghost owner must say so.
     store_release(&l->locked, 0, s);
+    m().note_lock_released(l);
     preempt_enable(s);
   }
   static void raw_spin_lock_irqsave(kapi::raw_spinlock_t* l, unsigned long& flags, Site s = Site::current()) {
