@@ -207,7 +207,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       std::string path = fmt::format("{}/{}-{}-seed{}.sched", artifacts, p.str("scenario"), p.str("design"), p.str("seed"));
       std::string werr;
       bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
-      if (!summary_only || t.failures <= 3)
+      if (!summary_only || t.failures == 1)
         fmt::print("hazsim-fuzz: !!! {} {} seed {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                    p.str("seed"), out.run.failure.message, oracle_name(out.run.failure.oracle),
                    saved ? "replay: hazsim replay " + path : "could not save: " + werr);
@@ -249,6 +249,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
   long total_failures = 0;
+  std::vector<std::string> summary;
   for (auto& [ro, p] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
@@ -256,10 +257,16 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;
     for (const auto& [k, n] : t.by_oracle) kinds += fmt::format("{}{}: {}", kinds.empty() ? "" : ", ", k, n);
-    fmt::print("hazsim-fuzz: {:<12} {:<13} {:>6} runs {:>6} failures{} {:.1f} s ({:.0f} runs/s){}\n", p.str("scenario"),
-               p.str("design"), t.runs, t.failures, kinds.empty() ? "" : " (" + kinds + ")", secs,
-               secs > 0 ? t.runs / secs : 0.0, g_interrupted ? " [interrupted]" : "");
+    summary.push_back(fmt::format("hazsim-fuzz: {:<12} {:<13} {:>6} runs {:>6} failures{} {:.1f} s ({:.0f} runs/s){}",
+                                  p.str("scenario"), p.str("design"), t.runs, t.failures,
+                                  kinds.empty() ? "" : " (" + kinds + ")", secs, secs > 0 ? t.runs / secs : 0.0,
+                                  g_interrupted ? " [interrupted]" : ""));
+    if (!cflist) fmt::print("{}\n", summary.back());
     total_failures += t.failures;
+  }
+  if (cflist) {
+    fmt::print("hazsim-fuzz: summary\n");
+    for (const auto& line : summary) fmt::print("{}\n", line);
   }
   if (total_failures > 0) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
   return total_failures > 0 ? kExitFailure : kExitOk;
