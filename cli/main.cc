@@ -41,7 +41,7 @@ struct RunOptions {
     app->add_option("--design", design, "hazard-pointer design (hazsim list)");
     app->add_option("--seed", seed, "seed (run: the run's; fuzz: the first of consecutive seeds)");
     app->add_option("--cpus", cpus, "number of vCPUs");
-    app->add_option("--memory-model", memory_model, "memory model (sc)");
+    app->add_option("--memory-model", memory_model, "memory model: sc, tso or pso");
     app->add_option("--strategy", strategy, "exploration strategy (random)");
     app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
     app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");
@@ -123,7 +123,9 @@ int cmd_list(bool params) {
   for (const auto& d : hazptr::kDesigns) fmt::print("  {:<14} {}  [{}]\n", d.name, d.summary, d.source);
   fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
              "  replay         the choices of a schedule file (hazsim replay)\n");
-  fmt::print("Memory models:\n  sc             sequential consistency\n");
+  fmt::print("Memory models:\n  sc             sequential consistency\n"
+             "  tso            FIFO store buffer per vCPU, store-to-load forwarding (x86)\n"
+             "  pso            tso, and stores to different locations may drain out of order\n");
   fmt::print("Default matrix (CFLIST):\n");
   std::vector<std::pair<std::string, std::string>> cf;
   std::string err;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "hazptr/registry.h"
+#include "sched/machine.h"
 
 namespace hazsim {
 
@@ -17,7 +18,8 @@ const std::vector<ParamSpec>& Params::specs() {
       {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list)"},
       {"workload", "torture", ParamType::kChoice, 0, 0, "torture", "the workload the tasks run"},
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
-      {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc", "memory model"},
+      {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso",
+       "sc, tso (FIFO store buffers), or pso (stores may also drain out of order)"},
       {"strategy", "random", ParamType::kChoice, 0, 0, "random", "exploration strategy"},
       {"seed", "1", ParamType::kInt, 0, INT64_MAX, "", "seed of the decision stream and the workload"},
       {"nreaders", "-1", ParamType::kInt, -64, 4096, "", "reader tasks; negative: that many per CPU"},
@@ -34,6 +36,9 @@ const std::vector<ParamSpec>& Params::specs() {
       {"reader_sleep_ns", "2000", ParamType::kInt, 0, 1000000000, "", "how long it sleeps"},
       {"reader_yield", "0.02", ParamType::kProb, 0, 0, "",
        "chance a reader calls schedule() while holding (torture_preempt_schedule)"},
+      {"reader_udelay", "0.1", ParamType::kProb, 0, 0, "",
+       "chance a reader busy-waits while holding (hazptr_read_delay's udelay: no barrier, no switch)"},
+      {"reader_udelay_ns", "200", ParamType::kInt, 0, 1000000000, "", "how long it busy-waits"},
       {"writer_delay_ns", "1000", ParamType::kInt, 0, 1000000000, "", "writer sleep between replacements"},
       {"preempt_kthread", "1", ParamType::kBool, 0, 1, "",
        "a high-priority task that spins on each CPU in turn (rcu_torture_preempt)"},
@@ -45,12 +50,17 @@ const std::vector<ParamSpec>& Params::specs() {
       {"preempt_prob", "0.003", ParamType::kProb, 0, 0, "", "random: chance of preemption at an access"},
       {"irq_prob", "0.2", ParamType::kProb, 0, 0, "", "random: chance a pending IPI is delivered at an access"},
       {"migrate_prob", "0.1", ParamType::kProb, 0, 0, "", "random: chance an enqueued task changes vCPU"},
+      {"drain_prob", "0.2", ParamType::kProb, 0, 0, "",
+       "random, tso/pso: chance at a step that one buffered store drains"},
       {"max_steps", "4000000", ParamType::kInt, 1000, INT64_MAX, "", "step bound of the whole run"},
       {"sync_bound", "400000", ParamType::kInt, 100, INT64_MAX, "", "step bound of one hazptr_synchronize"},
       {"starve_bound", "1500000", ParamType::kInt, 100, INT64_MAX, "", "steps a runnable task may wait"},
       {"step_ns", "2", ParamType::kInt, 1, 1000000, "", "virtual nanoseconds per step"},
       {"broken", "none", ParamType::kChoice, 0, 0, "none skip-sync skip-release leak-retired sleep-in-atomic",
        "a deliberately broken workload, to show the checks fire"},
+      {"mutate", "none", ParamType::kMutation, 0, 0, "",
+       "a deliberately broken design: drop-mb@FUNC, drop-wmb@FUNC or plain-release@FUNC changes that "
+       "barrier in function FUNC only"},
   };
   return kSpecs;
 }
@@ -134,6 +144,14 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       }
       break;
     }
+    case ParamType::kMutation: {
+      Mutation m;
+      if (!parse_mutation(value, &m)) {
+        *err = fmt::format("{} = '{}': expected none, drop-mb@FUNC, drop-wmb@FUNC or plain-release@FUNC", key, value);
+        return false;
+      }
+      break;
+    }
     case ParamType::kChoice: {
       if (std::string(spec->choices).empty()) {
         if (value.empty() || value.find_first_of(" \t=") != std::string::npos) {
@@ -147,10 +165,7 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       bool ok = false;
       while (words >> w) ok |= w == value;
       if (!ok) {
-        if (key == "memory_model" && (value == "tso" || value == "pso"))
-          *err = fmt::format("memory model '{}' is not implemented yet; available: {}", value, spec->choices);
-        else
-          *err = fmt::format("{} = '{}': expected one of: {}", key, value, spec->choices);
+        *err = fmt::format("{} = '{}': expected one of: {}", key, value, spec->choices);
         return false;
       }
       break;

@@ -9,7 +9,7 @@
 
 namespace hazsim {
 
-enum class ParamType { kInt, kBool, kProb, kChoice, kDesign };
+enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation };
 
 struct ParamSpec {
   const char* key;

@@ -15,6 +15,7 @@ MachineConfig machine_config(const Params& p) {
   c.sync_bound = uint64_t(p.num("sync_bound"));
   c.starve_bound = uint64_t(p.num("starve_bound"));
   c.step_ns = uint32_t(p.num("step_ns"));
+  parse_mutation(p.str("mutate"), &c.mutation);
   return c;
 }
 
@@ -32,6 +33,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
       k.preempt_ppm = p.ppm("preempt_prob");
       k.irq_ppm = p.ppm("irq_prob");
       k.migrate_ppm = p.ppm("migrate_prob");
+      k.drain_ppm = p.ppm("drain_prob");
       m.decisions().start_random(uint64_t(p.num("seed")), k);
     }
     auto workload = std::make_unique<Torture<D>>(m, p);

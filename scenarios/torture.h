@@ -59,6 +59,7 @@ class Torture {
       m_.add_switch_hook([](void* self) { static_cast<Torture*>(self)->design_.hazptr_note_context_switch(); },
                          this);
     current_ = K::alloc_static<hazptr_torture*>("hazptr_torture_current");
+    m_.ghost_watch(current_);
     if (!free_mode_) {
       for (int64_t i = 0; i < p_.num("pool"); ++i)
         freelist_.push_back(static_cast<hazptr_torture*>(m_.static_alloc(sizeof(hazptr_torture), 8, "hazptr_tortures[]")));
@@ -243,6 +244,7 @@ class Torture {
         if (!p_.flag("writer") && ++passes >= p_.num("reader_passes")) break;
         continue;
       }
+      if (rng.chance_ppm(p_.ppm("reader_udelay"))) udelay(uint64_t(p_.num("reader_udelay_ns")));
       if (rng.chance_ppm(p_.ppm("reader_sleep"))) m_.sleep_ns(uint64_t(p_.num("reader_sleep_ns")));
       if (rng.chance_ppm(p_.ppm("reader_yield")) && K::preempt_count() == 0) m_.yield_cpu();
       if (p_.flag("irq_reader") && m_.nr_cpus() > 1 && rng.chance_ppm(100000))
@@ -278,13 +280,18 @@ class Torture {
     m_.kfree(ctx);
   }
 
+  // udelay(): a busy wait, one cpu_relax() per step, no barrier and no context switch.
+  void udelay(uint64_t ns) {
+    uint64_t until = m_.now_ns() + ns;
+    while (m_.now_ns() < until && !must_stop()) K::cpu_relax();
+  }
+
   // rcu_torture_preempt(): spin at high priority on each CPU in turn.
   void preempt_kthread() {
     while (!must_stop()) {
       for (int cpu = 0; cpu < m_.nr_cpus() && !must_stop(); ++cpu) {
         m_.migrate_current_to(cpu);
-        uint64_t until = m_.now_ns() + uint64_t(p_.num("preempt_duration_ns"));
-        while (m_.now_ns() < until && !must_stop()) K::cpu_relax();
+        udelay(uint64_t(p_.num("preempt_duration_ns")));
       }
       m_.sleep_ns(uint64_t(p_.num("preempt_interval_ns")));
     }

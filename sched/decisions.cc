@@ -6,6 +6,7 @@ const char* strategy_name(StrategyKind k) {
   switch (k) {
     case StrategyKind::kRandom: return "random";
     case StrategyKind::kReplay: return "replay";
+    case StrategyKind::kExplore: return "explore";
   }
   return "?";
 }

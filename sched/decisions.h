@@ -18,9 +18,13 @@ enum class Choice : uint8_t {
   kIrq,      // deliver a pending interrupt now
   kPreempt,  // preempt the running task at this access
   kMigrate,  // move a task that is being enqueued to another vCPU (value = offset)
+  kDrain,    // drain the oldest buffered store of one vCPU now (value = 1 + index among vCPUs with stores)
+  kDrainEntry,  // PSO: which of the stores eligible to drain (value = index)
 };
+inline constexpr int kChoiceKinds = 6;
+inline constexpr uint32_t choice_bit(Choice c) { return 1u << unsigned(c); }
 
-enum class StrategyKind : uint8_t { kRandom, kReplay };
+enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore };
 
 const char* strategy_name(StrategyKind k);
 bool strategy_from_name(const std::string& s, StrategyKind* out);
@@ -31,6 +35,7 @@ struct RandomKnobs {
   uint32_t preempt_ppm = 3000;    // chance of preemption at a preemptible access
   uint32_t irq_ppm = 200000;      // chance a pending interrupt is delivered at an access
   uint32_t migrate_ppm = 100000;  // chance an enqueued task moves to another vCPU
+  uint32_t drain_ppm = 200000;    // chance, at a step, that some buffered store drains (tso, pso)
 };
 
 class DecisionSource {
@@ -51,17 +56,37 @@ class DecisionSource {
     diverged_ = false;
   }
 
+  // Exhaustive exploration (the explorer drives it): choices of the kinds in `mask` follow
+  // `prefix` and then take 0, and their arities are recorded so the explorer can backtrack;
+  // choices of other kinds are always 0 and not recorded.
+  void start_explore(const std::vector<uint16_t>* prefix, uint32_t mask) {
+    kind_ = StrategyKind::kExplore;
+    script_ = prefix;
+    mask_ = mask;
+    pos_ = 0;
+    recorded_.clear();
+    arities_.clear();
+    diverged_ = false;
+  }
+
   // n >= 2.
   uint32_t choose(Choice c, uint32_t n) {
     uint32_t v;
     switch (kind_) {
       case StrategyKind::kRandom: v = random_choice(c, n); break;
+      case StrategyKind::kExplore:
+        if ((mask_ & choice_bit(c)) == 0) return 0;
+        v = replay_choice(n);
+        arities_.push_back(uint16_t(n));
+        break;
       case StrategyKind::kReplay:
       default: v = replay_choice(n); break;
     }
     recorded_.push_back(uint16_t(v));
     return v;
   }
+
+  const std::vector<uint16_t>& arities() const { return arities_; }
 
   const std::vector<uint16_t>& recorded() const { return recorded_; }
   bool diverged() const { return diverged_; }
@@ -76,6 +101,8 @@ class DecisionSource {
       case Choice::kIrq: return rng_.chance_ppm(knobs_.irq_ppm) ? 1 : 0;
       case Choice::kPreempt: return rng_.chance_ppm(knobs_.preempt_ppm) ? 1 : 0;
       case Choice::kMigrate: return rng_.chance_ppm(knobs_.migrate_ppm) ? 1 + rng_.below(n - 1) : 0;
+      case Choice::kDrain: return rng_.chance_ppm(knobs_.drain_ppm) ? 1 + rng_.below(n - 1) : 0;
+      case Choice::kDrainEntry: return rng_.below(n);
     }
     return 0;
   }
@@ -97,7 +124,9 @@ class DecisionSource {
   Prng rng_;
   RandomKnobs knobs_;
   const std::vector<uint16_t>* script_ = nullptr;
+  uint32_t mask_ = 0;
   size_t pos_ = 0;
+  std::vector<uint16_t> arities_;
   bool diverged_ = false;
   std::vector<uint16_t> recorded_;
 };

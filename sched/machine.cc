@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 
 namespace hazsim {
@@ -34,6 +35,7 @@ const char* access_kind_name(AccessKind k) {
     case AccessKind::kSleep: return "sleep";
     case AccessKind::kMigrate: return "migrate";
     case AccessKind::kExit: return "exit";
+    case AccessKind::kDrain: return "drain";
   }
   return "?";
 }
@@ -41,16 +43,37 @@ const char* access_kind_name(AccessKind k) {
 const char* memory_model_name(MemoryModel m) {
   switch (m) {
     case MemoryModel::kSC: return "sc";
+    case MemoryModel::kTSO: return "tso";
+    case MemoryModel::kPSO: return "pso";
   }
   return "?";
 }
 
 bool memory_model_from_name(const std::string& s, MemoryModel* out) {
-  if (s == "sc") {
-    *out = MemoryModel::kSC;
+  for (MemoryModel m : {MemoryModel::kSC, MemoryModel::kTSO, MemoryModel::kPSO})
+    if (s == memory_model_name(m)) {
+      *out = m;
+      return true;
+    }
+  return false;
+}
+
+bool parse_mutation(const std::string& s, Mutation* out) {
+  if (s == "none") {
+    *out = Mutation{};
     return true;
   }
-  return false;
+  auto at = s.find('@');
+  if (at == std::string::npos || at + 1 >= s.size()) return false;
+  std::string kind = s.substr(0, at), fn = s.substr(at + 1);
+  for (char ch : fn)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
+  if (kind == "drop-mb") out->kind = MutationKind::kDropMb;
+  else if (kind == "drop-wmb") out->kind = MutationKind::kDropWmb;
+  else if (kind == "plain-release") out->kind = MutationKind::kPlainRelease;
+  else return false;
+  out->function = fn;
+  return true;
 }
 
 Machine::Machine() : stacks_(kFiberStack) {}
@@ -68,7 +91,6 @@ void Machine::reset(const MachineConfig& cfg) {
   elig_.assign(size_t(cfg.cpus), -1);
   elig_count_ = 0;
   arena_.reset();
-  decisions_ = DecisionSource{};
   hash_.reset();
   running_cpu_ = nullptr;
   step_ = 0;
@@ -89,7 +111,11 @@ void Machine::reset(const MachineConfig& cfg) {
   lock_owners_.clear();
   holds_.clear();
   syncs_.clear();
+  ghost_watch_ = nullptr;
+  unpublished_pos_ = 0;
+  unpublished_.fill({nullptr, 0});
   ring_pos_ = 0;
+  sb_pending_ = 0;
   n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;
@@ -142,6 +168,8 @@ RunResult Machine::run() {
   main_loop();
   teardown();
   stop_ = false;  // end-of-run checks read memory like boot code does
+  if (!failed_)
+    for (auto& c : cpus_) drain_all(&c);
   if (!failed_) {
     for (auto& h : final_checks_) {
       h.fn(h.ctx);
@@ -285,7 +313,9 @@ void Machine::task_exit(Task* t) {
   c->irq_off++;
   t->preempt_count++;
   run_switch_hooks();
+  access(AccessKind::kRelax, nullptr, 0, t->last_site);  // do_exit()'s work before the runqueue lock
   c = running_cpu_;
+  fence_full();
   t->state = TaskState::kDead;
   record(AccessKind::kExit, 0, t->last_site);
   if (--live_ == 0) {
@@ -325,11 +355,13 @@ void Machine::maybe_deliver_irq(Cpu* c) {
   --c->ipi_count;
   ++n_irqs_;
   record(AccessKind::kIrqEnter, 0, c->curr->last_site);
+  fence_full();  // interrupt entry and return are serializing
   ++c->in_irq;
   ++c->irq_off;
   ipi.fn(ipi.arg);
   --c->irq_off;
   --c->in_irq;
+  fence_full();
   if (ipi.done) *ipi.done = true;
   record(AccessKind::kIrqExit, 0, c->curr->last_site);
 }
@@ -477,8 +509,14 @@ void Machine::schedule(SchedWhy why, const Site& site) {
   // __schedule() runs with interrupts off and preemption disabled; the hook chain runs first.
   ++c->irq_off;
   ++prev->preempt_count;
-  if (!prev->is_idle) run_switch_hooks();
+  if (!prev->is_idle) {
+    run_switch_hooks();
+    // __schedule()'s own work before the runqueue lock is a step: other vCPUs may run, and
+    // buffered stores may drain, between the task's last access and the lock's full barrier.
+    access(AccessKind::kRelax, nullptr, 0, site);
+  }
   c = running_cpu_;
+  fence_full();  // the runqueue lock: a full barrier on the way through __schedule()
   if (prev->state == TaskState::kRunning && !prev->is_idle) {
     if (prev->migrate_to >= 0) {
       int to = prev->migrate_to;
@@ -601,6 +639,7 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
     --running_cpu_->irq_off;
     return;
   }
+  fence_full();  // the IPI is sent with a full barrier, as the csd machinery does
   Cpu& d = cpus_[size_t(cpu)];
   if (d.ipi_count == d.ipis.size()) {
     fail(Oracle::kNoProgress, fmt::format("IPI queue of cpu {} overflowed ({} pending)", cpu, d.ipi_count), site);
@@ -613,6 +652,102 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
   if (wait)
     while (!done)
       if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store buffers (tso, pso)
+
+void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
+  Cpu* c = running_cpu_;
+  StoreBuffer& sb = c->sb;
+  if (sb.n == StoreBuffer::kCapacity) drain_at(c, 0);  // a full buffer stalls until its oldest drains
+  if (release && cfg_.memory_model == MemoryModel::kPSO && sb.n != 0) ++sb.group;
+  sb.e[sb.n++] = BufferedStore{p, bits, size, sb.group, c->curr->pid, step_, c->curr->last_site};
+  ++sb_pending_;
+}
+
+void Machine::forwarded_load(const void* p, void* out, size_t size) {
+  StoreBuffer& sb = running_cpu_->sb;
+  const char* lo = static_cast<const char*>(p);
+  for (uint32_t i = sb.n; i-- > 0;) {
+    const BufferedStore& e = sb.e[i];
+    const char* elo = static_cast<const char*>(e.addr);
+    if (elo == lo && e.size == size) {
+      std::memcpy(out, &e.value, size);
+      return;
+    }
+    if (elo < lo + size && lo < elo + e.size) {  // partial overlap: wait for the buffer to drain
+      drain_all(running_cpu_);
+      break;
+    }
+  }
+  std::memcpy(out, p, size);
+}
+
+void Machine::maybe_drain() {
+  uint32_t with = 0;
+  for (const Cpu& c : cpus_) with += c.sb.n != 0;
+  uint32_t v = decide(Choice::kDrain, with + 1);
+  if (v == 0) return;
+  Cpu* target = nullptr;
+  for (Cpu& c : cpus_)
+    if (c.sb.n != 0 && --v == 0) {
+      target = &c;
+      break;
+    }
+  uint32_t idx = 0;
+  if (cfg_.memory_model == MemoryModel::kPSO) {
+    // Eligible: in the oldest group, and the oldest buffered store to its location.
+    std::array<uint32_t, StoreBuffer::kCapacity> eligible;
+    uint32_t ne = 0;
+    const StoreBuffer& sb = target->sb;
+    for (uint32_t i = 0; i < sb.n && sb.e[i].group == sb.e[0].group; ++i) {
+      bool first = true;
+      const char* a = static_cast<const char*>(sb.e[i].addr);
+      for (uint32_t j = 0; j < i && first; ++j) {
+        const char* b = static_cast<const char*>(sb.e[j].addr);
+        first = !(b < a + sb.e[i].size && a < b + sb.e[j].size);
+      }
+      if (first) eligible[ne++] = i;
+    }
+    idx = eligible[decide(Choice::kDrainEntry, ne)];
+  }
+  drain_at(target, idx);
+}
+
+void Machine::drain_at(Cpu* c, uint32_t idx) {
+  StoreBuffer& sb = c->sb;
+  BufferedStore e = sb.e[idx];
+  for (uint32_t i = idx + 1; i < sb.n; ++i) sb.e[i - 1] = sb.e[i];
+  --sb.n;
+  --sb_pending_;
+  record_on(c->id, e.pid, AccessKind::kDrain, arena_.contains(e.addr) ? arena_.offset_of(e.addr) : 0, e.site);
+  if (!arena_.contains(e.addr) || arena_.check(e.addr, e.size) != Shadow::kStatic) {
+    if (!stop_)
+      fail(arena_.contains(e.addr) ? Oracle::kUseAfterFree : Oracle::kWildAccess,
+           fmt::format("a store buffered by cpu {} (pid {}, step {}) drained into {} ({})", c->id, e.pid, e.step,
+                       arena_.contains(e.addr) ? shadow_name(arena_.check(e.addr, e.size)) : "non-simulated memory",
+                       describe_addr(e.addr)),
+           e.site);
+    return;
+  }
+  if (e.addr == ghost_watch_) note_watched_store(e.addr, e.size);
+  std::memcpy(e.addr, &e.value, e.size);
+}
+
+void Machine::drain_all(Cpu* c) {
+  while (c->sb.n != 0 && !(stop_ && failed_)) drain_at(c, 0);
+}
+
+bool Machine::mutation_matches(const Site& site) const {
+  std::string fn = site.function_name();
+  const std::string& want = cfg_.mutation.function;
+  for (size_t pos = fn.find(want); pos != std::string::npos; pos = fn.find(want, pos + 1)) {
+    bool start_ok = pos == 0 || fn[pos - 1] == ':' || fn[pos - 1] == ' ' || fn[pos - 1] == '*';
+    bool end_ok = pos + want.size() < fn.size() && fn[pos + want.size()] == '(';
+    if (start_ok && end_ok) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,6 +838,7 @@ void* Machine::kmalloc(size_t size, const char* what, Shadow kind) {
 
 void Machine::kfree(void* p, const Site& site) {
   if (p == nullptr || !access(AccessKind::kStore, nullptr, 0, site)) return;
+  fence_full();  // the allocator's atomics; the freeing CPU's own stores precede the free
   const AllocInfo* a = arena_.find(p);
   if (a && a->offset == arena_.offset_of(p)) {
     if (const void* l = arena_.first_linked(p, a->size))
@@ -717,6 +853,7 @@ void Machine::kfree(void* p, const Site& site) {
 
 void Machine::stack_free(void* p, size_t size, const Site& site) {
   if (!stop_) {
+    fence_full();  // the frame's own buffered stores precede its end
     if (const void* l = arena_.first_linked(p, size))
       report(Oracle::kListCorruption,
              fmt::format("list corruption: the frame of {} ends while its list node at +{} is still linked: {}",
@@ -784,7 +921,8 @@ void Machine::check_lock_self_deadlock(void* lock, const Site& site) {
 void Machine::ghost_acquired(const void* p) {
   if (p == nullptr) return;
   Task* t = current_task();
-  holds_.push_back({p, t ? t->pid : -1, step_});
+  uint64_t since = t && ghost_watch_ && t->watched_load != 0 ? t->watched_load : step_;
+  holds_.push_back({p, t ? t->pid : -1, since});
 }
 
 void Machine::ghost_released(const void* p, const Site&) {
@@ -804,6 +942,27 @@ void Machine::ghost_released(const void* p, const Site&) {
     }
 }
 
+void Machine::note_watched_store(const void* p, size_t size) {
+  if (size != sizeof(void*)) return;
+  const void* old;
+  std::memcpy(&old, p, sizeof(old));
+  unpublished_[unpublished_pos_++ % unpublished_.size()] = {old, step_};
+}
+
+// UINT64_MAX: still published in memory (or replaced too long ago to remember).
+uint64_t Machine::unpublished_step(const void* value) const {
+  if (ghost_watch_ != nullptr) {
+    const void* now;
+    std::memcpy(&now, ghost_watch_, sizeof(now));
+    if (now == value) return UINT64_MAX;
+  }
+  for (uint32_t i = 0; i < unpublished_.size() && i < unpublished_pos_; ++i) {
+    const Unpublished& u = unpublished_[(unpublished_pos_ - 1 - i) % unpublished_.size()];
+    if (u.value == value) return u.step;
+  }
+  return UINT64_MAX;
+}
+
 void Machine::ghost_sync_begin(const void* p) {
   Task* t = current_task();
   t->sync_begin = step_ == 0 ? 1 : step_;
@@ -816,15 +975,21 @@ void Machine::ghost_sync_end(const void* p, const Site& site) {
   t->sync_begin = 0;
   t->sync_addr = nullptr;
   if (stop_) return;
+  // Every reader whose Load A saw p before p stopped being published in memory must have been
+  // waited for. Without a watched pointer, fall back to readers that acquired before the call.
+  uint64_t unpublished = ghost_watch_ ? unpublished_step(p) : begin;
   for (const auto& h : holds_) {
-    if (h.addr != p || h.acquired_step >= begin) continue;
+    if (h.addr != p || h.acquired_step >= unpublished) continue;
     const Task* ht = nullptr;
     for (auto& x : tasks_)
       if (x->pid == h.pid) ht = x.get();
     fail(Oracle::kSyncReturnedEarly,
-         fmt::format("hazptr_synchronize({}) returned at step {} while {} still holds it: acquired at step {}, "
-                     "before synchronize began at step {}",
-                     describe_addr(p), step_, ht ? task_label(ht) : "?", h.acquired_step, begin),
+         fmt::format("hazptr_synchronize({}) returned at step {} while {} still holds it: its acquire loaded it at "
+                     "step {}, {} (synchronize began at step {})",
+                     describe_addr(p), step_, ht ? task_label(ht) : "?", h.acquired_step,
+                     unpublished == UINT64_MAX ? std::string("and it is still published in memory")
+                                               : fmt::format("before it was unpublished at step {}", unpublished),
+                     begin),
          site);
   }
 }

@@ -7,6 +7,7 @@
 // between two accesses runs atomically, like one instruction sequence on a real CPU.
 #pragma once
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <memory>
 #include <source_location>
@@ -27,10 +28,15 @@ enum class AccessKind : uint8_t {
   kLoad, kStore, kRmw, kFence, kRelax, kIdle,
   // scheduler events, recorded in the event ring but not accesses
   kSwitch, kPreempt, kIrqEnter, kIrqExit, kWake, kSleep, kMigrate, kExit,
+  kDrain,  // a buffered store reaches memory (tso, pso)
 };
 const char* access_kind_name(AccessKind k);
 
-enum class MemoryModel : uint8_t { kSC };
+// sc: every store goes straight to memory. tso: a FIFO store buffer per vCPU, loads forwarded
+// from it, drained by full barriers, RMW atomics and lock operations, and at steps the decision
+// stream chooses. pso: as tso, but stores to different locations may also drain out of order,
+// except across a release store, smp_wmb() or a full barrier. Loads are never reordered.
+enum class MemoryModel : uint8_t { kSC, kTSO, kPSO };
 const char* memory_model_name(MemoryModel m);
 bool memory_model_from_name(const std::string& s, MemoryModel* out);
 
@@ -57,12 +63,39 @@ struct Task {
   uint64_t wake_at = 0;
   uint64_t runnable_since = 0;  // step it last became runnable
   uint64_t sync_begin = 0;      // step its current hazptr_synchronize began (0: none)
+  uint64_t watched_load = 0;    // step of its last load of the published pointer (Load A)
   const void* sync_addr = nullptr;
   Task* rq_next = nullptr;
   void* data = nullptr;  // the design's per-task fields (task_struct extension), in the arena
   const char* wait_what = "";  // what a blocked task waits for, for reports
   Site last_site{};
 };
+
+struct BufferedStore {
+  void* addr;
+  uint64_t value;
+  uint8_t size;
+  uint32_t group;  // pso: stores of a lower group drain first (release and smp_wmb start a group)
+  int pid;
+  uint64_t step;
+  Site site;
+};
+
+struct StoreBuffer {
+  static constexpr uint32_t kCapacity = 32;
+  std::array<BufferedStore, kCapacity> e{};
+  uint32_t n = 0;
+  uint32_t group = 0;
+};
+
+// A deliberate change to a design at one site, to show the checks catch it (mutation testing):
+// drop a barrier, or make a release store plain, in the named function only.
+enum class MutationKind : uint8_t { kNone, kDropMb, kDropWmb, kPlainRelease };
+struct Mutation {
+  MutationKind kind = MutationKind::kNone;
+  std::string function;
+};
+bool parse_mutation(const std::string& s, Mutation* out);
 
 struct Ipi {
   void (*fn)(void*) = nullptr;
@@ -82,6 +115,7 @@ struct Cpu {
   std::array<Ipi, 32> ipis{};
   uint32_t ipi_head = 0, ipi_count = 0;
   int elig_index = -1;  // position in Machine::elig_, -1 if not eligible
+  StoreBuffer sb;
   bool idle_waiting = false;  // its idle task is parked with nothing to do
 };
 
@@ -104,6 +138,7 @@ struct MachineConfig {
   uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
   uint32_t step_ns = 2;               // virtual time per step
   size_t task_data_size = 0;          // the design's per-task fields
+  Mutation mutation;
 };
 
 struct RunResult {
@@ -161,6 +196,8 @@ class Machine {
     step_begin(kind, addr, site);
     if (elig_count_ > 1) pick_next_cpu();
     Cpu* c = running_cpu_;
+    if (sb_pending_ != 0) [[unlikely]]
+      maybe_drain();
     if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
       maybe_deliver_irq(c);
     if (preemptible(c)) maybe_preempt(c);
@@ -168,6 +205,44 @@ class Machine {
       return stopped();
     return addr == nullptr || check_address(addr, size, site);
   }
+
+  // --- memory under the run's model (after access() said the access may proceed) ---
+  template <class T>
+  T load_mem(const T* p) {
+    static_assert(sizeof(T) <= 8);
+    if (p == ghost_watch_) [[unlikely]]
+      note_watched_load();
+    if (running_cpu_ == nullptr || running_cpu_->sb.n == 0) [[likely]]
+      return *p;
+    T v;
+    forwarded_load(p, &v, sizeof(T));
+    return v;
+  }
+  template <class T>
+  void store_mem(T* p, T v, bool release) {
+    static_assert(sizeof(T) <= 8);
+    if (cfg_.memory_model == MemoryModel::kSC || running_cpu_ == nullptr) [[likely]] {
+      if (p == ghost_watch_) [[unlikely]]
+        note_watched_store(p, sizeof(T));
+      *p = v;
+      return;
+    }
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof(T));
+    buffer_store(p, bits, sizeof(T), release);
+  }
+  // smp_mb(), RMW atomics, locks: this vCPU's buffered stores reach memory.
+  void fence_full() {
+    if (running_cpu_ && running_cpu_->sb.n != 0) drain_all(running_cpu_);
+  }
+  // smp_wmb(): under pso, later stores may not drain before earlier ones.
+  void fence_wmb() {
+    if (running_cpu_ && running_cpu_->sb.n != 0) ++running_cpu_->sb.group;
+  }
+  bool mutated(MutationKind k, const Site& site) const {
+    return cfg_.mutation.kind == k && mutation_matches(site);
+  }
+  MemoryModel memory_model() const { return cfg_.memory_model; }
 
   // --- kernel services for the kernel-API layer ---
   Cpu& this_cpu() { return *running_cpu_; }
@@ -220,6 +295,9 @@ class Machine {
   bool list_del_valid(const void* node, const Site& site);
 
   // Ghost state of hazard-pointer holds, maintained by the workloads around the design calls.
+  // A hold dates from the reader's last load of the published pointer (its Load A), the point
+  // where it saw the old value: set that pointer's address with ghost_watch().
+  void ghost_watch(const void* published) { ghost_watch_ = published; }
   void ghost_acquired(const void* p);
   void ghost_released(const void* p, const Site& site = Site::current());
   void ghost_sync_begin(const void* p);
@@ -241,6 +319,13 @@ class Machine {
  private:
   friend struct MachineTestPeer;
 
+  void note_watched_load() {
+    if (Task* t = current_task()) t->watched_load = step_;
+  }
+  // A store reaches the published pointer in memory: remember when its old value stopped being
+  // published, since readers whose Load A came before then may hold it.
+  void note_watched_store(const void* p, size_t size);
+  uint64_t unpublished_step(const void* value) const;
   bool stopped();
   bool outside_run_access(const void* addr, size_t size, const Site& site);
   bool check_address(const void* addr, size_t size, const Site& site) {
@@ -268,11 +353,14 @@ class Machine {
   }
 
   void record(AccessKind kind, uint64_t addr, const Site& site) {
+    record_on(running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1, kind, addr, site);
+  }
+  void record_on(int cpu, int pid, AccessKind kind, uint64_t addr, const Site& site) {
     Event& e = ring_[ring_pos_++ & (kRing - 1)];
     e.step = step_;
     e.now = now_;
-    e.cpu = int16_t(running_cpu_ ? running_cpu_->id : -1);
-    e.pid = running_cpu_ ? running_cpu_->curr->pid : -1;
+    e.cpu = int16_t(cpu);
+    e.pid = pid;
     e.kind = kind;
     e.line = site.line();
     e.func = site.function_name();
@@ -288,6 +376,12 @@ class Machine {
     return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
   }
   void pick_next_cpu();
+  void maybe_drain();
+  void drain_at(Cpu* c, uint32_t idx);
+  void drain_all(Cpu* c);
+  void buffer_store(void* p, uint64_t bits, uint8_t size, bool release);
+  void forwarded_load(const void* p, void* out, size_t size);
+  bool mutation_matches(const Site& site) const;
   void maybe_deliver_irq(Cpu* c);
   void maybe_preempt(Cpu* c) {
     if (c->need_resched || decide(Choice::kPreempt, 2) != 0) preempt_schedule(c);
@@ -336,6 +430,7 @@ class Machine {
   Cpu* running_cpu_ = nullptr;
   uint64_t step_ = 0;
   uint64_t now_ = 0;
+  uint32_t sb_pending_ = 0;  // buffered stores over all vCPUs
   uint64_t next_check_step_ = 0;
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;
@@ -370,6 +465,13 @@ class Machine {
   std::vector<LockOwner> lock_owners_;
 
   std::vector<GhostHold> holds_;
+  const void* ghost_watch_ = nullptr;
+  struct Unpublished {
+    const void* value;
+    uint64_t step;
+  };
+  std::array<Unpublished, 16> unpublished_{};  // the last values replaced in memory, newest at pos-1
+  uint32_t unpublished_pos_ = 0;
   struct GhostSync {
     const void* addr;
     int pid;

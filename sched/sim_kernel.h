@@ -15,11 +15,11 @@ struct SimKernel {
 
   template <class T>
   static T read_once(const T* p, Site s = Site::current()) {
-    return m().access(AccessKind::kLoad, p, sizeof(T), s) ? *p : T{};
+    return m().access(AccessKind::kLoad, p, sizeof(T), s) ? m().load_mem(p) : T{};
   }
   template <class T, class V>
   static void write_once(T* p, V v, Site s = Site::current()) {
-    if (m().access(AccessKind::kStore, p, sizeof(T), s)) *p = T(v);
+    if (m().access(AccessKind::kStore, p, sizeof(T), s)) m().store_mem(p, T(v), false);
   }
   template <class T>
   static T load(const T* p, Site s = Site::current()) {
@@ -31,8 +31,10 @@ struct SimKernel {
   }
   template <class T, class V>
   static void store_release(T* p, V v, Site s = Site::current()) {
-    write_once(p, v, s);
+    if (m().access(AccessKind::kStore, p, sizeof(T), s))
+      m().store_mem(p, T(v), !m().mutated(MutationKind::kPlainRelease, s));
   }
+  // Loads are never reordered in any of the models, so acquire is a plain load.
   template <class T>
   static T load_acquire(const T* p, Site s = Site::current()) {
     return read_once(p, s);
@@ -45,14 +47,22 @@ struct SimKernel {
       if (cond(v) || m().stopping()) return v;
     }
   }
-  static void smp_mb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
-  static void smp_wmb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
+  static void smp_mb(Site s = Site::current()) {
+    if (m().mutated(MutationKind::kDropMb, s)) return;
+    if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_full();
+  }
+  static void smp_wmb(Site s = Site::current()) {
+    if (m().mutated(MutationKind::kDropWmb, s)) return;
+    if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_wmb();
+  }
   static void smp_rmb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
   static void cpu_relax(Site s = Site::current()) { m().access(AccessKind::kRelax, nullptr, 0, s); }
 
+  // Value-returning atomics are full barriers: the vCPU's buffered stores drain first.
   template <class T, class V>
   static T xchg(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    m().fence_full();
     T old = *p;
     *p = T(v);
     return old;
@@ -60,6 +70,7 @@ struct SimKernel {
   template <class T, class V, class W>
   static T cmpxchg(T* p, V expected, W desired, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    m().fence_full();
     T old = *p;
     if (old == T(expected)) *p = T(desired);
     return old;
@@ -67,6 +78,7 @@ struct SimKernel {
   template <class T, class V>
   static T add_return(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    m().fence_full();
     *p = T(*p + v);
     return *p;
   }

@@ -24,8 +24,9 @@ check unknown-scenario 2 "$HAZSIM" run NOPE
 one_line_error unknown-scenario "unknown scenario 'NOPE'"
 check bad-set 2 "$HAZSIM" run TORTURE --set cpus=0
 one_line_error bad-set "cpus = '0'"
-check tso-not-yet 2 "$HAZSIM" run TORTURE --memory-model tso
-one_line_error tso-not-yet "not implemented yet"
+check bad-model 2 "$HAZSIM" run TORTURE --memory-model arm
+one_line_error bad-model "expected one of: sc tso pso"
+check tso-run 0 "$HAZSIM" run TORTURE --design v4-nopreempt --memory-model tso --seed 2 -q
 check missing-file 2 "$HAZSIM" replay "$TMP/does-not-exist.sched"
 one_line_error missing-file "cannot read"
 printf 'garbage\n' >"$TMP/garbage.sched"

@@ -25,18 +25,22 @@ ScenarioOutcome run(const std::string& scn, const std::string& design, int seed)
 
 // v4 (PREEMPT_HAZPTR): hazptr_note_context_switch() copies the address into the chained backup
 // slot and clears the per-CPU slot, but leaves ctx->slot on the per-CPU slot. The reader's
-// hazptr_release() then finds its per-CPU slot NULL (or reused) and WARN_ON_ONCE fires.
-TEST(Findings, V4HookLeavesCtxSlotOnThePerCpuSlotAndReleaseWarns) {
-  int warned = 0;
+// hazptr_release() then finds its per-CPU slot NULL (or reused) and WARN_ON_ONCE fires; or, if
+// the holder is switched out again first, the hook chains the same backup node twice.
+TEST(Findings, V4HookLeavesCtxSlotOnThePerCpuSlot) {
+  int failed = 0;
   for (int seed = 1; seed <= 10; ++seed) {
     ScenarioOutcome o = run("TORTURE", "v4", seed);
     if (!o.run.failed) continue;
-    EXPECT_EQ(o.run.failure.oracle, Oracle::kWarn) << o.run.failure.message;
-    EXPECT_NE(o.run.failure.site.find("hazptr_release"), std::string::npos) << o.run.failure.site;
-    EXPECT_NE(o.run.failure.message.find("slot->addr) != addr"), std::string::npos);
-    ++warned;
+    ++failed;
+    const Failure& f = o.run.failure;
+    bool warn_at_release = f.oracle == Oracle::kWarn && f.site.find("hazptr_release") != std::string::npos &&
+                           f.message.find("slot->addr) != addr") != std::string::npos;
+    bool double_chain = f.oracle == Oracle::kListCorruption && f.site.find("hazptr_chain_backup_slot") != std::string::npos &&
+                        f.message.find("double add") != std::string::npos;
+    EXPECT_TRUE(warn_at_release || double_chain) << "seed " << seed << ": " << f.message << " at " << f.site;
   }
-  EXPECT_GE(warned, 8) << "v4 on TORTURE should fail on nearly every seed";
+  EXPECT_GE(failed, 8) << "v4 on TORTURE should fail on nearly every seed";
 }
 
 // The same hook, seen from the lists: ctx->slot never becomes the backup slot, so at the holder's

@@ -22,8 +22,13 @@ TEST(Params, RejectsUnknownKeysAndBadValuesWithOneLine) {
   EXPECT_NE(err.find("unknown design 'v99'"), std::string::npos) << err;
   EXPECT_FALSE(p.set("preempt_prob", "1.5", &err));
   EXPECT_FALSE(p.set("preempt_prob", "0.0000001", &err));
-  EXPECT_FALSE(p.set("memory_model", "tso", &err));
-  EXPECT_NE(err.find("not implemented yet"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("memory_model", "arm", &err));
+  EXPECT_NE(err.find("expected one of: sc tso pso"), std::string::npos) << err;
+  EXPECT_TRUE(p.set("memory_model", "pso", &err)) << err;
+  EXPECT_FALSE(p.set("mutate", "drop-mb@", &err));
+  EXPECT_FALSE(p.set("mutate", "drop-everything@hazptr_acquire", &err));
+  EXPECT_FALSE(p.set("mutate", "drop-mb@a(b", &err));
+  EXPECT_TRUE(p.set("mutate", "drop-mb@hazptr_acquire", &err)) << err;
   EXPECT_EQ(err.find('\n'), std::string::npos);
 }
 
