@@ -94,12 +94,42 @@ void BM_MachineStep(benchmark::State& state) {
 }
 BENCHMARK(BM_MachineStep)->Args({1, 0})->Args({4, 0})->Args({4, 300000})->Args({4, 1000000})->Unit(benchmark::kMillisecond);
 
+// The store buffers' cost per step: tasks alternating a store and a load, under each model.
+void BM_MachineStepModel(benchmark::State& state, MemoryModel model) {
+  const long kSteps = 100000;
+  Machine m;
+  uint64_t steps = 0;
+  for (auto _ : state) {
+    MachineConfig cfg;
+    cfg.cpus = 4;
+    cfg.memory_model = model;
+    m.reset(cfg);
+    m.decisions().start_random(1, RandomKnobs{});
+    static thread_local long* words;
+    words = static_cast<long*>(m.static_alloc(sizeof(long) * 4 * 8, 64, "words"));
+    for (int c = 0; c < cfg.cpus; ++c)
+      m.create_task("stepper", [](void* a) {
+        long* w = words + reinterpret_cast<intptr_t>(a) * 8;
+        for (long i = 0; i < kSteps / 2; ++i) {
+          SimKernel::write_once(w, i);
+          (void)SimKernel::read_once(w + 1);
+        }
+      }, reinterpret_cast<void*>(intptr_t(c)), c, true);
+    steps += m.run().steps;
+  }
+  state.counters["steps/s"] = benchmark::Counter(double(steps), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_MachineStepModel, sc, MemoryModel::kSC)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MachineStepModel, tso, MemoryModel::kTSO)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MachineStepModel, pso, MemoryModel::kPSO)->Unit(benchmark::kMillisecond);
+
 // Whole runs of the default scenario (TORTURE) on a design that completes it.
-void BM_TortureRun(benchmark::State& state, const char* design) {
+void BM_TortureRun(benchmark::State& state, const char* design, const char* model) {
   Params p;
   std::string err;
   load_scenario("TORTURE", &p, &err);
   p.set("design", design, &err);
+  p.set("memory_model", model, &err);
   Machine m;
   uint64_t steps = 0, seed = 1;
   for (auto _ : state) {
@@ -110,8 +140,10 @@ void BM_TortureRun(benchmark::State& state, const char* design) {
   state.counters["steps/s"] = benchmark::Counter(double(steps), benchmark::Counter::kIsRate);
   state.counters["steps/run"] = double(steps) / double(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt, "v4-nopreempt")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_TortureRun, busted, "busted")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_sc, "v4-nopreempt", "sc")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_tso, "v4-nopreempt", "tso")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_pso, "v4-nopreempt", "pso")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TortureRun, busted_sc, "busted", "sc")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace hazsim

@@ -116,6 +116,7 @@ void Machine::reset(const MachineConfig& cfg) {
   unpublished_.fill({nullptr, 0});
   ring_pos_ = 0;
   sb_pending_ = 0;
+  sb_cpus_ = 0;
   n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;
@@ -662,6 +663,7 @@ void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
   StoreBuffer& sb = c->sb;
   if (sb.n == StoreBuffer::kCapacity) drain_at(c, 0);  // a full buffer stalls until its oldest drains
   if (release && cfg_.memory_model == MemoryModel::kPSO && sb.n != 0) ++sb.group;
+  if (sb.n == 0) ++sb_cpus_;
   sb.e[sb.n++] = BufferedStore{p, bits, size, sb.group, c->curr->pid, step_, c->curr->last_site};
   ++sb_pending_;
 }
@@ -685,9 +687,7 @@ void Machine::forwarded_load(const void* p, void* out, size_t size) {
 }
 
 void Machine::maybe_drain() {
-  uint32_t with = 0;
-  for (const Cpu& c : cpus_) with += c.sb.n != 0;
-  uint32_t v = decide(Choice::kDrain, with + 1);
+  uint32_t v = decide(Choice::kDrain, sb_cpus_ + 1);
   if (v == 0) return;
   Cpu* target = nullptr;
   for (Cpu& c : cpus_)
@@ -719,7 +719,7 @@ void Machine::drain_at(Cpu* c, uint32_t idx) {
   StoreBuffer& sb = c->sb;
   BufferedStore e = sb.e[idx];
   for (uint32_t i = idx + 1; i < sb.n; ++i) sb.e[i - 1] = sb.e[i];
-  --sb.n;
+  if (--sb.n == 0) --sb_cpus_;
   --sb_pending_;
   record_on(c->id, e.pid, AccessKind::kDrain, arena_.contains(e.addr) ? arena_.offset_of(e.addr) : 0, e.site);
   if (!arena_.contains(e.addr) || arena_.check(e.addr, e.size) != Shadow::kStatic) {

@@ -431,6 +431,7 @@ class Machine {
   uint64_t step_ = 0;
   uint64_t now_ = 0;
   uint32_t sb_pending_ = 0;  // buffered stores over all vCPUs
+  uint32_t sb_cpus_ = 0;     // vCPUs with at least one buffered store
   uint64_t next_check_step_ = 0;
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;
