@@ -12,8 +12,8 @@ namespace hazsim::kapi {
 using Site = std::source_location;
 
 template <class K>
-concept KernelApi = requires(int* ip, void** pp, raw_spinlock_t* l, unsigned long& flags, list_head* n,
-                             PerCpu<int> pc, Site s) {
+concept KernelApi = requires(int* ip, void** pp, raw_spinlock_t* l, mutex* mx, unsigned long& flags,
+                             list_head* n, PerCpu<int> pc, Site s) {
   { K::read_once(ip, s) } -> std::same_as<int>;
   K::write_once(ip, 1, s);
   { K::load(pp, s) } -> std::same_as<void*>;
@@ -32,6 +32,8 @@ concept KernelApi = requires(int* ip, void** pp, raw_spinlock_t* l, unsigned lon
   K::raw_spin_unlock(l, s);
   K::raw_spin_lock_irqsave(l, flags, s);
   K::raw_spin_unlock_irqrestore(l, flags, s);
+  K::mutex_lock(mx, s);
+  K::mutex_unlock(mx, s);
   { K::smp_processor_id() } -> std::same_as<int>;
   { K::nr_cpu_ids() } -> std::same_as<int>;
   { K::this_cpu_ptr(pc) } -> std::same_as<int*>;

@@ -22,6 +22,8 @@
 #define raw_spin_unlock(l) K::raw_spin_unlock(l)
 #define raw_spin_lock_irqsave(l, flags) K::raw_spin_lock_irqsave((l), (flags))
 #define raw_spin_unlock_irqrestore(l, flags) K::raw_spin_unlock_irqrestore((l), (flags))
+#define mutex_lock(m) K::mutex_lock(m)
+#define mutex_unlock(m) K::mutex_unlock(m)
 #define smp_processor_id() K::smp_processor_id()
 #define this_cpu_ptr(pcpu) K::this_cpu_ptr(pcpu)
 #define per_cpu_ptr(pcpu, cpu) K::per_cpu_ptr((pcpu), (cpu))

@@ -17,6 +17,8 @@
 #undef raw_spin_unlock
 #undef raw_spin_lock_irqsave
 #undef raw_spin_unlock_irqrestore
+#undef mutex_lock
+#undef mutex_unlock
 #undef smp_processor_id
 #undef this_cpu_ptr
 #undef per_cpu_ptr

@@ -109,6 +109,7 @@ void Machine::reset(const MachineConfig& cfg) {
   task_init_ = nullptr;
   task_init_ctx_ = nullptr;
   lock_owners_.clear();
+  waiters_.clear();
   holds_.clear();
   syncs_.clear();
   ghost_watch_ = nullptr;
@@ -616,6 +617,12 @@ void Machine::block(const char* what, const Site& site) {
 void Machine::wake_up_task(Task* t) {
   if (t->state != TaskState::kSleeping && t->state != TaskState::kBlocked) return;
   record(AccessKind::kWake, uint64_t(t->pid), t->last_site);
+  if (cpus_[size_t(t->cpu)].curr == t) {
+    // Still on its CPU, inside __schedule() (the kernel's p->on_cpu): only its state changes,
+    // and __schedule() keeps it runnable instead of switching it out for good.
+    t->state = TaskState::kRunning;
+    return;
+  }
   enqueue_task(t, true);
 }
 
@@ -884,6 +891,34 @@ bool Machine::list_del_valid(const void* node, const Site& site) {
   }
   arena_.set_linked(node, false);
   return true;
+}
+
+void Machine::wait_on(const void* key, const char* what, const Site& site) {
+  if (stop_) return;
+  waiters_.push_back({key, current_task()});
+  block(what, site);
+}
+
+void Machine::wake_one(const void* key) {
+  for (size_t i = 0; i < waiters_.size(); ++i)
+    if (waiters_[i].key == key) {
+      Task* t = waiters_[i].task;
+      waiters_.erase(waiters_.begin() + long(i));
+      wake_up_task(t);
+      return;
+    }
+}
+
+void Machine::might_sleep(const Site& site) {
+  Task* t = current_task();
+  if (!t || !running_cpu_) return;
+  if (t->preempt_count != 0 || running_cpu_->irq_off != 0 || running_cpu_->in_irq != 0)
+    fail(Oracle::kSleepInAtomic,
+         fmt::format("BUG: sleeping function called from invalid context: {} has preempt_count={}{}{}{}",
+                     task_label(t), t->preempt_count,
+                     t->raw_locks_held ? fmt::format(", {} raw spinlock(s) held", t->raw_locks_held) : "",
+                     running_cpu_->irq_off ? ", interrupts disabled" : "", running_cpu_->in_irq ? ", in interrupt" : ""),
+         site);
 }
 
 void Machine::note_lock_acquired(void* lock) {

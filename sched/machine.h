@@ -273,6 +273,12 @@ class Machine {
   void smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bool wait,
                                 const Site& site = Site::current());
 
+  // Sleeping locks: tasks waiting for `key` (a mutex) sleep until wake_one(key).
+  void wait_on(const void* key, const char* what, const Site& site = Site::current());
+  void wake_one(const void* key);
+  // might_sleep(): reports sleeping-in-atomic even when the lock is free this time.
+  void might_sleep(const Site& site = Site::current());
+
   // Raw spinlock ghost bookkeeping (the lock word itself is accessed through the layer).
   void note_lock_acquired(void* lock);
   void note_lock_released(void* lock);
@@ -464,6 +470,11 @@ class Machine {
     int irq_level;
   };
   std::vector<LockOwner> lock_owners_;
+  struct Waiter {
+    const void* key;
+    Task* task;
+  };
+  std::vector<Waiter> waiters_;  // FIFO per key
 
   std::vector<GhostHold> holds_;
   const void* ghost_watch_ = nullptr;

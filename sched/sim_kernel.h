@@ -121,6 +121,21 @@ struct SimKernel {
     local_irq_restore(flags, s);
   }
 
+  // A sleeping mutex: the owner word is taken with cmpxchg; a contended locker sleeps on the
+  // mutex's wait list until the unlocker wakes it, then tries again.
+  static void mutex_lock(kapi::mutex* mx, Site s = Site::current()) {
+    m().might_sleep(s);
+    long me = m().current_task()->pid;
+    while (cmpxchg(&mx->owner, 0L, me, s) != 0) {
+      if (m().stopping()) return;
+      m().wait_on(mx, "a mutex", s);
+    }
+  }
+  static void mutex_unlock(kapi::mutex* mx, Site s = Site::current()) {
+    store_release(&mx->owner, 0L, s);
+    m().wake_one(mx);
+  }
+
   static int smp_processor_id() { return m().smp_processor_id(); }
   static int nr_cpu_ids() { return m().nr_cpus(); }
 

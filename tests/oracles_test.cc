@@ -292,6 +292,50 @@ TEST(Oracles, SleepingWithARawSpinlockHeld) {
   EXPECT_NE(r.failure.message.find("1 raw spinlock(s) held"), std::string::npos) << r.failure.message;
 }
 
+TEST(Oracles, MutexUnderARawSpinlockIsSleepingInAtomic) {
+  Machine m;
+  kapi::raw_spinlock_t* lock = nullptr;
+  kapi::mutex* mx = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        K::raw_spin_lock(lock);
+        K::mutex_lock(mx);  // uncontended, but might_sleep() still objects
+        K::mutex_unlock(mx);
+        K::raw_spin_unlock(lock);
+      }}},
+      {}, 1, [&] {
+        lock = static_cast<kapi::raw_spinlock_t*>(m.static_alloc(sizeof(*lock), 8, "lock"));
+        mx = static_cast<kapi::mutex*>(m.static_alloc(sizeof(*mx), 8, "mutex"));
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kSleepInAtomic);
+  EXPECT_NE(r.failure.message.find("sleeping function called from invalid context"), std::string::npos)
+      << r.failure.message;
+}
+
+TEST(Oracles, DeadlockOnTwoMutexesTakenInOppositeOrders) {
+  Machine m;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  kapi::mutex *a = nullptr, *b = nullptr;
+  auto body = [&](bool ab) {
+    return [&, ab] {
+      K::mutex_lock(ab ? a : b);
+      m.sleep_ns(1000);  // let the other task take its first mutex
+      K::mutex_lock(ab ? b : a);
+      K::mutex_unlock(ab ? b : a);
+      K::mutex_unlock(ab ? a : b);
+    };
+  };
+  RunResult r = run_tasks(m, {{body(true), 0, true}, {body(false), 1, true}}, cfg, 1, [&] {
+    a = static_cast<kapi::mutex*>(m.static_alloc(sizeof(*a), 8, "mutex A"));
+    b = static_cast<kapi::mutex*>(m.static_alloc(sizeof(*b), 8, "mutex B"));
+  });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kDeadlock);
+  EXPECT_NE(r.failure.message.find("blocked on a mutex"), std::string::npos) << r.failure.message;
+}
+
 TEST(Oracles, PreemptCountImbalanceAtExit) {
   Machine m;
   RunResult r = run_tasks(m, {{[] {
