@@ -5,6 +5,7 @@
 
 #include "hazptr/busted.h"
 #include "hazptr/v4.h"
+#include "hazptr/v5.h"
 
 namespace hazsim::hazptr {
 
@@ -19,6 +20,9 @@ inline constexpr DesignInfo kDesigns[] = {
      "8 per-CPU slots, on-stack ctx with backup slot on per-CPU overflow lists, CONFIG_PREEMPT_HAZPTR hook"},
     {"v4-nopreempt", "kernelorg-mirror/linux_kernel_git_jfern_linux@efd5265b7822",
      "v4 without CONFIG_PREEMPT_HAZPTR: a preempted or sleeping reader keeps its per-CPU slot"},
+    {"v5", "paulmckrcu/linux@eb1a6621e0f5",
+     "4 {slot, ctx} items per CPU, wildcard acquire with Store C, hook promotes and sets ctx->slot, two "
+     "overflow lists per CPU under a mutex, irqsave list locks"},
     {"busted", "(testbed)", "hazptr_synchronize() returns at once; every check must catch it"},
 };
 
@@ -27,6 +31,7 @@ template <class K, class F>
 bool with_design(std::string_view name, F&& f) {
   if (name == "v4") return f.template operator()<HazptrV4<K, true>>(), true;
   if (name == "v4-nopreempt") return f.template operator()<HazptrV4<K, false>>(), true;
+  if (name == "v5") return f.template operator()<HazptrV5<K>>(), true;
   if (name == "busted") return f.template operator()<HazptrBusted<K>>(), true;
   return false;
 }

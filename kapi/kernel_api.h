@@ -56,6 +56,31 @@ struct guard_preempt {
   Site site;
 };
 
+// guard(mutex)(&lock): the mutex held until the end of the scope.
+template <class K>
+struct guard_mutex {
+  explicit guard_mutex(mutex* m, Site s = Site::current()) : mx(m), site(s) { K::mutex_lock(mx, site); }
+  ~guard_mutex() noexcept(false) { K::mutex_unlock(mx, site); }
+  guard_mutex(const guard_mutex&) = delete;
+  guard_mutex& operator=(const guard_mutex&) = delete;
+  mutex* mx;
+  Site site;
+};
+
+// guard(raw_spinlock_irqsave)(&lock): interrupts off and the lock held until the end of the scope.
+template <class K>
+struct guard_raw_spinlock_irqsave {
+  explicit guard_raw_spinlock_irqsave(raw_spinlock_t* l, Site s = Site::current()) : lock(l), site(s) {
+    K::raw_spin_lock_irqsave(lock, flags, site);
+  }
+  ~guard_raw_spinlock_irqsave() noexcept(false) { K::raw_spin_unlock_irqrestore(lock, flags, site); }
+  guard_raw_spinlock_irqsave(const guard_raw_spinlock_irqsave&) = delete;
+  guard_raw_spinlock_irqsave& operator=(const guard_raw_spinlock_irqsave&) = delete;
+  raw_spinlock_t* lock;
+  unsigned long flags = 0;
+  Site site;
+};
+
 // ---- <linux/list.h>, every link access a shared access; DEBUG_LIST checks as ghost state ----
 
 template <class K>
@@ -97,6 +122,39 @@ void list_del(list_head* entry, Site s = Site::current()) {
 template <class K>
 bool list_empty(const list_head* head, Site s = Site::current()) {
   return K::read_once(&head->next, s) == head;
+}
+
+// ---- hlist ----
+
+template <class K>
+void init_hlist_head(hlist_head* h, Site s = Site::current()) {
+  K::store(&h->first, static_cast<hlist_node*>(nullptr), s);
+}
+
+template <class K>
+void hlist_add_head(hlist_node* n, hlist_head* h, Site s = Site::current()) {
+  if (!K::list_add_valid(reinterpret_cast<list_head*>(n), s)) return;
+  hlist_node* first = K::load(&h->first, s);
+  K::write_once(&n->next, first, s);
+  if (first) K::write_once(&first->pprev, &n->next, s);
+  K::write_once(&h->first, n, s);
+  K::write_once(&n->pprev, &h->first, s);
+}
+
+template <class K>
+void hlist_del(hlist_node* n, Site s = Site::current()) {
+  if (!K::list_del_valid(reinterpret_cast<list_head*>(n), s)) return;
+  hlist_node* next = K::load(&n->next, s);
+  hlist_node** pprev = K::load(&n->pprev, s);
+  K::write_once(pprev, next, s);
+  if (next) K::write_once(&next->pprev, pprev, s);
+  K::store(&n->next, reinterpret_cast<hlist_node*>(LIST_POISON1), s);
+  K::store(&n->pprev, reinterpret_cast<hlist_node**>(LIST_POISON2), s);
+}
+
+template <class T>
+T* hlist_entry_safe_from(hlist_node* node, size_t member_offset) {
+  return node ? reinterpret_cast<T*>(reinterpret_cast<char*>(node) - member_offset) : nullptr;
 }
 
 template <class T>

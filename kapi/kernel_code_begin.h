@@ -41,6 +41,15 @@
        &(pos)->member != (head);                                                                  \
        (pos) = ::hazsim::kapi::list_entry_from<HAZSIM_ENTRY_T(pos)>(LOAD((pos)->member.next),     \
                                                                     offsetof(HAZSIM_ENTRY_T(pos), member)))
+#define INIT_HLIST_HEAD(h) ::hazsim::kapi::init_hlist_head<K>((h))
+#define hlist_add_head(n, h) ::hazsim::kapi::hlist_add_head<K>((n), (h))
+#define hlist_del(n) ::hazsim::kapi::hlist_del<K>((n))
+#define hlist_for_each_entry(pos, head, member)                                                      \
+  for ((pos) = ::hazsim::kapi::hlist_entry_safe_from<HAZSIM_ENTRY_T(pos)>(                            \
+           LOAD((head)->first), offsetof(HAZSIM_ENTRY_T(pos), member));                               \
+       (pos);                                                                                         \
+       (pos) = ::hazsim::kapi::hlist_entry_safe_from<HAZSIM_ENTRY_T(pos)>(LOAD((pos)->member.next),   \
+                                                                          offsetof(HAZSIM_ENTRY_T(pos), member)))
 #define HAZSIM_CONCAT2(a, b) a##b
 #define HAZSIM_CONCAT(a, b) HAZSIM_CONCAT2(a, b)
 #define guard(name) \

@@ -29,6 +29,10 @@
 #undef list_add_tail
 #undef list_del
 #undef list_empty
+#undef INIT_HLIST_HEAD
+#undef hlist_add_head
+#undef hlist_del
+#undef hlist_for_each_entry
 #undef HAZSIM_ENTRY_T
 #undef list_for_each_entry
 #undef guard

@@ -10,6 +10,15 @@ struct list_head {
   list_head* prev;
 };
 
+struct hlist_node {
+  hlist_node* next;
+  hlist_node** pprev;
+};
+
+struct hlist_head {
+  hlist_node* first;
+};
+
 // The kernel's list_del() poison values (POISON_POINTER_DELTA = 0 on this build).
 inline list_head* const LIST_POISON1 = reinterpret_cast<list_head*>(0x100);
 inline list_head* const LIST_POISON2 = reinterpret_cast<list_head*>(0x122);

@@ -101,5 +101,35 @@ TEST(Findings, V4OverflowListLockIsNotIrqSafe) {
   EXPECT_EQ(deadlocks, 1);
 }
 
+// v5 fixes both v4 findings: the hook sets ctx->slot, and the list locks are irqsave.
+TEST(Findings, V5PassesWhereV4Fails) {
+  for (int seed = 1; seed <= 5; ++seed) {
+    for (const char* scn : {"TORTURE", "NESTING"}) {
+      ScenarioOutcome o = run(scn, "v5", seed);
+      EXPECT_FALSE(o.run.failed) << scn << " seed " << seed << ": " << o.run.failure.message;
+    }
+  }
+}
+
+// v5's slow path claims a per-CPU item (item->ctx.ctx = ctx) before its Store B, with only
+// preemption off. An interrupt on the same CPU that acquires and releases in between takes the
+// same still-NULL item and leaves its own ctx there; the handler then frees that ctx. At the
+// task's next context switch the hook promotes through the stale pointer: a use after free of
+// the handler's ctx, and the task's own ctx is never promoted. The fast path (item 0) writes
+// item->ctx after Store C and is safe.
+TEST(Findings, V5SlowPathItemClaimIsNotInterruptSafe) {
+  int found = 0;
+  for (int seed = 1; seed <= 60 && found == 0; ++seed) {
+    ScenarioOutcome o = run("IRQ", "v5", seed);
+    if (!o.run.failed) continue;
+    const Failure& f = o.run.failure;
+    EXPECT_EQ(f.oracle, Oracle::kUseAfterFree) << "seed " << seed << ": " << f.message;
+    EXPECT_NE(f.message.find("GFP_ATOMIC struct hazptr_ctx"), std::string::npos) << f.message;
+    EXPECT_NE(f.site.find("hazptr_chain_backup_slot"), std::string::npos) << f.site;
+    ++found;
+  }
+  EXPECT_EQ(found, 1);
+}
+
 }  // namespace
 }  // namespace hazsim

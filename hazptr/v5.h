@@ -1,0 +1,331 @@
+// Hazard pointers, v5 ("[RFC PATCH v5 0/2] Hazard Pointers", posted 2026-02-23).
+//
+// Models paulmckrcu/linux kernel/hazptr.c at eb1a6621e0f519ec1a7d01baabaddcb17408688c. The index
+// this project reads from holds include/linux/hazptr.h only at a later commit (04b88652be5b,
+// which adds hazptr_detach() and CONFIG_HAZPTR_DEBUG); the header functions below are taken from
+// it without those two additions, which matches the v5 cover letter: 4 {slot, ctx} items per
+// CPU, wildcard acquire with Store C, the hook folded in (no Kconfig option) and setting
+// ctx->slot to the backup, two overflow lists per CPU under a mutex with add_idx, irqsave locks.
+//
+// Plain C accesses to shared memory are written LOAD()/STORE(); comments marked "kernel:" carry
+// the kernel's barrier labels.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "kapi/kernel_api.h"
+
+#include "kapi/kernel_code_begin.h"
+
+namespace hazsim::hazptr {
+
+template <class K>
+class HazptrV5 {
+ public:
+  /* 4 slots (each sizeof(hazptr_slot_item)) fit in a single 64-byte cache line. */
+  static constexpr unsigned NR_HAZPTR_PERCPU_SLOTS = 4;
+  static inline void* const HAZPTR_WILDCARD = reinterpret_cast<void*>(0x1UL);
+
+  struct hazptr_slot {
+    void* addr;
+  };
+
+  struct hazptr_overflow_list;
+
+  struct hazptr_backup_slot {
+    kapi::hlist_node overflow_node;
+    hazptr_slot slot;
+    /* Overflow list where the backup slot is added. */
+    hazptr_overflow_list* overflow_list;
+  };
+
+  struct hazptr_ctx {
+    hazptr_slot* slot;
+    /* Backup slot in case all per-CPU slots are used. */
+    hazptr_backup_slot backup_slot;
+    kapi::hlist_node preempt_node;
+  };
+
+  struct hazptr_slot_ctx {
+    hazptr_ctx* ctx;
+  };
+
+  struct hazptr_slot_item {
+    hazptr_slot slot;
+    hazptr_slot_ctx ctx;
+  };
+
+  struct alignas(kapi::kCacheLine) hazptr_percpu_slots {
+    hazptr_slot_item items[NR_HAZPTR_PERCPU_SLOTS];
+  };
+
+  // ---- kernel/hazptr.c ----
+
+  struct hazptr_overflow_list {
+    kapi::raw_spinlock_t lock; /* Lock protecting overflow list and list generation. */
+    kapi::hlist_head head;     /* Overflow list head. */
+    uint64_t gen;              /* Overflow list generation. */
+  };
+
+  /*
+   * Two lists per CPU: additions always go to the list that is not being scanned, so only
+   * removals can make a scan retry, and they are bounded by the number of elements.
+   */
+  struct hazptr_overflow_list_flip {
+    kapi::mutex lock;     /* Mutex protecting add_idx from concurrent updates. */
+    unsigned int add_idx; /* Index of current flip-list to add to. */
+    hazptr_overflow_list array[2];
+  };
+
+  using ctx_type = hazptr_ctx;
+  static constexpr size_t task_data_size = 0;
+  static constexpr bool has_switch_hook = true;
+
+  hazptr_slot* hazptr_get_free_percpu_slot(hazptr_ctx* ctx) {
+    hazptr_percpu_slots* percpu_slots = this_cpu_ptr(hazptr_percpu_slots_);
+    unsigned int idx;
+
+    for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
+      hazptr_slot_item* item = &percpu_slots->items[idx];
+      hazptr_slot* slot = &item->slot;
+
+      if (!LOAD(slot->addr)) {
+        STORE(item->ctx.ctx, ctx);
+        return slot;
+      }
+    }
+    /* All slots are in use. */
+    return nullptr;
+  }
+
+  /* Hazard pointer acquire slow path. Called with preemption disabled. */
+  void* __hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
+    hazptr_slot* slot = hazptr_get_free_percpu_slot(ctx);
+    void* addr;
+
+    /* If all the per-CPU slots are already in use, fallback to the backup slot. */
+    if (unlikely(!slot)) slot = hazptr_chain_backup_slot(ctx);
+    WRITE_ONCE(slot->addr, HAZPTR_WILDCARD); /* kernel: Store B */
+
+    /* Memory ordering: Store B before Load A. */
+    smp_mb();
+
+    /* Load addr_p after storing wildcard to the hazard pointer slot. */
+    addr = READ_ONCE(*addr_p); /* kernel: Load A */
+
+    /*
+     * We don't care about ordering of Store C. It will simply replace the wildcard by a more
+     * specific address. If addr is NULL, we simply store NULL into the slot.
+     */
+    WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
+    STORE(ctx->slot, slot);
+    if (!addr && hazptr_slot_is_backup(ctx, slot)) hazptr_unchain_backup_slot(ctx);
+    return addr;
+  }
+
+  void hazptr_synchronize_overflow_list(hazptr_overflow_list* overflow_list, void* addr) {
+    hazptr_backup_slot* backup_slot;
+    uint64_t snapshot_gen;
+    unsigned long flags;
+
+    raw_spin_lock_irqsave(&overflow_list->lock, flags);
+  retry:
+    snapshot_gen = LOAD(overflow_list->gen);
+    hlist_for_each_entry(backup_slot, &overflow_list->head, overflow_node) {
+      /* Busy-wait if node is found. */
+      for (;;) {
+        void* load_addr = smp_load_acquire(&backup_slot->slot.addr); /* kernel: Load B */
+
+        if (load_addr != addr && load_addr != HAZPTR_WILDCARD) break;
+        raw_spin_unlock_irqrestore(&overflow_list->lock, flags);
+        cpu_relax();
+        raw_spin_lock_irqsave(&overflow_list->lock, flags);
+        if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
+      }
+      raw_spin_unlock_irqrestore(&overflow_list->lock, flags);
+      /* Release raw spinlock, validate generation after re-acquiring the lock. */
+      raw_spin_lock_irqsave(&overflow_list->lock, flags);
+      if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
+    }
+    raw_spin_unlock_irqrestore(&overflow_list->lock, flags);
+  }
+
+  void hazptr_synchronize_cpu_slots(int cpu, void* addr) {
+    hazptr_percpu_slots* percpu_slots = per_cpu_ptr(hazptr_percpu_slots_, cpu);
+    unsigned int idx;
+
+    for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
+      hazptr_slot_item* item = &percpu_slots->items[idx];
+
+      /* Busy-wait if node is found. */
+      smp_cond_load_acquire(&item->slot.addr, VAL != addr && VAL != HAZPTR_WILDCARD); /* kernel: Load B */
+    }
+  }
+
+  /* Wait until addr is released from all slots. Should be called from preemptible context. */
+  void hazptr_synchronize(void* addr) {
+    int cpu;
+
+    lockdep_assert_preemption_enabled();
+
+    /* Store A precedes hazptr_scan(): it unpublishes addr. */
+    if (!addr) return;
+    /* Memory ordering: Store A before Load B. */
+    smp_mb();
+    /* Scan all CPUs slots. */
+    for_each_possible_cpu(cpu) {
+      hazptr_overflow_list_flip* overflow_list_flip = per_cpu_ptr(percpu_overflow_list_flip_, cpu);
+      unsigned int scan_idx;
+
+      /* Scan CPU slots. */
+      hazptr_synchronize_cpu_slots(cpu, addr);
+
+      /*
+       * Scan backup slots in percpu overflow lists. Forward progress is guaranteed by scanning
+       * one list while new elements are added into the other list.
+       */
+      guard(mutex)(&overflow_list_flip->lock);
+      scan_idx = LOAD(overflow_list_flip->add_idx) ^ 1;
+      hazptr_synchronize_overflow_list(&overflow_list_flip->array[scan_idx], addr);
+      /* Flip current list. */
+      WRITE_ONCE(overflow_list_flip->add_idx, scan_idx);
+      hazptr_synchronize_overflow_list(&overflow_list_flip->array[scan_idx ^ 1], addr);
+    }
+  }
+
+  hazptr_slot* hazptr_chain_backup_slot(hazptr_ctx* ctx) {
+    hazptr_overflow_list_flip* overflow_list_flip = this_cpu_ptr(percpu_overflow_list_flip_);
+    unsigned int list_idx = READ_ONCE(overflow_list_flip->add_idx);
+    hazptr_overflow_list* overflow_list = &overflow_list_flip->array[list_idx];
+    hazptr_slot* slot = &ctx->backup_slot.slot;
+
+    STORE(slot->addr, nullptr);
+    guard(raw_spinlock_irqsave)(&overflow_list->lock);
+    STORE(overflow_list->gen, LOAD(overflow_list->gen) + 1);
+    hlist_add_head(&ctx->backup_slot.overflow_node, &overflow_list->head);
+    STORE(ctx->backup_slot.overflow_list, overflow_list);
+    return slot;
+  }
+
+  void hazptr_unchain_backup_slot(hazptr_ctx* ctx) {
+    hazptr_overflow_list* overflow_list = LOAD(ctx->backup_slot.overflow_list);
+
+    guard(raw_spinlock_irqsave)(&overflow_list->lock);
+    STORE(overflow_list->gen, LOAD(overflow_list->gen) + 1);
+    hlist_del(&ctx->backup_slot.overflow_node);
+  }
+
+  void hazptr_init() {
+    int cpu;
+
+    hazptr_percpu_slots_ = K::template alloc_percpu<hazptr_percpu_slots>("hazptr_percpu_slots");
+    percpu_overflow_list_flip_ = K::template alloc_percpu<hazptr_overflow_list_flip>("percpu_overflow_list_flip");
+    for_each_possible_cpu(cpu) {
+      hazptr_overflow_list_flip* overflow_list_flip = per_cpu_ptr(percpu_overflow_list_flip_, cpu);
+
+      /* mutex_init(), raw_spin_lock_init(): the per-CPU area starts zeroed, which is unlocked. */
+      for (int i = 0; i < 2; i++) INIT_HLIST_HEAD(&overflow_list_flip->array[i].head);
+    }
+  }
+
+  // ---- include/linux/hazptr.h ----
+
+  static bool hazptr_slot_is_backup(hazptr_ctx* ctx, hazptr_slot* slot) { return slot == &ctx->backup_slot.slot; }
+
+  /* Internal helper. */
+  void hazptr_promote_to_backup_slot(hazptr_ctx* ctx, hazptr_slot* slot) {
+    hazptr_slot* backup_slot;
+
+    backup_slot = hazptr_chain_backup_slot(ctx);
+    /*
+     * Move hazard pointer from the per-CPU slot to the backup slot. This requires hazard pointer
+     * synchronize to iterate on per-CPU slots with load-acquire before iterating on the overflow
+     * list.
+     */
+    WRITE_ONCE(backup_slot->addr, LOAD(slot->addr));
+    /* store-release orders store to backup slot addr before store to per-CPU slot addr. */
+    smp_store_release(&slot->addr, nullptr);
+    /* Use the backup slot for context. */
+    STORE(ctx->slot, backup_slot);
+  }
+
+  void init_task(void*) {}
+
+  // Called by __schedule() for the task being switched out, interrupts off.
+  void hazptr_note_context_switch() {
+    hazptr_percpu_slots* percpu_slots = this_cpu_ptr(hazptr_percpu_slots_);
+    unsigned int idx;
+
+    for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
+      hazptr_slot_item* item = &percpu_slots->items[idx];
+      hazptr_slot* slot = &item->slot;
+
+      if (!LOAD(slot->addr)) continue;
+      hazptr_promote_to_backup_slot(LOAD(item->ctx.ctx), slot);
+    }
+  }
+
+  /* Load *addr_p and protect the loaded pointer. Returns it (NULL if it was NULL). */
+  void* hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
+    hazptr_percpu_slots* percpu_slots;
+    hazptr_slot_item* slot_item;
+    hazptr_slot* slot;
+    void* addr;
+
+    guard(preempt)();
+    percpu_slots = this_cpu_ptr(hazptr_percpu_slots_);
+    slot_item = &percpu_slots->items[0];
+    slot = &slot_item->slot;
+    if (unlikely(LOAD(slot->addr))) return __hazptr_acquire(ctx, addr_p);
+    WRITE_ONCE(slot->addr, HAZPTR_WILDCARD); /* kernel: Store B */
+
+    /* Memory ordering: Store B before Load A. */
+    smp_mb();
+
+    /* Load addr_p after storing wildcard to the hazard pointer slot. */
+    addr = READ_ONCE(*addr_p); /* kernel: Load A */
+
+    /*
+     * We don't care about ordering of Store C. It will simply replace the wildcard by a more
+     * specific address. If addr is NULL, we simply store NULL into the slot.
+     */
+    WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
+    STORE(slot_item->ctx.ctx, ctx);
+    STORE(ctx->slot, slot);
+    return addr;
+  }
+
+  /* Release the protected hazard pointer recorded in ctx. */
+  void hazptr_release(hazptr_ctx* ctx, void* addr) {
+    hazptr_slot* slot;
+
+    if (!addr) return;
+    guard(preempt)();
+    slot = LOAD(ctx->slot);
+    smp_store_release(&slot->addr, nullptr);
+    if (unlikely(hazptr_slot_is_backup(ctx, slot))) hazptr_unchain_backup_slot(ctx);
+  }
+
+  // ---- for the testbed's end-of-run leak check (not kernel code) ----
+  template <class F>
+  void for_each_slot(F f) {
+    int cpu;
+    for_each_possible_cpu(cpu) {
+      hazptr_percpu_slots* ps = per_cpu_ptr(hazptr_percpu_slots_, cpu);
+      for (unsigned idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) f(cpu, "per-CPU slot", LOAD(ps->items[idx].slot.addr));
+      hazptr_overflow_list_flip* flip = per_cpu_ptr(percpu_overflow_list_flip_, cpu);
+      for (int i = 0; i < 2; i++) {
+        hazptr_backup_slot* b;
+        hlist_for_each_entry(b, &flip->array[i].head, overflow_node) f(cpu, "chained backup slot", LOAD(b->slot.addr));
+      }
+    }
+  }
+
+ private:
+  kapi::PerCpu<hazptr_percpu_slots> hazptr_percpu_slots_;
+  kapi::PerCpu<hazptr_overflow_list_flip> percpu_overflow_list_flip_;
+};
+
+}  // namespace hazsim::hazptr
+
+#include "kapi/kernel_code_end.h"
