@@ -44,6 +44,8 @@ const std::vector<ParamSpec>& Params::specs() {
        "a high-priority task that spins on each CPU in turn (rcu_torture_preempt)"},
       {"preempt_duration_ns", "2000", ParamType::kInt, 0, 1000000000, "", "how long it spins on a CPU"},
       {"preempt_interval_ns", "4000", ParamType::kInt, 0, 1000000000, "", "its sleep between CPUs"},
+      {"passive_tasks", "0", ParamType::kInt, 0, 1000000, "",
+       "tasks that exist but never run (a per-task design must still scan them)"},
       {"irq_reader", "0", ParamType::kBool, 0, 1, "",
        "readers also acquire and release inside an IPI handler on another CPU"},
       {"switch_prob", "0.3", ParamType::kProb, 0, 0, "", "random: chance the next access is another vCPU's"},

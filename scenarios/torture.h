@@ -82,6 +82,7 @@ class Torture {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_preempt", &Torture::preempt_entry, &args_.back(), 0, true, 1);
     }
+    for (int64_t i = 0; i < p_.num("passive_tasks"); ++i) m_.create_passive_task(fmt::format("passive/{}", i));
     m_.add_final_check([](void* self) { static_cast<Torture*>(self)->final_check(); }, this);
   }
 
@@ -300,7 +301,8 @@ class Torture {
   void final_check() {
     design_.for_each_slot([&](int cpu, const char* what, void* v) {
       if (v != nullptr && !m_.stopping())
-        m_.fail(Oracle::kLeak, fmt::format("leak: {} of cpu {} still holds {} at the end of the run", what, cpu,
+        m_.fail(Oracle::kLeak, fmt::format("leak: {}{} still holds {} at the end of the run", what,
+                                           cpu >= 0 ? fmt::format(" of cpu {}", cpu) : std::string(),
                                            m_.describe_addr(v)));
     });
     if (m_.stopping()) return;

@@ -133,6 +133,9 @@ void Machine::reset(const MachineConfig& cfg) {
     idle->preempt_count = 0;
     idle->state = TaskState::kRunning;
     idle->prio = -1;
+    // The swapper tasks have task_struct fields too (an interrupt on an idle CPU uses them).
+    if (cfg.task_data_size != 0)
+      idle->data = arena_.allocate(cfg.task_data_size, 64, Shadow::kStatic, 0, 0, "task_struct (idle)");
     c.idle = idle.get();
     c.curr = idle.get();
     tasks_.push_back(std::move(idle));
@@ -157,6 +160,27 @@ Task* Machine::create_task(std::string name, TaskFn fn, void* arg, int cpu, bool
   ++live_;
   enqueue(&cpus_[size_t(raw->cpu)], raw);
   return raw;
+}
+
+void Machine::set_task_init(void (*fn)(void* ctx, void* data), void* ctx) {
+  task_init_ = fn;
+  task_init_ctx_ = ctx;
+  for (auto& t : tasks_)
+    if (t->data) fn(ctx, t->data);
+}
+
+Task* Machine::create_passive_task(std::string name) {
+  auto t = std::make_unique<Task>();
+  t->pid = int(tasks_.size()) - cfg_.cpus + 1;
+  t->name = std::move(name);
+  t->state = TaskState::kSleeping;  // never woken: no timer, no wait queue
+  t->preempt_count = 0;
+  if (cfg_.task_data_size != 0) {
+    t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
+    if (task_init_) task_init_(task_init_ctx_, t->data);
+  }
+  tasks_.push_back(std::move(t));
+  return tasks_.back().get();
 }
 
 void Machine::add_switch_hook(void (*fn)(void*), void* ctx) { switch_hooks_.push_back({fn, ctx}); }
@@ -397,9 +421,7 @@ void Machine::sync_too_long(Task* t, const Site& site) {
   std::string holders;
   for (const auto& h : holds_)
     if (h.addr == t->sync_addr) {
-      const Task* ht = nullptr;
-      for (auto& x : tasks_)
-        if (x->pid == h.pid) ht = x.get();
+      const Task* ht = h.task;
       holders += fmt::format("\n    held by {} since step {} ({})", ht ? task_label(ht) : "?", h.acquired_step,
                              ht ? fmt::format("now at {}", site_text(ht->last_site)) : "");
     }
@@ -957,7 +979,7 @@ void Machine::ghost_acquired(const void* p) {
   if (p == nullptr) return;
   Task* t = current_task();
   uint64_t since = t && ghost_watch_ && t->watched_load != 0 ? t->watched_load : step_;
-  holds_.push_back({p, t ? t->pid : -1, since});
+  holds_.push_back({p, t ? t->pid : -1, since, t});
 }
 
 void Machine::ghost_released(const void* p, const Site&) {
@@ -965,7 +987,7 @@ void Machine::ghost_released(const void* p, const Site&) {
   Task* t = current_task();
   int pid = t ? t->pid : -1;
   for (size_t i = holds_.size(); i-- > 0;)
-    if (holds_[i].addr == p && holds_[i].pid == pid) {
+    if (holds_[i].addr == p && holds_[i].pid == pid && holds_[i].task == t) {
       holds_.erase(holds_.begin() + long(i));
       return;
     }
@@ -1015,9 +1037,7 @@ void Machine::ghost_sync_end(const void* p, const Site& site) {
   uint64_t unpublished = ghost_watch_ ? unpublished_step(p) : begin;
   for (const auto& h : holds_) {
     if (h.addr != p || h.acquired_step >= unpublished) continue;
-    const Task* ht = nullptr;
-    for (auto& x : tasks_)
-      if (x->pid == h.pid) ht = x.get();
+    const Task* ht = h.task;
     fail(Oracle::kSyncReturnedEarly,
          fmt::format("hazptr_synchronize({}) returned at step {} while {} still holds it: its acquire loaded it at "
                      "step {}, {} (synchronize began at step {})",

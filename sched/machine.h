@@ -159,6 +159,7 @@ struct GhostHold {
   const void* addr;
   int pid;
   uint64_t acquired_step;
+  const Task* task;  // pids are not unique: every idle task is pid 0
 };
 
 struct RunAborted {};  // unwinds a fiber's stack when the run stops
@@ -179,10 +180,21 @@ class Machine {
   DecisionSource& decisions() { return decisions_; }
   // Creates a task. cpu = -1 places it round-robin; pinned tasks never migrate.
   Task* create_task(std::string name, TaskFn fn, void* arg, int cpu = -1, bool pinned = false, int prio = 0);
+  // A task that exists (and must be scanned by a per-task design) but never runs and owns no
+  // fiber: thousands of them cost only their task_struct fields.
+  Task* create_passive_task(std::string name);
+  // Calls fn(data) for the design's fields of every task that has not exited, in creation order
+  // (for_each_process_thread, idle tasks excluded).
+  template <class F>
+  void for_each_task_data(F fn) {
+    for (auto& t : tasks_)
+      if (!t->is_idle && t->state != TaskState::kDead && t->data) fn(t->data);
+  }
   // Scheduler hook run for the outgoing task in __schedule(), interrupts off.
   void add_switch_hook(void (*fn)(void*), void* ctx);
   // Called for every task created, to initialise the design's per-task fields.
-  void set_task_init(void (*fn)(void* ctx, void* data), void* ctx) { task_init_ = fn, task_init_ctx_ = ctx; }
+  // Idle tasks exist from reset(); they are initialised here too.
+  void set_task_init(void (*fn)(void* ctx, void* data), void* ctx);
   // End-of-run checks (leaks): called after every task finished, if nothing failed yet.
   void add_final_check(void (*fn)(void*), void* ctx) { final_checks_.push_back({fn, ctx}); }
 

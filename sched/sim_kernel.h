@@ -165,6 +165,13 @@ struct SimKernel {
     return static_cast<T*>(m().current_task()->data);
   }
 
+  template <class T, class F>
+  static void for_each_task_data(F fn) {
+    m().for_each_task_data([&](void* d) { fn(static_cast<T*>(d)); });
+  }
+  // kzalloc(size, GFP_ATOMIC): simulated memory starts zeroed.
+  static void* kzalloc(size_t size, const char* what) { return m().kmalloc(size, what); }
+
   static bool warn_on_once(bool cond, const char* text, Site s = Site::current()) {
     if (cond) {
       Task* t = m().current_task();

@@ -3,7 +3,9 @@
 // kernel commit: look before updating.
 #include <gtest/gtest.h>
 
+#include "hazptr/pertask.h"
 #include "hazptr/v4.h"
+#include "hazptr/v5.h"
 #include "sched/sim_kernel.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
@@ -129,6 +131,65 @@ TEST(Findings, V5SlowPathItemClaimIsNotInterruptSafe) {
     ++found;
   }
   EXPECT_EQ(found, 1);
+}
+
+// pertask keeps slots in task_struct and synchronize walks for_each_process_thread(), which does
+// not visit the idle tasks. A hazard pointer taken in an interrupt handler on an idle CPU goes
+// into the swapper's slots (current is the idle task there), which are never scanned.
+template <class D>
+RunResult irq_reader_on_idle_cpu() {
+  using K = SimKernel;
+  Machine m;
+  static D* design;
+  static void** gp;
+  static void* obj;
+  D d;
+  design = &d;
+  MachineConfig cfg;
+  cfg.cpus = 3;
+  cfg.task_data_size = D::task_data_size;
+  return testing::run_tasks(
+      m,
+      {{[&] {
+          // CPU 1 has no task: the IPI runs on top of its idle task.
+          m.smp_call_function_single(1, [](void*) {
+            Machine& mm = Machine::current();
+            auto* ctx = static_cast<typename D::ctx_type*>(mm.kmalloc(sizeof(typename D::ctx_type), "irq ctx"));
+            void* p = design->hazptr_acquire(ctx, gp);
+            mm.ghost_acquired(p);
+            for (int i = 0; i < 3000; ++i) SimKernel::cpu_relax();  // holds for a while
+            mm.ghost_released(p);
+            design->hazptr_release(ctx, p);
+            mm.kfree(ctx);
+          }, nullptr, false);
+        }, 0, true},
+       {[&] {
+          m.sleep_ns(600);  // the handler has acquired by now
+          K::store_release(gp, static_cast<void*>(nullptr));
+          m.ghost_sync_begin(obj);
+          design->hazptr_synchronize(obj);
+          m.ghost_sync_end(obj);
+        }, 2, true}},
+      cfg, 1, [&] {
+        d.hazptr_init();
+        m.set_task_init([](void* dd, void* data) { static_cast<D*>(dd)->init_task(data); }, &d);
+        if constexpr (D::has_switch_hook)
+          m.add_switch_hook([](void* dd) { static_cast<D*>(dd)->hazptr_note_context_switch(); }, &d);
+        gp = static_cast<void**>(m.static_alloc(sizeof(void*), 8, "published pointer"));
+        obj = m.static_alloc(8, 8, "obj");
+        *gp = obj;
+        m.ghost_watch(gp);
+      });
+}
+
+TEST(Findings, PerTaskScanMissesInterruptReadersOnIdleCpus) {
+  RunResult r = irq_reader_on_idle_cpu<hazptr::HazptrPerTask<SimKernel>>();
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kSyncReturnedEarly) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("swapper/1"), std::string::npos) << r.failure.message;
+  // The same workload on per-CPU slots: synchronize waits for the handler.
+  RunResult v5 = irq_reader_on_idle_cpu<hazptr::HazptrV5<SimKernel>>();
+  EXPECT_FALSE(v5.failed) << v5.failure.message;
 }
 
 }  // namespace

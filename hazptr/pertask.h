@@ -1,0 +1,203 @@
+// Per-task hazard pointers (Joel Fernandes's counter-proposal to v4).
+//
+// Models kernelorg-mirror/linux_kernel_git_jfern_linux kernel/hazptr.c at
+// 36c9657aa76a3fe58ca4986b1ce18d2c87ffc2ac. The index holds include/linux/hazptr_types.h only at
+// af6328ce0eac; its structures (16 slots per task, 8-slot overflow chunks, in_use_count) are the
+// ones that hazptr.c uses. No scheduler hook; sleeping while holding is allowed.
+//
+// Not simulated: rcu_read_lock() around the task walk (the simulated task list never frees a
+// task_struct) and kfree_rcu() of overflow chunks at exit (the chunk is left allocated, as an
+// RCU reader walking it may still rely on).
+#pragma once
+#include <cstddef>
+
+#include "kapi/kernel_api.h"
+
+#include "kapi/kernel_code_begin.h"
+
+namespace hazsim::hazptr {
+
+template <class K>
+class HazptrPerTask {
+ public:
+  static constexpr int NR_HAZPTR_SLOTS = 16;         /* Fixed slots per task */
+  static constexpr int NR_HAZPTR_OVERFLOW_SLOTS = 8; /* Slots per overflow chunk */
+
+  struct hazptr_slot {
+    void* addr;
+  };
+
+  /* Overflow chunk - linked list of additional slots, allocated GFP_ATOMIC. */
+  struct hazptr_overflow {
+    hazptr_slot slots[NR_HAZPTR_OVERFLOW_SLOTS];
+    hazptr_overflow* next;
+    void* rcu[2]; /* struct rcu_head, for kfree_rcu in exit */
+  };
+
+  /* Per-task hazard pointer storage (embedded in task_struct). */
+  struct hazptr_task_ctx {
+    unsigned int in_use_count; /* Slots in use (single-writer) */
+    hazptr_slot slots[NR_HAZPTR_SLOTS];
+    hazptr_overflow* overflow;
+  };
+
+  /* Per-acquire context (caller provides on stack). */
+  struct hazptr_ctx {
+    hazptr_slot* slot; /* Slot used for this protection */
+  };
+
+  using ctx_type = hazptr_ctx;
+  static constexpr size_t task_data_size = sizeof(hazptr_task_ctx);
+  static constexpr bool has_switch_hook = false;
+
+#define current_hazptr_ctx (K::template current_task_data<hazptr_task_ctx>())
+
+  /* Find or allocate a free slot: fixed slots, then overflow chunks, then a new chunk. */
+  hazptr_slot* hazptr_get_free_slot(hazptr_task_ctx* tctx) {
+    hazptr_overflow* chunk;
+    int i;
+
+    /* Try fixed slots first. */
+    for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
+      if (!LOAD(tctx->slots[i].addr)) return &tctx->slots[i];
+    }
+
+    /* Try existing overflow chunks. */
+    for (chunk = LOAD(tctx->overflow); chunk; chunk = LOAD(chunk->next)) {
+      for (i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++) {
+        if (!LOAD(chunk->slots[i].addr)) return &chunk->slots[i];
+      }
+    }
+
+    /* Allocate new overflow chunk. */
+    chunk = static_cast<hazptr_overflow*>(K::kzalloc(sizeof(*chunk), "struct hazptr_overflow (GFP_ATOMIC)"));
+    if (!chunk) {
+      WARN_ON_ONCE(1 /* "hazptr: overflow alloc failed" */);
+      return nullptr;
+    }
+
+    /* Link at head. */
+    STORE(chunk->next, LOAD(tctx->overflow));
+    STORE(tctx->overflow, chunk);
+    return &chunk->slots[0];
+  }
+
+  void* hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
+    hazptr_task_ctx* tctx = current_hazptr_ctx;
+    hazptr_slot* slot;
+    void *addr, *addr2;
+
+    STORE(ctx->slot, nullptr);
+
+    /* Load pointer to know what to protect. */
+    addr = READ_ONCE(*addr_p);
+    for (;;) {
+      if (!addr) return nullptr;
+
+      slot = hazptr_get_free_slot(tctx);
+      if (!slot) return nullptr; /* OOM */
+
+      /* Increment count BEFORE storing addr. */
+      WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) + 1);
+      smp_wmb();
+      WRITE_ONCE(slot->addr, addr); /* Store B */
+
+      /* Memory ordering: Store before re-load. */
+      smp_mb();
+
+      /* Re-load to verify pointer didn't change. */
+      addr2 = READ_ONCE(*addr_p); /* Load A */
+      if (likely(addr2 == addr)) {
+        STORE(ctx->slot, slot);
+        return addr2; /* Success */
+      }
+
+      /* Pointer changed - release and retry. */
+      smp_store_release(&slot->addr, nullptr);
+      smp_wmb();
+      WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) - 1);
+
+      if (!addr2) return nullptr; /* Became NULL */
+
+      addr = addr2; /* Retry with new value */
+    }
+  }
+
+  void hazptr_release(hazptr_ctx* ctx, void* addr) {
+    hazptr_task_ctx* tctx = current_hazptr_ctx;
+    hazptr_slot* slot = LOAD(ctx->slot);
+
+    if (!addr || !slot) return;
+
+    WARN_ON_ONCE(LOAD(slot->addr) != addr);
+
+    /* Clear addr BEFORE decrementing count. */
+    smp_store_release(&slot->addr, nullptr);
+    smp_wmb();
+    WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) - 1);
+  }
+
+  /*
+   * Wait for all hazard-pointer references to addr to clear. Level 1: skip tasks whose
+   * in_use_count is 0; level 2: scan the fixed slots and the overflow chunks.
+   */
+  void hazptr_synchronize(void* addr) {
+    if (!addr) return;
+
+    /* Busy-wait should only be done from preemptible context. */
+    lockdep_assert_preemption_enabled();
+
+    /* Memory ordering: Ensure addr unpublish visible before scan. */
+    smp_mb();
+
+    /* rcu_read_lock(); for_each_process_thread(g, t) { */
+    K::template for_each_task_data<hazptr_task_ctx>([&](hazptr_task_ctx* tctx) {
+      hazptr_overflow* chunk;
+      int i;
+
+      /* Level 1: Skip task if no slots in use. */
+      if (READ_ONCE(tctx->in_use_count) == 0) return; /* continue */
+
+      /* Pairs with smp_wmb() in hazptr_acquire() between incrementing in_use_count and storing to slot. */
+      smp_rmb();
+
+      /* Level 2a: Scan fixed slots. */
+      for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
+        while (smp_load_acquire(&tctx->slots[i].addr) == addr) cpu_relax(); /* Load B */
+      }
+
+      /* Level 2b: Scan overflow chunks. */
+      for (chunk = READ_ONCE(tctx->overflow); chunk; chunk = READ_ONCE(chunk->next)) {
+        for (i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++) {
+          while (smp_load_acquire(&chunk->slots[i].addr) == addr) cpu_relax(); /* Load B */
+        }
+      }
+    });
+    /* } rcu_read_unlock(); */
+
+    /* Memory ordering: Ensure all slot clears visible. */
+    smp_mb();
+  }
+
+  /* hazptr_fork_init(): the task_struct fields start zeroed. */
+  void init_task(void*) {}
+  void hazptr_init() {}
+  void hazptr_note_context_switch() {}
+
+  // ---- for the testbed's end-of-run leak check (not kernel code) ----
+  template <class F>
+  void for_each_slot(F f) {
+    K::template for_each_task_data<hazptr_task_ctx>([&](hazptr_task_ctx* tctx) {
+      for (int i = 0; i < NR_HAZPTR_SLOTS; i++) f(-1, "per-task slot", LOAD(tctx->slots[i].addr));
+      for (hazptr_overflow* chunk = LOAD(tctx->overflow); chunk; chunk = LOAD(chunk->next))
+        for (int i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++) f(-1, "per-task overflow slot", LOAD(chunk->slots[i].addr));
+      if (LOAD(tctx->in_use_count) != 0) f(-1, "in_use_count (non-zero)", reinterpret_cast<void*>(uintptr_t(1)));
+    });
+  }
+
+#undef current_hazptr_ctx
+};
+
+}  // namespace hazsim::hazptr
+
+#include "kapi/kernel_code_end.h"
