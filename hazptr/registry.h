@@ -5,6 +5,7 @@
 
 #include "hazptr/busted.h"
 #include "hazptr/pertask.h"
+#include "hazptr/phased.h"
 #include "hazptr/v4.h"
 #include "hazptr/v5.h"
 
@@ -24,6 +25,14 @@ inline constexpr DesignInfo kDesigns[] = {
     {"v5", "paulmckrcu/linux@eb1a6621e0f5",
      "4 {slot, ctx} items per CPU, wildcard acquire with Store C, hook promotes and sets ctx->slot, two "
      "overflow lists per CPU under a mutex, irqsave list locks"},
+    {"twophase", "analogdevicesinc/linux@d6e22c7f2b66 (0b8114b25f17)",
+     "v5 with a global wildcard flipping 1/2 under a mutex, the list chosen by the wildcard, two scan "
+     "periods; hazptr_detach() and CONFIG_HAZPTR_DEBUG"},
+    {"listphase", "paulmckrcu/linux@3aa18794d066",
+     "twophase with a separate overflow-list phase under one phase lock: slots in two wildcard periods, "
+     "then lists in two list periods"},
+    {"twophase-nodebug", "analogdevicesinc/linux@d6e22c7f2b66 (0b8114b25f17)", "twophase without CONFIG_HAZPTR_DEBUG"},
+    {"listphase-nodebug", "paulmckrcu/linux@3aa18794d066", "listphase without CONFIG_HAZPTR_DEBUG"},
     {"pertask", "kernelorg-mirror/linux_kernel_git_jfern_linux@36c9657aa76a",
      "16 slots in each task plus 8-slot overflow chunks, in_use_count; synchronize walks every task, "
      "skipping idle ones; no hook, readers may sleep"},
@@ -36,6 +45,10 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "v4") return f.template operator()<HazptrV4<K, true>>(), true;
   if (name == "v4-nopreempt") return f.template operator()<HazptrV4<K, false>>(), true;
   if (name == "v5") return f.template operator()<HazptrV5<K>>(), true;
+  if (name == "twophase") return f.template operator()<HazptrPhased<K, false>>(), true;
+  if (name == "listphase") return f.template operator()<HazptrPhased<K, true>>(), true;
+  if (name == "twophase-nodebug") return f.template operator()<HazptrPhased<K, false, false>>(), true;
+  if (name == "listphase-nodebug") return f.template operator()<HazptrPhased<K, true, false>>(), true;
   if (name == "pertask") return f.template operator()<HazptrPerTask<K>>(), true;
   if (name == "busted") return f.template operator()<HazptrBusted<K>>(), true;
   return false;

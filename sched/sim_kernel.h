@@ -165,6 +165,14 @@ struct SimKernel {
     return static_cast<T*>(m().current_task()->data);
   }
 
+  // current->pid (in an interrupt: the interrupted task's)
+  static int current_pid() { return m().current_task() ? m().current_task()->pid : -1; }
+  // WARN_ONCE(cond, fmt, ...): the message is formatted by the caller.
+  static bool warn_once(bool cond, const std::string& msg, Site s = Site::current()) {
+    if (cond) m().fail(Oracle::kWarn, "WARNING: " + msg, s);
+    return cond;
+  }
+
   template <class T, class F>
   static void for_each_task_data(F fn) {
     m().for_each_task_data([&](void* d) { fn(static_cast<T*>(d)); });

@@ -133,6 +133,72 @@ TEST(Findings, V5SlowPathItemClaimIsNotInterruptSafe) {
   EXPECT_EQ(found, 1);
 }
 
+ScenarioOutcome run_model(const std::string& scn, const std::string& design, const char* model, int seed) {
+  Params p;
+  std::string err;
+  EXPECT_TRUE(load_scenario(scn, &p, &err)) << err;
+  p.set("design", design, &err);
+  p.set("memory_model", model, &err);
+  p.set("seed", std::to_string(seed), &err);
+  Machine m;
+  return run_scenario(m, p);
+}
+
+// twophase chooses the overflow list by the wildcard. A context switch after synchronize has
+// flipped the wildcard promotes a reader's per-CPU slot into the new wildcard's list, which
+// period 1 has already scanned and period 2 does not scan, and clears the per-CPU slot:
+// synchronize returns while the reader holds the pointer. A store-buffered Store C keeps the
+// slot showing the old wildcard through period 1, which is what makes the window reachable.
+// listphase (3aa18794) scans the lists after all per-CPU slots, under a separate list phase.
+TEST(Findings, TwoPhasePromotionAfterTheFlipEscapesTheScan) {
+  int tso = 0, listphase = 0, sc = 0;
+  for (int seed = 1; seed <= 20; ++seed) {
+    ScenarioOutcome o = run_model("WEAK", "twophase", "tso", seed);
+    if (o.run.failed) {
+      EXPECT_EQ(o.run.failure.oracle, Oracle::kSyncReturnedEarly) << o.run.failure.message;
+      ++tso;
+    }
+    listphase += run_model("WEAK", "listphase", "tso", seed).run.failed;
+    sc += run_model("WEAK", "twophase", "sc", seed).run.failed;
+  }
+  EXPECT_GE(tso, 2);
+  EXPECT_EQ(listphase, 0);
+  EXPECT_EQ(sc, 0);
+}
+
+// twophase and listphase: when the per-CPU slots are full, __hazptr_acquire() chains the backup
+// slot and stores the wildcard in it (Store B), while hazptr_synchronize_overflow_list() says
+// "We don't expect wildcards in overflow list", WARNs, and does not wait for it.
+TEST(Findings, PhasedDesignsWarnOnTheWildcardTheyPutInBackupSlots) {
+  for (const char* design : {"twophase-nodebug", "listphase-nodebug"}) {
+    int warned = 0;
+    for (int seed = 1; seed <= 20 && warned == 0; ++seed) {
+      ScenarioOutcome o = run("NESTING", design, seed);
+      if (!o.run.failed) continue;
+      EXPECT_EQ(o.run.failure.oracle, Oracle::kWarn) << design << ": " << o.run.failure.message;
+      EXPECT_NE(o.run.failure.message.find("is_wildcard(load_addr)"), std::string::npos) << o.run.failure.message;
+      ++warned;
+    }
+    EXPECT_EQ(warned, 1) << design;
+  }
+}
+
+// CONFIG_HAZPTR_DEBUG: the hook marks detach_cpu only on ctxs in per-CPU items. A ctx acquired
+// through a backup slot (per-CPU slots full) is not marked when its task is switched out, so
+// after a migration its release WARNs "released on remote cpu without context switch".
+TEST(Findings, HazptrDebugFlagsBackupSlotReleasesAfterMigration) {
+  int flagged = 0;
+  for (int seed = 1; seed <= 10 && flagged == 0; ++seed) {
+    ScenarioOutcome o = run("NESTING", "listphase", seed);
+    if (!o.run.failed) continue;
+    EXPECT_EQ(o.run.failure.oracle, Oracle::kWarn) << o.run.failure.message;
+    EXPECT_NE(o.run.failure.message.find("released on remote cpu without context switch"), std::string::npos)
+        << o.run.failure.message;
+    ++flagged;
+  }
+  EXPECT_EQ(flagged, 1);
+}
+
 // pertask keeps slots in task_struct and synchronize walks for_each_process_thread(), which does
 // not visit the idle tasks. A hazard pointer taken in an interrupt handler on an idle CPU goes
 // into the swapper's slots (current is the idle task there), which are never scanned.
