@@ -97,9 +97,10 @@ void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
   if (!quiet) {
     fmt::print("{}\n", start_line(p));
     fmt::print("hazsim-torture: {}\n", o.reader_pipe);
-    fmt::print("hazsim-torture: writer passes {}, reader passes {}, IPI reads {}; {} steps, {} ns virtual, "
-               "{} context switches, {} preemptions, {} migrations, {} interrupts\n",
-               o.stats.writer_passes, o.stats.reader_passes, o.stats.irq_reads, o.run.steps, o.run.now_ns,
+    fmt::print("hazsim-torture: writer passes {}, reader passes {}, IPI reads {}, IPI acquires {}, IPI releases {}, "
+               "deferred {}; {} steps, {} ns virtual, {} context switches, {} preemptions, {} migrations, {} interrupts\n",
+               o.stats.writer_passes, o.stats.reader_passes, o.stats.irq_reads, o.stats.irq_acquires,
+               o.stats.irq_releases, o.stats.deferred, o.run.steps, o.run.now_ns,
                o.run.context_switches, o.run.preemptions, o.run.migrations, o.run.irqs);
     if (o.run.failed) fmt::print("{}", failure_report(o));
   } else if (o.run.failed) {
@@ -140,6 +141,7 @@ int cmd_run(const RunOptions& o, const std::string& save) {
   if (!o.resolve(&p, &err)) return usage_error(err);
   Machine m;
   ScenarioOutcome out = run_scenario(m, p);
+  if (!out.error.empty()) return usage_error(out.error);
   print_run(p, out, o.quiet);
   if (!save.empty()) {
     if (!write_file(save, format_schedule(schedule_of(p, out)), &err)) return usage_error(err);
@@ -159,6 +161,7 @@ int cmd_replay(const std::string& file, bool quiet) {
     if (!p.set(k, v, &err)) return usage_error(fmt::format("{}: {}", file, err));
   Machine m;
   ScenarioOutcome out = run_scenario(m, p, &s.decisions);
+  if (!out.error.empty()) return usage_error(out.error);
   print_run(p, out, quiet);
   std::vector<std::string> why;
   if (out.diverged) why.push_back("a recorded choice did not fit the rerun");
@@ -180,6 +183,7 @@ int cmd_replay(const std::string& file, bool quiet) {
 }
 
 struct FuzzTotals {
+  std::string error;
   long runs = 0, failures = 0;
   std::map<std::string, long> by_oracle;
 };
@@ -202,6 +206,10 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
     std::string err;
     p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
     ScenarioOutcome out = run_scenario(m, p);
+    if (!out.error.empty()) {
+      t.error = out.error;
+      break;
+    }
     ++t.runs;
     if (out.run.failed) {
       ++t.failures;
@@ -256,6 +264,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
     FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist);
+    if (!t.error.empty()) return usage_error(t.error);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;
     for (const auto& [k, n] : t.by_oracle) kinds += fmt::format("{}{}: {}", kinds.empty() ? "" : ", ", k, n);

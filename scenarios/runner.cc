@@ -22,6 +22,11 @@ MachineConfig machine_config(const Params& p) {
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay) {
   ScenarioOutcome out;
   bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
+    out.error = Torture<D>::incompatibility(p);
+    if (!out.error.empty()) {
+      out.error = "design " + p.str("design") + " with scenario " + p.str("scenario") + ": " + out.error;
+      return;
+    }
     MachineConfig cfg = machine_config(p);
     cfg.task_data_size = D::task_data_size;
     m.reset(cfg);
@@ -42,11 +47,8 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     out.stats = workload->stats();
     out.reader_pipe = workload->reader_pipe_line();
   });
-  if (!known) {
-    out.run.failed = true;
-    out.run.failure.message = "unknown design " + p.str("design");
-    return out;
-  }
+  if (!known) out.error = "unknown design " + p.str("design");
+  if (!out.error.empty()) return out;
   out.decisions = m.decisions().recorded();
   out.diverged = m.decisions().diverged();
   out.consumed = m.decisions().consumed();

@@ -12,6 +12,7 @@
 namespace hazsim {
 
 struct ScenarioOutcome {
+  std::string error;                // the design cannot run these parameters (nothing ran)
   RunResult run;
   TortureStats stats;
   std::string reader_pipe;          // the "Reader Pipe:" status line

@@ -28,6 +28,7 @@ struct TortureStats {
   long reader_passes = 0;
   long alloc = 0, alloc_fail = 0, freed = 0;
   long irq_reads = 0;
+  long irq_acquires = 0, irq_releases = 0, deferred = 0;
 };
 
 template <class D>
@@ -68,7 +69,6 @@ class Torture {
     int cpus = m_.nr_cpus();
     int64_t nr = p_.num("nreaders");
     int nreaders = int(nr < 0 ? -nr * cpus : nr);
-    args_.reserve(size_t(nreaders) + 2);
     if (p_.flag("writer")) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_writer", &Torture::writer_entry, &args_.back());
@@ -78,6 +78,11 @@ class Torture {
       m_.create_task(fmt::format("hazptr_torture_reader/{}", i), &Torture::reader_entry, &args_.back(), i % cpus);
     }
     readers_left_ = nreaders;
+    pending_.assign(size_t(cpus), {});
+    if (p_.num("defer_modulus") > 0 && !stack_ctx_) {
+      args_.push_back({this, 0});
+      m_.create_task("hazptr_torture_do_pending", &Torture::do_pending_entry, &args_.back());
+    }
     if (p_.flag("preempt_kthread") && cpus > 1) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_preempt", &Torture::preempt_entry, &args_.back(), 0, true, 1);
@@ -87,6 +92,17 @@ class Torture {
   }
 
   const TortureStats& stats() const { return stats_; }
+
+  // Why this design cannot run these parameters, or "" if it can.
+  static std::string incompatibility(const Params& p) {
+    bool wants_detach = p.num("irq_acquire") > 0 || p.num("irq_release") > 0 || p.num("defer_modulus") > 0;
+    if (wants_detach && !kHasDetach)
+      return "this design has no hazptr_detach(), which irq_acquire, irq_release and defer_modulus need "
+             "(designs with it: twophase, listphase)";
+    if (p.num("defer_modulus") > 0 && p.str("ctx") == "stack")
+      return "defer_modulus needs ctx = heap: an on-stack ctx cannot outlive its reader (hazptrtorture forbids it too)";
+    return "";
+  }
 
   // "Reader Pipe:" as hazptr_torture_stats_print() prints it, with "!!!" when an entry past the
   // first two is non-zero.
@@ -107,6 +123,7 @@ class Torture {
   static void writer_entry(void* a) { static_cast<Arg*>(a)->self->writer(); }
   static void reader_entry(void* a) { static_cast<Arg*>(a)->self->reader(static_cast<Arg*>(a)->id); }
   static void preempt_entry(void* a) { static_cast<Arg*>(a)->self->preempt_kthread(); }
+  static void do_pending_entry(void* a) { static_cast<Arg*>(a)->self->do_pending(); }
 
   bool must_stop() const { return stop_; }
 
@@ -183,6 +200,7 @@ class Torture {
   void writer() {
     Prng rng(seed_ * 0x9e3779b97f4a7c15ULL + 1);
     for (int64_t pass = 0; pass < p_.num("writer_passes"); ++pass) {
+      stutter_wait();
       m_.sleep_ns(uint64_t(p_.num("writer_delay_ns")) / 2 + rng.below(uint32_t(p_.num("writer_delay_ns") / 2 + 1)));
       hazptr_torture* rp = torture_alloc();
       if (rp == nullptr) continue;
@@ -218,27 +236,95 @@ class Torture {
     K::preempt_enable();
   }
 
+  // struct hazptr_pending: a ctx and what it protects, handed between contexts by the
+  // irq_acquire, irq_release and deferral paths.
+  struct hazptr_pending {
+    ctx_type hpp_hc;
+    hazptr_torture* hpp_htp;
+  };
+
+  static constexpr bool kHasDetach = requires(D d, ctx_type* c) { d.hazptr_detach(c); };
+
+  void detach(hazptr_pending* hppp) {
+    if constexpr (kHasDetach) {
+      design_.hazptr_detach(&hppp->hpp_hc);
+      m_.ghost_detached(&hppp->hpp_hc);
+    }
+  }
+
+  hazptr_torture* readlock(hazptr_pending* hppp) {
+    auto* htp = static_cast<hazptr_torture*>(design_.hazptr_acquire(&hppp->hpp_hc, reinterpret_cast<void* const*>(current_)));
+    m_.ghost_acquired(htp, &hppp->hpp_hc);
+    return htp;
+  }
+
+  void readunlock(hazptr_pending* hppp) {
+    // The reader's use of the object ends where release begins; release itself may be
+    // preempted after clearing its slot, and synchronize may rightly return meanwhile.
+    m_.ghost_released(hppp->hpp_htp, &hppp->hpp_hc);
+    design_.hazptr_release(&hppp->hpp_hc, hppp->hpp_htp);
+  }
+
+  bool one_in(Prng& rng, int64_t n) { return n > 0 && rng.below(uint32_t(n)) == 0; }
+
+  // hazptr_torture_acquire(): acquire in an IPI handler on another CPU, then detach there.
+  static void irq_acquire_entry(void* a) {
+    auto* hppp = static_cast<hazptr_pending*>(a);
+    Torture* self = tl_self_;
+    hppp->hpp_htp = self->readlock(hppp);
+    if (hppp->hpp_htp) self->detach(hppp);
+    ++self->stats_.irq_acquires;
+  }
+
+  // hazptr_torture_release(): release in an IPI handler.
+  static void irq_release_entry(void* a) {
+    Torture* self = tl_self_;
+    self->readunlock(static_cast<hazptr_pending*>(a));
+    ++self->stats_.irq_releases;
+  }
+
+  void free_pending(hazptr_pending* hppp) {
+    if (!stack_ctx_) m_.kfree(hppp);
+  }
+
+  // hazptr_torture_reader_tail()'s release: in this task, or detached and released in an IPI.
+  void release(hazptr_pending* hppp, Prng& rng, bool may_irq) {
+    if (may_irq && one_in(rng, p_.num("irq_release")) && m_.nr_cpus() > 1) {
+      K::preempt_disable();
+      detach(hppp);
+      m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_release_entry, hppp, true);
+      K::preempt_enable();
+    } else {
+      readunlock(hppp);
+    }
+    free_pending(hppp);
+  }
+
   void reader(int id) {
+    tl_self_ = this;
     Prng rng(seed_ * 0xbf58476d1ce4e5b9ULL + uint64_t(id) * 7919 + 3);
-    // hazptrtorture's reader keeps `struct hazptr_ctx hc` in its own frame.
-    StackFrame<ctx_type> frame(stack_ctx_ ? size_t(nesting_) : 1, "on-stack struct hazptr_ctx");
-    std::vector<hazptr_torture*> held(static_cast<size_t>(nesting_), nullptr);
-    std::vector<ctx_type*> ctxs(static_cast<size_t>(nesting_), nullptr);
+    // hazptrtorture's on-stack flavour keeps `struct hazptr_pending hpp` in the reader's frame.
+    StackFrame<hazptr_pending> frame(stack_ctx_ ? size_t(nesting_) : 1, "on-stack struct hazptr_pending");
+    std::vector<hazptr_pending*> held(static_cast<size_t>(nesting_), nullptr);
     long passes = 0;
     while (!must_stop()) {
+      stutter_wait();
       int got = 0;
       for (int k = 0; k < nesting_; ++k) {
-        ctx_type* ctx = stack_ctx_ ? frame.get(size_t(k))
-                                   : static_cast<ctx_type*>(m_.kmalloc(sizeof(ctx_type), "kmalloc'ed struct hazptr_ctx"));
-        auto* htp = static_cast<hazptr_torture*>(design_.hazptr_acquire(ctx, reinterpret_cast<void* const*>(current_)));
-        if (!htp) {
-          if (!stack_ctx_) m_.kfree(ctx);
+        auto* hppp = stack_ctx_ ? frame.get(size_t(k))
+                                : static_cast<hazptr_pending*>(m_.kmalloc(sizeof(hazptr_pending), "kmalloc'ed struct hazptr_pending"));
+        if (k == 0 && one_in(rng, p_.num("irq_acquire")) && m_.nr_cpus() > 1) {
+          K::preempt_disable();
+          m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_acquire_entry, hppp, true);
+          K::preempt_enable();
+        } else {
+          hppp->hpp_htp = readlock(hppp);
+        }
+        if (!hppp->hpp_htp) {
+          free_pending(hppp);
           break;
         }
-        m_.ghost_acquired(htp);
-        held[size_t(got)] = htp;
-        ctxs[size_t(got)] = ctx;
-        ++got;
+        held[size_t(got++)] = hppp;
       }
       if (got == 0) {
         m_.sleep_ns(uint64_t(p_.num("writer_delay_ns")));  // schedule_timeout_interruptible()
@@ -250,35 +336,76 @@ class Torture {
       if (rng.chance_ppm(p_.ppm("reader_yield")) && K::preempt_count() == 0) m_.yield_cpu();
       if (p_.flag("irq_reader") && m_.nr_cpus() > 1 && rng.chance_ppm(100000))
         m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_reader_entry, this, true);
-      for (int k = 0; k < got; ++k) check_pipe(held[size_t(k)]);
+      for (int k = 0; k < got; ++k) check_pipe(held[size_t(k)]->hpp_htp);
       if (broken_ == "skip-release" && passes == 2) return;  // deliberately exits holding
       for (int k = got; k-- > 0;) {
-        // The reader's use of the object ends where release begins; release itself may be
-        // preempted after clearing its slot, and synchronize may rightly return meanwhile.
-        m_.ghost_released(held[size_t(k)]);
-        design_.hazptr_release(ctxs[size_t(k)], held[size_t(k)]);
-        if (!stack_ctx_) m_.kfree(ctxs[size_t(k)]);
+        if (k == 0 && !stack_ctx_ && one_in(rng, p_.num("defer_modulus"))) {
+          defer(held[0], rng);
+          continue;
+        }
+        release(held[size_t(k)], rng, k == 0);
       }
       ++passes;
       ++stats_.reader_passes;
       if (!p_.flag("writer") && passes >= p_.num("reader_passes")) break;
+      if (p_.num("reader_rest_ns") > 0) m_.sleep_ns(uint64_t(p_.num("reader_rest_ns")));
     }
     if (--readers_left_ == 0 && !p_.flag("writer")) stop_ = true;
+  }
+
+  // hazptr_torture_defer(): detach and hand the ctx to a CPU's pending list.
+  void defer(hazptr_pending* hppp, Prng& rng) {
+    K::preempt_disable();
+    detach(hppp);
+    pending_[rng.below(uint32_t(m_.nr_cpus()))].push_back(hppp);
+    ++stats_.deferred;
+    K::preempt_enable();
+  }
+
+  // hazptr_torture_do_pending(): release the deferred hazard pointers of each CPU in turn, and
+  // all of them once the test is stopping.
+  void do_pending() {
+    tl_self_ = this;
+    Prng rng(seed_ * 0x94d049bb133111ebULL + 11);
+    int cpu = 0;
+    for (;;) {
+      // Decided before the sweep: a reader that defers and exits during it is seen next time.
+      bool last = must_stop() && readers_left_ == 0;
+      bool all = must_stop();
+      for (int c = 0; c < m_.nr_cpus(); ++c) {
+        if (!all && c != cpu) continue;
+        std::vector<hazptr_pending*> list;
+        list.swap(pending_[size_t(c)]);  // llist_del_all()
+        for (hazptr_pending* hppp : list) {
+          check_pipe(hppp->hpp_htp);
+          release(hppp, rng, true);
+        }
+      }
+      cpu = (cpu + 1) % m_.nr_cpus();
+      if (last) break;
+      m_.sleep_ns(uint64_t(p_.num("do_pending_ns")));
+    }
+  }
+
+  // stutter_wait(): every other stutter period the torture tasks stand still.
+  void stutter_wait() {
+    int64_t period = p_.num("stutter_ns");
+    if (period <= 0) return;
+    uint64_t now = m_.now_ns();
+    if ((now / uint64_t(period)) % 2 == 1) m_.sleep_ns((now / uint64_t(period) + 1) * uint64_t(period) - now);
   }
 
   // An IPI handler that reads: acquire and release without leaving interrupt context.
   static void irq_reader_entry(void* self) { static_cast<Torture*>(self)->irq_reader(); }
   void irq_reader() {
-    auto* ctx = static_cast<ctx_type*>(m_.kmalloc(sizeof(ctx_type), "GFP_ATOMIC struct hazptr_ctx"));
-    auto* htp = static_cast<hazptr_torture*>(design_.hazptr_acquire(ctx, reinterpret_cast<void* const*>(current_)));
-    if (htp) {
-      m_.ghost_acquired(htp);
-      check_pipe(htp);
-      m_.ghost_released(htp);
-      design_.hazptr_release(ctx, htp);
+    auto* hppp = static_cast<hazptr_pending*>(m_.kmalloc(sizeof(hazptr_pending), "GFP_ATOMIC struct hazptr_ctx"));
+    hppp->hpp_htp = readlock(hppp);
+    if (hppp->hpp_htp) {
+      check_pipe(hppp->hpp_htp);
+      readunlock(hppp);
       ++stats_.irq_reads;
     }
-    m_.kfree(ctx);
+    m_.kfree(hppp);
   }
 
   // udelay(): a busy wait, one cpu_relax() per step, no barrier and no context switch.
@@ -325,7 +452,9 @@ class Torture {
   std::deque<hazptr_torture*> freelist_;
   size_t pool_size_ = 0;
   std::vector<hazptr_torture*> removed_;  // hazptr_torture_removed
-  std::vector<Arg> args_;
+  std::deque<Arg> args_;  // tasks keep pointers to their Arg: addresses must stay put
+  std::vector<std::vector<hazptr_pending*>> pending_;  // per-CPU hazptr_pending lists
+  static inline thread_local Torture* tl_self_ = nullptr;  // for IPI handlers, which get one argument
   bool stop_ = false;  // torture_must_stop()
   int readers_left_ = 0;
   TortureStats stats_;

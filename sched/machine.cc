@@ -975,28 +975,25 @@ void Machine::check_lock_self_deadlock(void* lock, const Site& site) {
   }
 }
 
-void Machine::ghost_acquired(const void* p) {
+void Machine::ghost_acquired(const void* p, const void* key) {
   if (p == nullptr) return;
   Task* t = current_task();
   uint64_t since = t && ghost_watch_ && t->watched_load != 0 ? t->watched_load : step_;
-  holds_.push_back({p, t ? t->pid : -1, since, t});
+  holds_.push_back({p, key, t ? t->pid : -1, since, t});
 }
 
-void Machine::ghost_released(const void* p, const Site&) {
+void Machine::ghost_released(const void* p, const void* key) {
   if (p == nullptr) return;
-  Task* t = current_task();
-  int pid = t ? t->pid : -1;
   for (size_t i = holds_.size(); i-- > 0;)
-    if (holds_[i].addr == p && holds_[i].pid == pid && holds_[i].task == t) {
+    if (holds_[i].addr == p && holds_[i].key == key) {
       holds_.erase(holds_.begin() + long(i));
       return;
     }
-  // Released from another context (deferred release): drop the oldest hold of p.
-  for (size_t i = 0; i < holds_.size(); ++i)
-    if (holds_[i].addr == p) {
-      holds_.erase(holds_.begin() + long(i));
-      return;
-    }
+}
+
+void Machine::ghost_detached(const void* key) {
+  for (auto& h : holds_)
+    if (h.key == key) h.pid = -1;
 }
 
 void Machine::note_watched_store(const void* p, size_t size) {

@@ -157,7 +157,8 @@ struct RunResult {
 // A hazard-pointer hold as the ghost state sees it (for the synchronize oracle and leak checks).
 struct GhostHold {
   const void* addr;
-  int pid;
+  const void* key;  // the hazptr_ctx that holds it
+  int pid;          // -1 once detached: then no task owns it
   uint64_t acquired_step;
   const Task* task;  // pids are not unique: every idle task is pid 0
 };
@@ -316,8 +317,11 @@ class Machine {
   // A hold dates from the reader's last load of the published pointer (its Load A), the point
   // where it saw the old value: set that pointer's address with ghost_watch().
   void ghost_watch(const void* published) { ghost_watch_ = published; }
-  void ghost_acquired(const void* p);
-  void ghost_released(const void* p, const Site& site = Site::current());
+  // `key` is the hazptr_ctx: a hold is released through the same ctx, maybe by another context.
+  void ghost_acquired(const void* p, const void* key);
+  void ghost_released(const void* p, const void* key);
+  // hazptr_detach(): the hold no longer belongs to the task that acquired it.
+  void ghost_detached(const void* key);
   void ghost_sync_begin(const void* p);
   void ghost_sync_end(const void* p, const Site& site = Site::current());
   const std::vector<GhostHold>& ghost_holds() const { return holds_; }

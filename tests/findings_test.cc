@@ -222,9 +222,9 @@ RunResult irq_reader_on_idle_cpu() {
             Machine& mm = Machine::current();
             auto* ctx = static_cast<typename D::ctx_type*>(mm.kmalloc(sizeof(typename D::ctx_type), "irq ctx"));
             void* p = design->hazptr_acquire(ctx, gp);
-            mm.ghost_acquired(p);
+            mm.ghost_acquired(p, ctx);
             for (int i = 0; i < 3000; ++i) SimKernel::cpu_relax();  // holds for a while
-            mm.ghost_released(p);
+            mm.ghost_released(p, ctx);
             design->hazptr_release(ctx, p);
             mm.kfree(ctx);
           }, nullptr, false);

@@ -108,7 +108,7 @@ TEST(Oracles, NoProgressWhenSynchronizeWaitsOnAReaderThatNeverReleases) {
       {{[&] {
           StackFrame<V4::hazptr_ctx> ctx(1, "ctx");
           void* p = d->hazptr_acquire(ctx.get(), gp);
-          m.ghost_acquired(p);
+          m.ghost_acquired(p, ctx.get());
           for (;;) m.sleep_ns(1000);  // holds forever
         }},
        {[&] {
