@@ -36,7 +36,7 @@ inline constexpr DesignInfo kDesigns[] = {
     {"pertask", "kernelorg-mirror/linux_kernel_git_jfern_linux@36c9657aa76a",
      "16 slots in each task plus 8-slot overflow chunks, in_use_count; synchronize walks every task, "
      "skipping idle ones; no hook, readers may sleep"},
-    {"busted", "(testbed)", "hazptr_synchronize() returns at once; every check must catch it"},
+    {"busted", "(testbed)", "hazptr_synchronize() returns at once (listphase slots otherwise); every check must catch it"},
 };
 
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.

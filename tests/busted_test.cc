@@ -9,7 +9,7 @@ namespace hazsim {
 namespace {
 
 // A run counts only if it is caught by a check of synchronize itself (ghost state, pipe count,
-// use after free): on IRQ, busted also inherits v4's non-irqsave overflow-list deadlock.
+// use after free), not by a fault of the slots busted borrows.
 bool caught_for_the_right_reason(Oracle o) {
   return o == Oracle::kSyncReturnedEarly || o == Oracle::kPipeCount || o == Oracle::kUseAfterFree;
 }
@@ -25,6 +25,7 @@ TEST(Busted, CaughtOnEveryScenarioWithinTwentyRuns) {
       p.set("design", "busted", &err);
       p.set("seed", std::to_string(seed), &err);
       ScenarioOutcome o = run_scenario(m, p);
+      ASSERT_TRUE(o.error.empty()) << o.error;
       if (o.run.failed && caught_for_the_right_reason(o.run.failure.oracle)) first = seed;
     }
     EXPECT_NE(first, 0) << scn << ": busted was not caught by a synchronize check in 20 runs";
