@@ -268,7 +268,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;
     for (const auto& [k, n] : t.by_oracle) kinds += fmt::format("{}{}: {}", kinds.empty() ? "" : ", ", k, n);
-    summary.push_back(fmt::format("hazsim-fuzz: {:<12} {:<13} {:>6} runs {:>6} failures{} {:.1f} s ({:.0f} runs/s){}",
+    summary.push_back(fmt::format("hazsim-fuzz: {:<12} {:<17} {:>6} runs {:>6} failures{} {:.1f} s ({:.0f} runs/s){}",
                                   p.str("scenario"), p.str("design"), t.runs, t.failures,
                                   kinds.empty() ? "" : " (" + kinds + ")", secs, secs > 0 ? t.runs / secs : 0.0,
                                   g_interrupted ? " [interrupted]" : ""));
