@@ -17,7 +17,11 @@
 
 namespace hazsim::hazptr {
 
-template <class K>
+// IN_USE_BITMAP is an option raised in the v4 thread, not posted code: a per-task bitmap of the
+// fixed slots in use (bit 16: some overflow slot in use) instead of in_use_count, so acquire finds
+// a free slot without loading the slots and synchronize loads only the slots in use. Off in
+// `pertask`, on in `pertask-bitmap`.
+template <class K, bool IN_USE_BITMAP = false>
 class HazptrPerTask {
  public:
   static constexpr int NR_HAZPTR_SLOTS = 16;         /* Fixed slots per task */
@@ -36,7 +40,7 @@ class HazptrPerTask {
 
   /* Per-task hazard pointer storage (embedded in task_struct). */
   struct hazptr_task_ctx {
-    unsigned int in_use_count; /* Slots in use (single-writer) */
+    unsigned int in_use_count; /* Slots in use (single-writer); with IN_USE_BITMAP, the bitmap */
     hazptr_slot slots[NR_HAZPTR_SLOTS];
     hazptr_overflow* overflow;
   };
@@ -53,13 +57,28 @@ class HazptrPerTask {
 #define current_hazptr_ctx (K::template current_task_data<hazptr_task_ctx>())
 
   /* Find or allocate a free slot: fixed slots, then overflow chunks, then a new chunk. */
+  static constexpr unsigned kOverflowBit = 1u << NR_HAZPTR_SLOTS;
+
+  // Option IN_USE_BITMAP: the bit that marks `slot` in use.
+  static unsigned slot_bit(hazptr_task_ctx* tctx, hazptr_slot* slot) {
+    ptrdiff_t i = slot - tctx->slots;
+    return i >= 0 && i < NR_HAZPTR_SLOTS ? 1u << unsigned(i) : kOverflowBit;
+  }
+
   hazptr_slot* hazptr_get_free_slot(hazptr_task_ctx* tctx) {
     hazptr_overflow* chunk;
     int i;
 
-    /* Try fixed slots first. */
-    for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
-      if (!LOAD(tctx->slots[i].addr)) return &tctx->slots[i];
+    if constexpr (IN_USE_BITMAP) {
+      /* option: the first clear bit names a free fixed slot, no slot loads needed */
+      unsigned mask = LOAD(tctx->in_use_count);
+      for (i = 0; i < NR_HAZPTR_SLOTS; i++)
+        if (!(mask & (1u << unsigned(i)))) return &tctx->slots[i];
+    } else {
+      /* Try fixed slots first. */
+      for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
+        if (!LOAD(tctx->slots[i].addr)) return &tctx->slots[i];
+      }
     }
 
     /* Try existing overflow chunks. */
@@ -98,7 +117,10 @@ class HazptrPerTask {
       if (!slot) return nullptr; /* OOM */
 
       /* Increment count BEFORE storing addr. */
-      WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) + 1);
+      if constexpr (IN_USE_BITMAP)
+        WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) | slot_bit(tctx, slot)); /* option */
+      else
+        WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) + 1);
       smp_wmb();
       WRITE_ONCE(slot->addr, addr); /* Store B */
 
@@ -115,7 +137,7 @@ class HazptrPerTask {
       /* Pointer changed - release and retry. */
       smp_store_release(&slot->addr, nullptr);
       smp_wmb();
-      WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) - 1);
+      put_in_use(tctx, slot);
 
       if (!addr2) return nullptr; /* Became NULL */
 
@@ -134,7 +156,25 @@ class HazptrPerTask {
     /* Clear addr BEFORE decrementing count. */
     smp_store_release(&slot->addr, nullptr);
     smp_wmb();
-    WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) - 1);
+    put_in_use(tctx, slot);
+  }
+
+  void put_in_use(hazptr_task_ctx* tctx, hazptr_slot* slot) {
+    if constexpr (IN_USE_BITMAP) {
+      /* option: an overflow slot keeps its bit while any overflow slot is still in use */
+      unsigned bit = slot_bit(tctx, slot);
+      if (bit == kOverflowBit && overflow_in_use(tctx)) return;
+      WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) & ~bit);
+    } else {
+      WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) - 1);
+    }
+  }
+
+  bool overflow_in_use(hazptr_task_ctx* tctx) {
+    for (hazptr_overflow* chunk = LOAD(tctx->overflow); chunk; chunk = LOAD(chunk->next))
+      for (int i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++)
+        if (LOAD(chunk->slots[i].addr)) return true;
+    return false;
   }
 
   /*
@@ -156,15 +196,18 @@ class HazptrPerTask {
       int i;
 
       /* Level 1: Skip task if no slots in use. */
-      if (READ_ONCE(tctx->in_use_count) == 0) return; /* continue */
+      unsigned in_use = READ_ONCE(tctx->in_use_count);
+      if (in_use == 0) return; /* continue */
 
       /* Pairs with smp_wmb() in hazptr_acquire() between incrementing in_use_count and storing to slot. */
       smp_rmb();
 
-      /* Level 2a: Scan fixed slots. */
+      /* Level 2a: Scan fixed slots (option IN_USE_BITMAP: only those whose bit is set). */
       for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
+        if (IN_USE_BITMAP && !(in_use & (1u << unsigned(i)))) continue;
         while (smp_load_acquire(&tctx->slots[i].addr) == addr) cpu_relax(); /* Load B */
       }
+      if (IN_USE_BITMAP && !(in_use & kOverflowBit)) return;
 
       /* Level 2b: Scan overflow chunks. */
       for (chunk = READ_ONCE(tctx->overflow); chunk; chunk = READ_ONCE(chunk->next)) {

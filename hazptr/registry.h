@@ -36,6 +36,10 @@ inline constexpr DesignInfo kDesigns[] = {
     {"pertask", "kernelorg-mirror/linux_kernel_git_jfern_linux@36c9657aa76a",
      "16 slots in each task plus 8-slot overflow chunks, in_use_count; synchronize walks every task, "
      "skipping idle ones; no hook, readers may sleep"},
+    {"v5-pcpucount", "v5 + option from the v4 thread",
+     "v5 with a per-CPU count of used slots; synchronize skips CPUs whose count is zero"},
+    {"pertask-bitmap", "pertask + option from the v4 thread",
+     "pertask with a per-task bitmap of slots in use instead of in_use_count"},
     {"busted", "(testbed)", "hazptr_synchronize() returns at once (listphase slots otherwise); every check must catch it"},
 };
 
@@ -50,6 +54,8 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "twophase-nodebug") return f.template operator()<HazptrPhased<K, false, false>>(), true;
   if (name == "listphase-nodebug") return f.template operator()<HazptrPhased<K, true, false>>(), true;
   if (name == "pertask") return f.template operator()<HazptrPerTask<K>>(), true;
+  if (name == "v5-pcpucount") return f.template operator()<HazptrV5<K, true>>(), true;
+  if (name == "pertask-bitmap") return f.template operator()<HazptrPerTask<K, true>>(), true;
   if (name == "busted") return f.template operator()<HazptrBusted<K>>(), true;
   return false;
 }

@@ -19,7 +19,11 @@
 
 namespace hazsim::hazptr {
 
-template <class K>
+// PCPU_SLOT_COUNT is an option raised in the v4 thread, not posted code: a per-CPU count of used
+// per-CPU slots, raised before Store B and dropped after the release store, so that synchronize
+// can skip a CPU whose count reads zero (Store A; smp_mb(); load count pairs with count++;
+// Store B; smp_mb(); Load A). Off in `v5`, on in `v5-pcpucount`.
+template <class K, bool PCPU_SLOT_COUNT = false>
 class HazptrV5 {
  public:
   /* 4 slots (each sizeof(hazptr_slot_item)) fit in a single 64-byte cache line. */
@@ -57,7 +61,24 @@ class HazptrV5 {
 
   struct alignas(kapi::kCacheLine) hazptr_percpu_slots {
     hazptr_slot_item items[NR_HAZPTR_PERCPU_SLOTS];
+    long used; /* option PCPU_SLOT_COUNT: on the next cache line */
   };
+
+  // Option PCPU_SLOT_COUNT: count a per-CPU slot in before its Store B, out after it is cleared.
+  void count_in(hazptr_slot* slot, hazptr_ctx* ctx) {
+    if constexpr (PCPU_SLOT_COUNT)
+      if (!hazptr_slot_is_backup(ctx, slot)) {
+        hazptr_percpu_slots* ps = this_cpu_ptr(hazptr_percpu_slots_);
+        WRITE_ONCE(ps->used, LOAD(ps->used) + 1);
+      }
+  }
+  void count_out(hazptr_slot* slot, hazptr_ctx* ctx) {
+    if constexpr (PCPU_SLOT_COUNT)
+      if (!hazptr_slot_is_backup(ctx, slot)) {
+        hazptr_percpu_slots* ps = this_cpu_ptr(hazptr_percpu_slots_);
+        WRITE_ONCE(ps->used, LOAD(ps->used) - 1);
+      }
+  }
 
   // ---- kernel/hazptr.c ----
 
@@ -105,6 +126,7 @@ class HazptrV5 {
 
     /* If all the per-CPU slots are already in use, fallback to the backup slot. */
     if (unlikely(!slot)) slot = hazptr_chain_backup_slot(ctx);
+    count_in(slot, ctx);
     WRITE_ONCE(slot->addr, HAZPTR_WILDCARD); /* kernel: Store B */
 
     /* Memory ordering: Store B before Load A. */
@@ -119,6 +141,7 @@ class HazptrV5 {
      */
     WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
     STORE(ctx->slot, slot);
+    if (!addr) count_out(slot, ctx);
     if (!addr && hazptr_slot_is_backup(ctx, slot)) hazptr_unchain_backup_slot(ctx);
     return addr;
   }
@@ -153,6 +176,9 @@ class HazptrV5 {
   void hazptr_synchronize_cpu_slots(int cpu, void* addr) {
     hazptr_percpu_slots* percpu_slots = per_cpu_ptr(hazptr_percpu_slots_, cpu);
     unsigned int idx;
+
+    if constexpr (PCPU_SLOT_COUNT)
+      if (READ_ONCE(percpu_slots->used) == 0) return; /* option: no slot in use on this CPU */
 
     for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
       hazptr_slot_item* item = &percpu_slots->items[idx];
@@ -245,6 +271,7 @@ class HazptrV5 {
     WRITE_ONCE(backup_slot->addr, LOAD(slot->addr));
     /* store-release orders store to backup slot addr before store to per-CPU slot addr. */
     smp_store_release(&slot->addr, nullptr);
+    count_out(slot, ctx);
     /* Use the backup slot for context. */
     STORE(ctx->slot, backup_slot);
   }
@@ -277,6 +304,7 @@ class HazptrV5 {
     slot_item = &percpu_slots->items[0];
     slot = &slot_item->slot;
     if (unlikely(LOAD(slot->addr))) return __hazptr_acquire(ctx, addr_p);
+    count_in(slot, ctx);
     WRITE_ONCE(slot->addr, HAZPTR_WILDCARD); /* kernel: Store B */
 
     /* Memory ordering: Store B before Load A. */
@@ -292,6 +320,7 @@ class HazptrV5 {
     WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
     STORE(slot_item->ctx.ctx, ctx);
     STORE(ctx->slot, slot);
+    if (!addr) count_out(slot, ctx);
     return addr;
   }
 
@@ -303,6 +332,7 @@ class HazptrV5 {
     guard(preempt)();
     slot = LOAD(ctx->slot);
     smp_store_release(&slot->addr, nullptr);
+    count_out(slot, ctx);
     if (unlikely(hazptr_slot_is_backup(ctx, slot))) hazptr_unchain_backup_slot(ctx);
   }
 

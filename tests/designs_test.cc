@@ -62,7 +62,8 @@ TEST_P(EveryDesign, ChecksFireWhenTheReaderBarrierIsRemoved) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
-                         ::testing::Values("v4", "v4-nopreempt", "v5", "twophase", "listphase", "pertask"),
+                         ::testing::Values("v4", "v4-nopreempt", "v5", "v5-pcpucount", "twophase", "listphase", "pertask",
+                                           "pertask-bitmap"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n)
@@ -71,7 +72,7 @@ INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
                          });
 
 TEST(Designs, ScenariosNeedingDetachAreRefusedByDesignsWithoutIt) {
-  for (const char* design : {"v4", "v4-nopreempt", "v5", "pertask"}) {
+  for (const char* design : {"v4", "v4-nopreempt", "v5", "v5-pcpucount", "pertask", "pertask-bitmap"}) {
     ScenarioOutcome o = run("DETACH", design, 1);
     EXPECT_NE(o.error.find("has no hazptr_detach()"), std::string::npos) << design << ": " << o.error;
   }
