@@ -14,6 +14,7 @@
 #include "hazptr/registry.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
+#include "scenarios/shrink.h"
 #include "sim/schedule_file.h"
 
 using namespace hazsim;
@@ -93,6 +94,9 @@ ScheduleFile schedule_of(const Params& p, const ScenarioOutcome& o) {
   return s;
 }
 
+bool shrink_and_save(const Params& p, const std::vector<uint16_t>& decisions, const std::string& out_path,
+                     const ShrinkOptions& opts, bool narrate, std::string* err);
+
 void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
   if (!quiet) {
     fmt::print("{}\n", start_line(p));
@@ -151,14 +155,39 @@ int cmd_run(const RunOptions& o, const std::string& save) {
   return out.run.failed ? kExitFailure : kExitOk;
 }
 
-int cmd_replay(const std::string& file, bool quiet) {
-  std::string text, err;
-  if (!read_file(file, &text, &err)) return usage_error(err);
+bool load_schedule_file(const std::string& file, ScheduleFile* s, Params* p, std::string* err) {
+  std::string text;
+  if (!read_file(file, &text, err)) return false;
+  if (!parse_schedule(text, file, s, err)) return false;
+  for (const auto& [k, v] : s->params)
+    if (!p->set(k, v, err)) {
+      *err = fmt::format("{}: {}", file, *err);
+      return false;
+    }
+  return true;
+}
+
+int cmd_shrink(const std::string& file, std::string out, double max_time) {
   ScheduleFile s;
-  if (!parse_schedule(text, file, &s, &err)) return usage_error(err);
   Params p;
-  for (const auto& [k, v] : s.params)
-    if (!p.set(k, v, &err)) return usage_error(fmt::format("{}: {}", file, err));
+  std::string err;
+  if (!load_schedule_file(file, &s, &p, &err)) return usage_error(err);
+  if (out.empty()) {
+    out = file;
+    auto dot = out.rfind(".sched");
+    out = (dot == std::string::npos ? out : out.substr(0, dot)) + ".min.sched";
+  }
+  ShrinkOptions opts;
+  opts.max_seconds = max_time;
+  if (!shrink_and_save(p, s.decisions, out, opts, true, &err)) return usage_error(fmt::format("{}: {}", file, err));
+  return kExitFailure;  // the shrunk schedule fails, as its input did
+}
+
+int cmd_replay(const std::string& file, bool quiet) {
+  std::string err;
+  ScheduleFile s;
+  Params p;
+  if (!load_schedule_file(file, &s, &p, &err)) return usage_error(err);
   Machine m;
   ScenarioOutcome out = run_scenario(m, p, &s.decisions);
   if (!out.error.empty()) return usage_error(out.error);
@@ -182,6 +211,37 @@ int cmd_replay(const std::string& file, bool quiet) {
   return out.run.failed ? kExitFailure : kExitOk;
 }
 
+std::string size_text(const RunResult& r) {
+  return fmt::format("{} steps, {} preemptions, {} interrupts, {} migrations, {} drains, {} vCPU switches", r.steps,
+                     r.preemptions, r.irqs, r.migrations, r.drains, r.cpu_switches);
+}
+
+// Shrinks, writes the result, and tells it. Returns false (with *err) if the input does not fail.
+bool shrink_and_save(const Params& p, const std::vector<uint16_t>& decisions, const std::string& out_path,
+                     const ShrinkOptions& opts, bool narrate, std::string* err) {
+  Machine m;
+  ShrinkResult r = shrink_schedule(m, p, decisions, opts);
+  if (!r.reproduced) {
+    *err = "the schedule does not fail when rerun, so there is nothing to shrink";
+    return false;
+  }
+  if (!write_file(out_path, format_schedule(schedule_of(p, r.shrunk)), err)) return false;
+  fmt::print("hazsim-shrink: {} runs{}: before {}\n", r.runs, r.exhausted ? "" : " (budget reached)",
+             size_text(r.original.run));
+  fmt::print("hazsim-shrink: after  {}\n", size_text(r.shrunk.run));
+  fmt::print("hazsim-shrink: still fails the same way: {} at {}\n", oracle_name(r.shrunk.run.failure.oracle),
+             r.shrunk.run.failure.site);
+  fmt::print("hazsim-shrink: written to {} (replay: hazsim replay {})\n", out_path, out_path);
+  if (narrate) {
+    std::vector<Event> trace;
+    m.set_full_trace(&trace);
+    ScenarioOutcome again = run_scenario(m, p, &r.shrunk.decisions);
+    m.set_full_trace(nullptr);
+    fmt::print("hazsim-shrink: the shortest schedule, in words:\n{}", schedule_narrative(trace, m, again));
+  }
+  return true;
+}
+
 struct FuzzTotals {
   std::string error;
   long runs = 0, failures = 0;
@@ -190,7 +250,7 @@ struct FuzzTotals {
 
 // One campaign on one (scenario, design): consecutive seeds, each failure saved at once.
 FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double max_seconds,
-                    const std::string& artifacts, bool summary_only) {
+                    const std::string& artifacts, bool summary_only, double shrink_seconds) {
   FuzzTotals t;
   Machine m;
   auto start = std::chrono::steady_clock::now();
@@ -222,6 +282,15 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
                    p.str("seed"), out.run.failure.message, oracle_name(out.run.failure.oracle),
                    saved ? "replay: hazsim replay " + path : "could not save: " + werr);
       std::fflush(stdout);
+      // Shrink the first failure of each kind (a new oracle), keeping both files.
+      if (saved && shrink_seconds > 0 && t.by_oracle[oracle_name(out.run.failure.oracle)] == 1) {
+        ShrinkOptions so;
+        so.max_seconds = shrink_seconds;
+        std::string min_path = path.substr(0, path.size() - 6) + ".min.sched", serr;
+        if (!shrink_and_save(p, out.decisions, min_path, so, false, &serr))
+          fmt::print("hazsim-fuzz: could not shrink {}: {}\n", path, serr);
+        std::fflush(stdout);
+      }
     }
     auto now = std::chrono::steady_clock::now();
     if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
@@ -238,7 +307,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   return t;
 }
 
-int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist) {
+int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
+             double shrink_seconds) {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string err;
   if (cflist) {
@@ -263,7 +333,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   for (auto& [ro, p] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
-    FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist);
+    FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds);
     if (!t.error.empty()) return usage_error(t.error);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;
@@ -319,6 +389,16 @@ int main(int argc, char** argv) {
   fuzz->add_option("--max-total-time", max_total_time, "seconds per scenario, 0 for no limit");
   fuzz->add_option("--artifacts", artifacts, "directory for failing schedules");
   fuzz->add_flag("--cflist", cflist, "run every (scenario, design) pair of CFLIST");
+  double shrink_seconds = 5;
+  fuzz->add_option("--shrink-time", shrink_seconds,
+                   "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
+
+  std::string shrink_file, shrink_out;
+  double shrink_max_time = 30;
+  auto* shrink = app.add_subcommand("shrink", "the fewest preemptions, interrupts and steps that still fail the same way");
+  shrink->add_option("FILE", shrink_file, "failing schedule file")->required();
+  shrink->add_option("-o,--output", shrink_out, "where to write the result (default FILE with .min.sched)");
+  shrink->add_option("--max-time", shrink_max_time, "seconds to spend at most");
 
   try {
     app.parse(argc, argv);
@@ -334,6 +414,7 @@ int main(int argc, char** argv) {
   if (list->parsed()) return cmd_list(list_params);
   if (run->parsed()) return cmd_run(run_opts, save);
   if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);
-  if (fuzz->parsed()) return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist);
+  if (fuzz->parsed()) return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds);
+  if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   return kExitUsage;
 }

@@ -55,4 +55,51 @@ std::string failure_report(const ScenarioOutcome& o) {
   return s;
 }
 
+std::string schedule_narrative(const std::vector<Event>& events, const Machine& m, const ScenarioOutcome& o) {
+  auto name = [&](int pid, int cpu) {
+    if (pid == 0) return fmt::format("swapper/{}", cpu);
+    for (const auto& t : m.tasks())
+      if (t->pid == pid && !t->is_idle) return t->name;
+    return fmt::format("pid {}", pid);
+  };
+  std::string s;
+  std::vector<int> on_cpu(size_t(m.nr_cpus()), -1);
+  for (const Event& e : events) {
+    std::string where = fmt::format("{}:{}", bare_function(e.func), e.line);
+    switch (e.kind) {
+      case AccessKind::kSwitch:
+        s += fmt::format("  step {:>7}  cpu{}: switches to {}\n", e.step, e.cpu, name(int(e.addr), e.cpu));
+        break;
+      case AccessKind::kPreempt:
+        s += fmt::format("  step {:>7}  cpu{}: {} is PREEMPTED at {}\n", e.step, e.cpu, name(e.pid, e.cpu), where);
+        break;
+      case AccessKind::kIrqEnter:
+        s += fmt::format("  step {:>7}  cpu{}: INTERRUPT (IPI) on top of {} at {}\n", e.step, e.cpu, name(e.pid, e.cpu), where);
+        break;
+      case AccessKind::kMigrate:
+        s += fmt::format("  step {:>7}  cpu{}: {} MIGRATES to cpu{}\n", e.step, e.cpu, name(e.pid, e.cpu), e.addr);
+        break;
+      case AccessKind::kSleep:
+        s += fmt::format("  step {:>7}  cpu{}: {} sleeps at {}\n", e.step, e.cpu, name(e.pid, e.cpu), where);
+        break;
+      case AccessKind::kWake:
+        s += fmt::format("  step {:>7}  cpu{}: wakes {}\n", e.step, e.cpu, name(int(e.addr), e.cpu));
+        break;
+      case AccessKind::kDrain:
+        s += fmt::format("  step {:>7}  cpu{}: a store buffered at {} reaches memory (arena+{:#x})\n", e.step, e.cpu,
+                         where, e.addr);
+        break;
+      case AccessKind::kExit:
+        s += fmt::format("  step {:>7}  cpu{}: {} exits\n", e.step, e.cpu, name(e.pid, e.cpu));
+        break;
+      default:
+        break;
+    }
+  }
+  if (o.run.failed)
+    s += fmt::format("  step {:>7}  cpu{}: the oracle sees it: {} [{}] at {}\n", o.run.failure.step,
+                     o.run.failure.cpu, o.run.failure.message, oracle_name(o.run.failure.oracle), o.run.failure.site);
+  return s;
+}
+
 }  // namespace hazsim

@@ -13,4 +13,8 @@ std::string end_line(const Params& p, bool failed);
 // The failure: what, where, the last events, in lines prefixed "hazsim-torture: ".
 std::string failure_report(const ScenarioOutcome& o);
 
+// A schedule told in words from its full event log: which task ran where, where each
+// preemption, interrupt, migration and drain fell, and what the oracle saw.
+std::string schedule_narrative(const std::vector<Event>& events, const Machine& m, const ScenarioOutcome& o);
+
 }  // namespace hazsim

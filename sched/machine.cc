@@ -118,7 +118,7 @@ void Machine::reset(const MachineConfig& cfg) {
   ring_pos_ = 0;
   sb_pending_ = 0;
   sb_cpus_ = 0;
-  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = 0;
+  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_drains_ = n_cpu_switches_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;
   for (int i = 0; i < cfg.cpus; ++i) {
@@ -213,6 +213,8 @@ RunResult Machine::run() {
   r.preemptions = n_preempt_;
   r.irqs = n_irqs_;
   r.migrations = n_migrations_;
+  r.drains = n_drains_;
+  r.cpu_switches = n_cpu_switches_;
   if (failed_) {
     size_t n = std::min<uint64_t>(ring_pos_, kRing);
     for (uint64_t i = ring_pos_ - n; i < ring_pos_; ++i) r.last_events.push_back(ring_[i & (kRing - 1)]);
@@ -369,6 +371,7 @@ void Machine::pick_next_cpu() {
   uint32_t n = uint32_t(elig_count_);
   uint32_t v = decide(Choice::kCpu, n);
   if (v == 0) return;
+  ++n_cpu_switches_;
   Cpu* d = &cpus_[size_t(elig_[(uint32_t(c->elig_index) + v) % n])];
   resume_cpu_from(c->curr->fiber, d);
   after_resume();
@@ -741,6 +744,7 @@ void Machine::maybe_drain() {
     }
     idx = eligible[decide(Choice::kDrainEntry, ne)];
   }
+  ++n_drains_;
   drain_at(target, idx);
 }
 

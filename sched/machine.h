@@ -151,6 +151,8 @@ struct RunResult {
   uint64_t preemptions = 0;
   uint64_t irqs = 0;
   uint64_t migrations = 0;
+  uint64_t drains = 0;          // buffered stores drained by a choice (not by a barrier)
+  uint64_t cpu_switches = 0;    // steps where the choice moved to another vCPU
   std::vector<Event> last_events;  // oldest first, on failure
 };
 
@@ -179,6 +181,8 @@ class Machine {
   // --- set-up (before run) ---
   void reset(const MachineConfig& cfg);
   DecisionSource& decisions() { return decisions_; }
+  // Every event of the next run is appended here too (nullptr: only the last 64 are kept).
+  void set_full_trace(std::vector<Event>* trace) { full_trace_ = trace; }
   // Creates a task. cpu = -1 places it round-robin; pinned tasks never migrate.
   Task* create_task(std::string name, TaskFn fn, void* arg, int cpu = -1, bool pinned = false, int prio = 0);
   // A task that exists (and must be scanned by a per-task design) but never runs and owns no
@@ -387,6 +391,8 @@ class Machine {
     e.line = site.line();
     e.func = site.function_name();
     e.addr = addr;
+    if (full_trace_) [[unlikely]]
+      full_trace_->push_back(e);
     hash_.add((uint64_t(uint16_t(e.cpu)) << 48) ^ (uint64_t(uint32_t(e.pid)) << 16) ^ uint64_t(kind) ^
               (uint64_t(e.line) << 24));
     hash_.add(addr);
@@ -511,7 +517,8 @@ class Machine {
   std::array<Event, kRing> ring_{};
   uint64_t ring_pos_ = 0;
 
-  uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0;
+  uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0, n_drains_ = 0, n_cpu_switches_ = 0;
+  std::vector<Event>* full_trace_ = nullptr;
   int next_cpu_rr_ = 0;
 };
 

@@ -53,6 +53,13 @@ n=$(ls "$TMP/art"/*.sched 2>/dev/null | wc -l)
 [ "$n" -ge 1 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL fuzz wrote no artifacts"; }
 first=$(ls "$TMP/art"/*.sched | head -1)
 check fuzz-artifact-replays 1 "$HAZSIM" replay "$first"
+n_min=$(ls "$TMP/art"/*.min.sched 2>/dev/null | wc -l)
+[ "$n_min" -ge 1 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL fuzz kept no shrunk schedule"; }
+check shrink 1 "$HAZSIM" shrink "$first" -o "$TMP/shrunk.sched" --max-time 5
+grep -q 'still fails the same way' "$TMP/out" && grep -q 'in words' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL shrink report"; }
+check shrunk-replays 1 "$HAZSIM" replay "$TMP/shrunk.sched"
+check shrink-passing 2 "$HAZSIM" shrink "$TMP/ok.sched"
+one_line_error shrink-passing "nothing to shrink"
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
 
 echo "$pass passed, $fail failed"
