@@ -9,7 +9,9 @@
 // task_struct) and kfree_rcu() of overflow chunks at exit (the chunk is left allocated, as an
 // RCU reader walking it may still rely on).
 #pragma once
+#include <algorithm>
 #include <cstddef>
+#include <vector>
 
 #include "kapi/kernel_api.h"
 
@@ -222,9 +224,64 @@ class HazptrPerTask {
     smp_mb();
   }
 
+  // ---- option from the v4 thread, not posted code: a retire list reclaimed in batches ----
+  // hazptr_retire() queues an object already unpublished (Store A done); a worker calls
+  // hazptr_reclaim_batch(), which takes the whole list, orders it before one scan of every task's
+  // slots (smp_mb(), as synchronize does), and frees every retired object no slot holds. One scan
+  // serves the whole batch instead of one synchronize per object.
+  using reclaim_fn = void (*)(void* arg, void* obj);
+
+  void hazptr_retire(void* obj) {
+    raw_spin_lock(&retire_->lock);
+    retired_.push_back(obj);  // the list itself is host-side; its lock is simulated
+    raw_spin_unlock(&retire_->lock);
+  }
+
+  // Returns how many objects it freed; the rest stay queued.
+  size_t hazptr_reclaim_batch(reclaim_fn reclaim, void* arg) {
+    std::vector<void*> batch;
+    raw_spin_lock(&retire_->lock);
+    batch.swap(retired_);
+    raw_spin_unlock(&retire_->lock);
+    if (batch.empty()) return 0;
+
+    /* Memory ordering: every Store A before the batch was taken, before Load B of the scan. */
+    smp_mb();
+    std::vector<void*> held;
+    K::template for_each_task_data<hazptr_task_ctx>([&](hazptr_task_ctx* tctx) {
+      if (READ_ONCE(tctx->in_use_count) == 0) return;
+      smp_rmb();
+      for (int i = 0; i < NR_HAZPTR_SLOTS; i++)
+        if (void* v = smp_load_acquire(&tctx->slots[i].addr)) held.push_back(v); /* Load B */
+      for (hazptr_overflow* chunk = READ_ONCE(tctx->overflow); chunk; chunk = READ_ONCE(chunk->next))
+        for (int i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++)
+          if (void* v = smp_load_acquire(&chunk->slots[i].addr)) held.push_back(v); /* Load B */
+    });
+    smp_mb();
+    std::sort(held.begin(), held.end());
+    size_t freed = 0;
+    std::vector<void*> keep;
+    for (void* obj : batch) {
+      if (std::binary_search(held.begin(), held.end(), obj)) {
+        keep.push_back(obj);
+      } else {
+        reclaim(arg, obj);
+        ++freed;
+      }
+    }
+    if (!keep.empty()) {
+      raw_spin_lock(&retire_->lock);
+      retired_.insert(retired_.end(), keep.begin(), keep.end());
+      raw_spin_unlock(&retire_->lock);
+    }
+    return freed;
+  }
+
+  size_t retired_count() const { return retired_.size(); }
+
   /* hazptr_fork_init(): the task_struct fields start zeroed. */
   void init_task(void*) {}
-  void hazptr_init() {}
+  void hazptr_init() { retire_ = K::template alloc_static<retire_list>("hazptr retire list lock"); }
   void hazptr_note_context_switch() {}
 
   // ---- for the testbed's end-of-run leak check (not kernel code) ----
@@ -239,6 +296,13 @@ class HazptrPerTask {
   }
 
 #undef current_hazptr_ctx
+
+ private:
+  struct retire_list {
+    kapi::raw_spinlock_t lock;
+  };
+  retire_list* retire_ = nullptr;
+  std::vector<void*> retired_;
 };
 
 }  // namespace hazsim::hazptr

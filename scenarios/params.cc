@@ -32,6 +32,10 @@ const std::vector<ParamSpec>& Params::specs() {
       {"pool", "100", ParamType::kInt, 2, 100000, "", "torture elements (10 * HAZPTR_TORTURE_PIPE_LEN)"},
       {"recycle", "pool", ParamType::kChoice, 0, 0, "pool free",
        "retired elements go down the pipe back to the pool (pipe-count check), or are kfree'd right after synchronize (use-after-free check)"},
+      {"reclaim", "sync", ParamType::kChoice, 0, 0, "sync retire",
+       "sync: hazptr_synchronize() per element; retire: hazptr_retire() and a worker's batched scan "
+       "(an option from the v4 thread; per-task designs; recycle = free)"},
+      {"reclaim_interval_ns", "4000", ParamType::kInt, 1, 1000000000, "", "the reclaim worker's sleep between batches"},
       {"reader_sleep", "0.05", ParamType::kProb, 0, 0, "", "chance a reader sleeps while holding"},
       {"reader_sleep_ns", "2000", ParamType::kInt, 0, 1000000000, "", "how long it sleeps"},
       {"reader_yield", "0.02", ParamType::kProb, 0, 0, "",

@@ -29,6 +29,7 @@ struct TortureStats {
   long alloc = 0, alloc_fail = 0, freed = 0;
   long irq_reads = 0;
   long irq_acquires = 0, irq_releases = 0, deferred = 0;
+  long reclaim_batches = 0, batch_reclaimed = 0;
 };
 
 template <class D>
@@ -50,6 +51,7 @@ class Torture {
     stack_ctx_ = p.str("ctx") == "stack";
     free_mode_ = p.str("recycle") == "free";
     broken_ = p.str("broken");
+    retire_mode_ = p.str("reclaim") == "retire";
   }
 
   // Boot: the design's init, the shared pointer and pool, and the tasks.
@@ -83,6 +85,10 @@ class Torture {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_do_pending", &Torture::do_pending_entry, &args_.back());
     }
+    if (retire_mode_) {
+      args_.push_back({this, 0});
+      m_.create_task("hazptr_reclaim_worker", &Torture::reclaim_entry, &args_.back());
+    }
     if (p_.flag("preempt_kthread") && cpus > 1) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_preempt", &Torture::preempt_entry, &args_.back(), 0, true, 1);
@@ -99,6 +105,10 @@ class Torture {
     if (wants_detach && !kHasDetach)
       return "this design has no hazptr_detach(), which irq_acquire, irq_release and defer_modulus need "
              "(designs with it: twophase, listphase)";
+    if (p.str("reclaim") == "retire") {
+      if (!kHasRetire) return "reclaim = retire needs hazptr_retire() (designs with it: pertask, pertask-bitmap)";
+      if (p.str("recycle") != "free") return "reclaim = retire needs recycle = free";
+    }
     if (p.num("defer_modulus") > 0 && p.str("ctx") == "stack")
       return "defer_modulus needs ctx = heap: an on-stack ctx cannot outlive its reader (hazptrtorture forbids it too)";
     return "";
@@ -124,6 +134,28 @@ class Torture {
   static void reader_entry(void* a) { static_cast<Arg*>(a)->self->reader(static_cast<Arg*>(a)->id); }
   static void preempt_entry(void* a) { static_cast<Arg*>(a)->self->preempt_kthread(); }
   static void do_pending_entry(void* a) { static_cast<Arg*>(a)->self->do_pending(); }
+  static void reclaim_entry(void* a) { static_cast<Arg*>(a)->self->reclaim_worker(); }
+
+  // The reclaim worker: one batched scan per interval, until the writer is done and nothing is
+  // left to reclaim.
+  void reclaim_worker() {
+    if constexpr (kHasRetire) {
+      for (;;) {
+        bool last = writer_done_;
+        design_.hazptr_reclaim_batch(
+            [](void* self, void* obj) {
+              auto* t = static_cast<Torture*>(self);
+              t->m_.ghost_check_reclaim(obj);
+              t->torture_free(static_cast<hazptr_torture*>(obj));
+              ++t->stats_.batch_reclaimed;
+            },
+            this);
+        ++stats_.reclaim_batches;
+        if (last && design_.retired_count() == 0) break;
+        m_.sleep_ns(uint64_t(p_.num("reclaim_interval_ns")));
+      }
+    }
+  }
 
   bool must_stop() const { return stop_; }
 
@@ -189,6 +221,10 @@ class Torture {
     K::smp_wmb();                   /* Mods to old_rp must follow smp_store_release() */
     if (old_rp) {
       K::write_once(&old_rp->htort_pipe_count, K::load(&old_rp->htort_pipe_count) + 1);
+      if (retire_mode_) {
+        if constexpr (kHasRetire) design_.hazptr_retire(old_rp);  // the reclaim worker frees it
+        return;
+      }
       sync(old_rp);
       if (free_mode_)
         torture_free(old_rp);  // the canonical use: synchronize, then kfree at once
@@ -216,6 +252,7 @@ class Torture {
     stop_ = true;
     // Cleanup, as the module's exit does: unpublish, wait, and return everything.
     replace(nullptr);
+    writer_done_ = true;
     while (!removed_.empty()) {
       hazptr_torture* rp = removed_.back();
       removed_.pop_back();
@@ -244,6 +281,7 @@ class Torture {
   };
 
   static constexpr bool kHasDetach = requires(D d, ctx_type* c) { d.hazptr_detach(c); };
+  static constexpr bool kHasRetire = requires(D d, void* p) { d.hazptr_retire(p); };
 
   void detach(hazptr_pending* hppp) {
     if constexpr (kHasDetach) {
@@ -446,6 +484,7 @@ class Torture {
   int nesting_ = 1;
   bool stack_ctx_ = true;
   bool free_mode_ = false;
+  bool retire_mode_ = false;
   std::string broken_;
   bool leaked_one_ = false;
   hazptr_torture** current_ = nullptr;  // hazptr_torture_current
@@ -456,6 +495,7 @@ class Torture {
   std::vector<std::vector<hazptr_pending*>> pending_;  // per-CPU hazptr_pending lists
   static inline thread_local Torture* tl_self_ = nullptr;  // for IPI handlers, which get one argument
   bool stop_ = false;  // torture_must_stop()
+  bool writer_done_ = false;
   int readers_left_ = 0;
   TortureStats stats_;
 };

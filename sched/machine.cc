@@ -1035,17 +1035,27 @@ void Machine::ghost_sync_end(const void* p, const Site& site) {
   if (stop_) return;
   // Every reader whose Load A saw p before p stopped being published in memory must have been
   // waited for. Without a watched pointer, fall back to readers that acquired before the call.
-  uint64_t unpublished = ghost_watch_ ? unpublished_step(p) : begin;
+  check_no_early_holder(p, ghost_watch_ ? unpublished_step(p) : begin,
+                        fmt::format("hazptr_synchronize({}) returned at step {}", describe_addr(p), step_),
+                        fmt::format(" (synchronize began at step {})", begin), site);
+}
+
+void Machine::ghost_check_reclaim(const void* p, const Site& site) {
+  if (stop_) return;
+  check_no_early_holder(p, ghost_watch_ ? unpublished_step(p) : step_,
+                        fmt::format("the batched reclaim freed {} at step {}", describe_addr(p), step_), "", site);
+}
+
+void Machine::check_no_early_holder(const void* p, uint64_t unpublished, const std::string& what,
+                                    const std::string& tail, const Site& site) {
   for (const auto& h : holds_) {
     if (h.addr != p || h.acquired_step >= unpublished) continue;
-    const Task* ht = h.task;
     fail(Oracle::kSyncReturnedEarly,
-         fmt::format("hazptr_synchronize({}) returned at step {} while {} still holds it: its acquire loaded it at "
-                     "step {}, {} (synchronize began at step {})",
-                     describe_addr(p), step_, ht ? task_label(ht) : "?", h.acquired_step,
+         fmt::format("{} while {} still holds it: its acquire loaded it at step {}, {}{}", what,
+                     h.task ? task_label(h.task) : "?", h.acquired_step,
                      unpublished == UINT64_MAX ? std::string("and it is still published in memory")
                                                : fmt::format("before it was unpublished at step {}", unpublished),
-                     begin),
+                     tail),
          site);
   }
 }

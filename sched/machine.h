@@ -328,6 +328,9 @@ class Machine {
   void ghost_detached(const void* key);
   void ghost_sync_begin(const void* p);
   void ghost_sync_end(const void* p, const Site& site = Site::current());
+  // A retired object is about to be freed by a batched reclaim: no reader whose Load A saw it
+  // before it was unpublished may still hold it.
+  void ghost_check_reclaim(const void* p, const Site& site = Site::current());
   const std::vector<GhostHold>& ghost_holds() const { return holds_; }
 
   // Failure: records the first one and stops the run (throws RunAborted inside a fiber).
@@ -352,6 +355,8 @@ class Machine {
   // published, since readers whose Load A came before then may hold it.
   void note_watched_store(const void* p, size_t size);
   uint64_t unpublished_step(const void* value) const;
+  void check_no_early_holder(const void* p, uint64_t unpublished, const std::string& what, const std::string& tail,
+                             const Site& site);
   bool stopped();
   bool outside_run_access(const void* addr, size_t size, const Site& site);
   bool check_address(const void* addr, size_t size, const Site& site) {

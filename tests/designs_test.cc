@@ -91,6 +91,21 @@ TEST(Designs, DetachPathsRunAndPassOnListphase) {
   }
 }
 
+TEST(Designs, RetireListReclaimsEverythingInBatches) {
+  for (const char* design : {"pertask", "pertask-bitmap"}) {
+    for (int seed = 1; seed <= 3; ++seed) {
+      ScenarioOutcome o = run("RETIRE", design, seed);
+      ASSERT_TRUE(o.error.empty()) << o.error;
+      EXPECT_FALSE(o.run.failed) << design << " seed " << seed << ": " << o.run.failure.message;
+      // Every pass but the first retires the element it replaces, and the cleanup the last one.
+      EXPECT_EQ(o.stats.batch_reclaimed, o.stats.writer_passes);
+      EXPECT_LT(o.stats.reclaim_batches, o.stats.batch_reclaimed) << "no batching happened";
+    }
+  }
+  EXPECT_NE(run("RETIRE", "v5", 1).error.find("needs hazptr_retire()"), std::string::npos);
+  EXPECT_NE(run("RETIRE", "pertask", 1, {{"recycle", "pool"}}).error.find("needs recycle = free"), std::string::npos);
+}
+
 TEST(Designs, EveryRegisteredDesignRunsEveryScenarioOrSaysWhyNot) {
   for (const auto& d : hazptr::kDesigns) {
     for (const std::string& scn : scenario_names()) {

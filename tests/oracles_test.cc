@@ -85,6 +85,36 @@ TEST(Oracles, PipeCountAboveOneWhenWriterSkipsSynchronize) {
   EXPECT_NE(o.reader_pipe.find("!!!"), std::string::npos) << o.reader_pipe;
 }
 
+TEST(Oracles, BatchedReclaimOfAHeldObject) {
+  Machine m;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  void** gp = nullptr;
+  void* obj = nullptr;
+  RunResult r = run_tasks(
+      m,
+      {{[&] {
+          void* p = K::read_once(gp);  // the reader's Load A of the published pointer
+          m.ghost_acquired(p, &gp);
+          m.sleep_ns(10000);  // holds
+          m.ghost_released(p, &gp);
+        }, 0, true},
+       {[&] {
+          m.sleep_ns(1000);
+          K::write_once(gp, static_cast<void*>(nullptr));  // unpublish
+          m.ghost_check_reclaim(obj);                       // a reclaim that ignored the reader
+        }, 1, true}},
+      cfg, 1, [&] {
+        gp = static_cast<void**>(m.static_alloc(sizeof(void*), 8, "published pointer"));
+        obj = m.static_alloc(8, 8, "obj");
+        *gp = obj;
+        m.ghost_watch(gp);
+      });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kSyncReturnedEarly);
+  EXPECT_NE(r.failure.message.find("the batched reclaim freed"), std::string::npos) << r.failure.message;
+}
+
 TEST(Oracles, WarnOnOnce) {
   Machine m;
   RunResult r = run_tasks(m, {{[] { K::warn_on_once(1 + 1 == 2, "1 + 1 == 2"); }}});
