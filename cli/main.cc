@@ -9,6 +9,8 @@
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "cli/report.h"
 #include "hazptr/registry.h"
@@ -250,67 +252,92 @@ struct FuzzTotals {
   std::map<std::string, long> by_oracle;
 };
 
-// One campaign on one (scenario, design): consecutive seeds, each failure saved at once.
+// One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
+// jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
+// the same whichever thread runs it.
 FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double max_seconds,
-                    const std::string& artifacts, bool summary_only, double shrink_seconds) {
+                    const std::string& artifacts, bool summary_only, double shrink_seconds, int jobs) {
   FuzzTotals t;
-  Machine m;
+  std::mutex mu;  // guards t, printing and the shrink decision
+  std::atomic<long> next{0};
+  std::atomic<bool> stop{false};
   auto start = std::chrono::steady_clock::now();
   auto last_status = start;
   bool tty = isatty(STDERR_FILENO);
   uint64_t seed0 = uint64_t(base.num("seed"));
   std::error_code ec;
   std::filesystem::create_directories(artifacts, ec);
-  for (long i = 0; (runs <= 0 || i < runs) && !g_interrupted; ++i) {
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (max_seconds > 0 && elapsed >= max_seconds) break;
-    Params p = base;
-    std::string err;
-    p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
-    ScenarioOutcome out = run_scenario(m, p);
-    if (!out.error.empty()) {
-      t.error = out.error;
-      break;
-    }
-    ++t.runs;
-    if (out.run.failed) {
-      ++t.failures;
-      ++t.by_oracle[oracle_name(out.run.failure.oracle)];
-      std::string path = fmt::format("{}/{}-{}-seed{}.sched", artifacts, p.str("scenario"), p.str("design"), p.str("seed"));
-      std::string werr;
-      bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
-      if (!summary_only || t.failures == 1)
-        fmt::print("hazsim-fuzz: !!! {} {} seed {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                   p.str("seed"), out.run.failure.message, oracle_name(out.run.failure.oracle),
-                   saved ? "replay: hazsim replay " + path : "could not save: " + werr);
-      std::fflush(stdout);
-      // Shrink the first failure of each kind (a new oracle), keeping both files.
-      if (saved && shrink_seconds > 0 && t.by_oracle[oracle_name(out.run.failure.oracle)] == 1) {
+
+  auto worker = [&] {
+    Machine m;
+    for (;;) {
+      if (g_interrupted || stop) return;
+      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (max_seconds > 0 && elapsed >= max_seconds) return;
+      long i = next++;
+      if (runs > 0 && i >= runs) return;
+      Params p = base;
+      std::string err;
+      p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
+      ScenarioOutcome out = run_scenario(m, p);
+      bool shrink_this = false;
+      std::string path;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!out.error.empty()) {
+          t.error = out.error;
+          stop = true;
+          return;
+        }
+        ++t.runs;
+        if (out.run.failed) {
+          ++t.failures;
+          long& of_kind = t.by_oracle[oracle_name(out.run.failure.oracle)];
+          ++of_kind;
+          path = fmt::format("{}/{}-{}-seed{}.sched", artifacts, p.str("scenario"), p.str("design"), p.str("seed"));
+          std::string werr;
+          bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+          if (!summary_only || t.failures == 1)
+            fmt::print("hazsim-fuzz: !!! {} {} seed {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                       p.str("seed"), out.run.failure.message, oracle_name(out.run.failure.oracle),
+                       saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+          std::fflush(stdout);
+          // Shrink the first failure of each kind (a new oracle), keeping both files.
+          shrink_this = saved && shrink_seconds > 0 && of_kind == 1;
+        }
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
+          last_status = now;
+          double secs = std::chrono::duration<double>(now - start).count();
+          if (tty)
+            fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures,
+                       t.runs / secs);
+          else
+            fmt::print(stderr, "hazsim-fuzz: {} {}: {} runs, {} failures, {:.1f} s\n", base.str("scenario"),
+                       base.str("design"), t.runs, t.failures, secs);
+        }
+      }
+      if (shrink_this) {
         ShrinkOptions so;
         so.max_seconds = shrink_seconds;
         std::string min_path = path.substr(0, path.size() - 6) + ".min.sched", serr;
+        std::lock_guard<std::mutex> lock(mu);  // keeps the shrink report in one piece
         if (!shrink_and_save(p, out.decisions, min_path, so, false, &serr))
           fmt::print("hazsim-fuzz: could not shrink {}: {}\n", path, serr);
         std::fflush(stdout);
       }
     }
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
-      last_status = now;
-      double secs = std::chrono::duration<double>(now - start).count();
-      if (tty)
-        fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures, t.runs / secs);
-      else
-        fmt::print(stderr, "hazsim-fuzz: {} {}: {} runs, {} failures, {:.1f} s\n", base.str("scenario"),
-                   base.str("design"), t.runs, t.failures, secs);
-    }
-  }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& th : threads) th.join();
   if (tty) fmt::print(stderr, "\r\033[K");
   return t;
 }
 
 int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
-             double shrink_seconds) {
+             double shrink_seconds, int jobs) {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string err;
   if (cflist) {
@@ -335,7 +362,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   for (auto& [ro, p] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
-    FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds);
+    FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
     if (!t.error.empty()) return usage_error(t.error);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;
@@ -392,6 +419,8 @@ int main(int argc, char** argv) {
   fuzz->add_option("--artifacts", artifacts, "directory for failing schedules");
   fuzz->add_flag("--cflist", cflist, "run every (scenario, design) pair of CFLIST");
   double shrink_seconds = 5;
+  int jobs = 1;
+  fuzz->add_option("--jobs", jobs, "threads (cores) to run seeds on")->check(CLI::Range(1, 256));
   fuzz->add_option("--shrink-time", shrink_seconds,
                    "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
 
@@ -416,7 +445,8 @@ int main(int argc, char** argv) {
   if (list->parsed()) return cmd_list(list_params);
   if (run->parsed()) return cmd_run(run_opts, save);
   if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);
-  if (fuzz->parsed()) return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds);
+  if (fuzz->parsed())
+    return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds, jobs);
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   return kExitUsage;
 }

@@ -60,6 +60,11 @@ grep -q 'still fails the same way' "$TMP/out" && grep -q 'in words' "$TMP/out" &
 check shrunk-replays 1 "$HAZSIM" replay "$TMP/shrunk.sched"
 check shrink-passing 2 "$HAZSIM" shrink "$TMP/ok.sched"
 one_line_error shrink-passing "nothing to shrink"
+check fuzz-jobs1 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --artifacts "$TMP/j1" --shrink-time 0
+check fuzz-jobs2 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --jobs 2 --artifacts "$TMP/j2" --shrink-time 0
+if [ "$(cd "$TMP/j1" && ls)" = "$(cd "$TMP/j2" && ls)" ] && diff -r "$TMP/j1" "$TMP/j2" >/dev/null; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --jobs 2 found other failures or other schedules than --jobs 1"; fi
+check bad-jobs 2 "$HAZSIM" fuzz TORTURE --jobs 0
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
 
 echo "$pass passed, $fail failed"
