@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli/report.h"
+#include "cli/trace.h"
 #include "hazptr/registry.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
@@ -185,6 +186,34 @@ int cmd_shrink(const std::string& file, std::string out, double max_time) {
   opts.max_seconds = max_time;
   if (!shrink_and_save(p, s.decisions, out, opts, true, &err)) return usage_error(fmt::format("{}: {}", file, err));
   return kExitFailure;  // the shrunk schedule fails, as its input did
+}
+
+int cmd_trace(const std::string& file, const std::string& format, std::string out) {
+  ScheduleFile s;
+  Params p;
+  std::string err;
+  if (!load_schedule_file(file, &s, &p, &err)) return usage_error(err);
+  Machine m;
+  std::vector<Event> events;
+  m.set_full_trace(&events);
+  ScenarioOutcome o = run_scenario(m, p, &s.decisions);
+  m.set_full_trace(nullptr);
+  if (!o.error.empty()) return usage_error(o.error);
+  std::string text = format == "json" ? chrome_json(events, m) : ftrace_text(events, m);
+  if (out.empty()) {
+    out = file;
+    auto dot = out.rfind(".sched");
+    out = (dot == std::string::npos ? out : out.substr(0, dot)) + (format == "json" ? ".json" : ".ftrace.txt");
+  }
+  if (out == "-") {
+    fmt::print("{}", text);
+    return kExitOk;
+  }
+  if (!write_file(out, text, &err)) return usage_error(err);
+  fmt::print("hazsim-trace: {} events of a {} run written to {} ({})\n", events.size(),
+             o.run.failed ? "failing" : "passing", out,
+             format == "json" ? "open it in Perfetto or chrome://tracing" : "open it in Perfetto: ui.perfetto.dev");
+  return kExitOk;
 }
 
 int cmd_replay(const std::string& file, bool quiet) {
@@ -424,6 +453,12 @@ int main(int argc, char** argv) {
   fuzz->add_option("--shrink-time", shrink_seconds,
                    "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
 
+  std::string trace_file, trace_format = "ftrace", trace_out;
+  auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
+  trace->add_option("FILE", trace_file, "schedule file")->required();
+  trace->add_option("--format", trace_format, "ftrace or json")->check(CLI::IsMember({"ftrace", "json"}));
+  trace->add_option("-o,--output", trace_out, "where to write it (default beside FILE; - for stdout)");
+
   std::string shrink_file, shrink_out;
   double shrink_max_time = 30;
   auto* shrink = app.add_subcommand("shrink", "the fewest preemptions, interrupts and steps that still fail the same way");
@@ -448,5 +483,6 @@ int main(int argc, char** argv) {
   if (fuzz->parsed())
     return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds, jobs);
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
+  if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
   return kExitUsage;
 }

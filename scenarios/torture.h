@@ -210,7 +210,9 @@ class Torture {
   void sync(hazptr_torture* old) {
     if (broken_ == "skip-sync") return;
     m_.ghost_sync_begin(old);
+    m_.span_begin("hazptr_synchronize");
     design_.hazptr_synchronize(old);
+    m_.span_end("hazptr_synchronize");
     m_.ghost_sync_end(old);
   }
 
@@ -291,7 +293,9 @@ class Torture {
   }
 
   hazptr_torture* readlock(hazptr_pending* hppp) {
+    m_.span_begin("hazptr_acquire");
     auto* htp = static_cast<hazptr_torture*>(design_.hazptr_acquire(&hppp->hpp_hc, reinterpret_cast<void* const*>(current_)));
+    m_.span_end("hazptr_acquire");
     m_.ghost_acquired(htp, &hppp->hpp_hc);
     return htp;
   }
@@ -300,7 +304,9 @@ class Torture {
     // The reader's use of the object ends where release begins; release itself may be
     // preempted after clearing its slot, and synchronize may rightly return meanwhile.
     m_.ghost_released(hppp->hpp_htp, &hppp->hpp_hc);
+    m_.span_begin("hazptr_release");
     design_.hazptr_release(&hppp->hpp_hc, hppp->hpp_htp);
+    m_.span_end("hazptr_release");
   }
 
   bool one_in(Prng& rng, int64_t n) { return n > 0 && rng.below(uint32_t(n)) == 0; }

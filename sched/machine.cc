@@ -36,6 +36,9 @@ const char* access_kind_name(AccessKind k) {
     case AccessKind::kMigrate: return "migrate";
     case AccessKind::kExit: return "exit";
     case AccessKind::kDrain: return "drain";
+    case AccessKind::kSpanBegin: return "begin";
+    case AccessKind::kSpanEnd: return "end";
+    case AccessKind::kHolds: return "held";
   }
   return "?";
 }
@@ -515,7 +518,10 @@ Task* Machine::pick_next(Cpu* c) {
 }
 
 void Machine::run_switch_hooks() {
+  if (switch_hooks_.empty()) return;
+  span_begin("hazptr_note_context_switch");
   for (auto& h : switch_hooks_) h.fn(h.ctx);
+  span_end("hazptr_note_context_switch");
 }
 
 void Machine::schedule(SchedWhy why, const Site& site) {
@@ -984,6 +990,7 @@ void Machine::ghost_acquired(const void* p, const void* key) {
   Task* t = current_task();
   uint64_t since = t && ghost_watch_ && t->watched_load != 0 ? t->watched_load : step_;
   holds_.push_back({p, key, t ? t->pid : -1, since, t});
+  if (full_trace_) record(AccessKind::kHolds, holds_.size(), Site::current());
 }
 
 void Machine::ghost_released(const void* p, const void* key) {
@@ -991,6 +998,7 @@ void Machine::ghost_released(const void* p, const void* key) {
   for (size_t i = holds_.size(); i-- > 0;)
     if (holds_[i].addr == p && holds_[i].key == key) {
       holds_.erase(holds_.begin() + long(i));
+      if (full_trace_) record(AccessKind::kHolds, holds_.size(), Site::current());
       return;
     }
 }

@@ -29,6 +29,8 @@ enum class AccessKind : uint8_t {
   // scheduler events, recorded in the event ring but not accesses
   kSwitch, kPreempt, kIrqEnter, kIrqExit, kWake, kSleep, kMigrate, kExit,
   kDrain,  // a buffered store reaches memory (tso, pso)
+  kSpanBegin, kSpanEnd,  // a named section (func = its name), for traces
+  kHolds,                // the number of hazard pointers held changed (addr = the count)
 };
 const char* access_kind_name(AccessKind k);
 
@@ -333,6 +335,10 @@ class Machine {
   void ghost_check_reclaim(const void* p, const Site& site = Site::current());
   const std::vector<GhostHold>& ghost_holds() const { return holds_; }
 
+  // Named sections for traces (acquire, release, synchronize, the hook): events only, not steps.
+  void span_begin(const char* name) { record_name(AccessKind::kSpanBegin, name); }
+  void span_end(const char* name) { record_name(AccessKind::kSpanEnd, name); }
+
   // Failure: records the first one and stops the run (throws RunAborted inside a fiber).
   void fail(Oracle o, std::string message, const Site& site = Site::current());
   // The same, without throwing: for destructors; the fiber stops at its next access.
@@ -385,6 +391,13 @@ class Machine {
 
   void record(AccessKind kind, uint64_t addr, const Site& site) {
     record_on(running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1, kind, addr, site);
+  }
+  void record_name(AccessKind kind, const char* name) {
+    Event& e = ring_[ring_pos_++ & (kRing - 1)];
+    e = Event{step_, now_, int16_t(running_cpu_ ? running_cpu_->id : -1),
+              running_cpu_ ? running_cpu_->curr->pid : -1, kind, 0, name, 0};
+    if (full_trace_) [[unlikely]]
+      full_trace_->push_back(e);
   }
   void record_on(int cpu, int pid, AccessKind kind, uint64_t addr, const Site& site) {
     Event& e = ring_[ring_pos_++ & (kRing - 1)];

@@ -65,6 +65,10 @@ check fuzz-jobs2 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --jobs 2 --a
 if [ "$(cd "$TMP/j1" && ls)" = "$(cd "$TMP/j2" && ls)" ] && diff -r "$TMP/j1" "$TMP/j2" >/dev/null; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --jobs 2 found other failures or other schedules than --jobs 1"; fi
 check bad-jobs 2 "$HAZSIM" fuzz TORTURE --jobs 0
+check trace-ftrace 0 "$HAZSIM" trace "$TMP/bad.sched" -o "$TMP/bad.txt"
+head -1 "$TMP/bad.txt" | grep -qx '# tracer: nop' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL ftrace header"; }
+check trace-json 0 "$HAZSIM" trace "$TMP/bad.sched" --format json -o "$TMP/bad.json"
+check trace-bad-format 2 "$HAZSIM" trace "$TMP/bad.sched" --format svg
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
 
 echo "$pass passed, $fail failed"

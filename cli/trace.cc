@@ -1,0 +1,152 @@
+#include "cli/trace.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace hazsim {
+
+namespace {
+
+struct Names {
+  explicit Names(const Machine& m) {
+    for (const auto& t : m.tasks())
+      if (!t->is_idle) by_pid[t->pid] = t->name;
+  }
+  // ftrace comms have no spaces; the kernel's are at most 15 characters.
+  std::string comm(int pid, int cpu) const {
+    if (pid <= 0) return fmt::format("swapper/{}", cpu < 0 ? 0 : cpu);
+    auto it = by_pid.find(pid);
+    std::string n = it == by_pid.end() ? fmt::format("pid{}", pid) : it->second;
+    // hazptrtorture's names all start alike; keep the part that tells them apart.
+    if (n.rfind("hazptr_torture_", 0) == 0) n = "htort_" + n.substr(15);
+    for (char& c : n)
+      if (c == ' ') c = '_';
+    return n.substr(0, 15);
+  }
+  std::map<int, std::string> by_pid;
+};
+
+std::string ts_seconds(uint64_t ns) { return fmt::format("{}.{:09}", ns / 1000000000, ns % 1000000000); }
+
+}  // namespace
+
+std::string ftrace_text(const std::vector<Event>& events, const Machine& m) {
+  Names names(m);
+  std::vector<std::string> lines;
+  std::vector<int> curr(size_t(m.nr_cpus()), 0);              // pid on each vCPU
+  std::vector<const char*> prev_state(size_t(m.nr_cpus()), "R");  // how the running task leaves
+  auto line = [&](int pid, int cpu, uint64_t ns, const std::string& body) {
+    lines.push_back(fmt::format("{:>16}-{:<7} [{:03}] ..... {}: {}", names.comm(pid, cpu), pid < 0 ? 0 : pid,
+                                cpu < 0 ? 0 : cpu, ts_seconds(ns), body));
+  };
+  for (const Event& e : events) {
+    if (e.cpu < 0) continue;
+    size_t c = size_t(e.cpu);
+    switch (e.kind) {
+      case AccessKind::kPreempt: prev_state[c] = "R+"; break;
+      case AccessKind::kSleep: prev_state[c] = e.addr ? "S" : "D"; break;
+      case AccessKind::kExit: prev_state[c] = "X"; break;
+      case AccessKind::kSwitch: {
+        int prev = curr[c], next = int(e.addr);
+        line(prev, e.cpu, e.now,
+             fmt::format("sched_switch: prev_comm={} prev_pid={} prev_prio=120 prev_state={} ==> next_comm={} "
+                         "next_pid={} next_prio=120",
+                         names.comm(prev, e.cpu), prev, prev <= 0 ? "R" : prev_state[c], names.comm(next, e.cpu), next));
+        curr[c] = next;
+        prev_state[c] = "R";
+        break;
+      }
+      case AccessKind::kWake:
+        line(e.pid, e.cpu, e.now,
+             fmt::format("sched_waking: comm={} pid={} prio=120 target_cpu={:03}", names.comm(int(e.addr), e.cpu),
+                         e.addr, e.cpu));
+        break;
+      case AccessKind::kMigrate:
+        line(e.pid, e.cpu, e.now,
+             fmt::format("sched_migrate_task: comm={} pid={} prio=120 orig_cpu={} dest_cpu={}",
+                         names.comm(e.pid, e.cpu), e.pid, e.cpu, e.addr));
+        break;
+      case AccessKind::kIrqEnter: line(e.pid, e.cpu, e.now, "irq_handler_entry: irq=0 name=IPI"); break;
+      case AccessKind::kIrqExit: line(e.pid, e.cpu, e.now, "irq_handler_exit: irq=0 ret=handled"); break;
+      case AccessKind::kSpanBegin:
+        line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: B|{}|{}", e.pid, e.func));
+        break;
+      case AccessKind::kSpanEnd: line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: E|{}", e.pid)); break;
+      case AccessKind::kHolds:
+        line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: C|{}|hazard pointers held|{}", 1, e.addr));
+        break;
+      default: break;
+    }
+  }
+  std::string out = "# tracer: nop\n#\n";
+  out += fmt::format("# entries-in-buffer/entries-written: {}/{}   #P:{}\n#\n", lines.size(), lines.size(), m.nr_cpus());
+  out += "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n";
+  out += "#              | |         |   |||||     |         |\n";
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string chrome_json(const std::vector<Event>& events, const Machine& m) {
+  Names names(m);
+  std::vector<std::string> out;
+  auto us = [](uint64_t ns) { return fmt::format("{}.{:03}", ns / 1000, ns % 1000); };
+  auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') q += '\\';
+      q += c;
+    }
+    return q + "\"";
+  };
+  // Tracks: pid 1 holds one thread per vCPU (tid = cpu) and one per task (tid = 1000 + pid).
+  out.push_back(R"({"name":"process_name","ph":"M","pid":1,"args":{"name":"hazsim machine"}})");
+  for (int c = 0; c < m.nr_cpus(); ++c)
+    out.push_back(fmt::format(R"({{"name":"thread_name","ph":"M","pid":1,"tid":{},"args":{{"name":"vCPU {}"}}}})", c, c));
+  for (const auto& [pid, name] : names.by_pid)
+    out.push_back(fmt::format(R"({{"name":"thread_name","ph":"M","pid":1,"tid":{},"args":{{"name":{}}}}})", 1000 + pid,
+                              quote("task " + name)));
+  std::vector<int> curr(size_t(m.nr_cpus()), 0);
+  std::vector<uint64_t> since(size_t(m.nr_cpus()), 0);
+  auto close_slice = [&](size_t c, uint64_t now) {
+    if (now > since[c] || curr[c] != 0)
+      out.push_back(fmt::format(R"({{"name":{},"ph":"X","pid":1,"tid":{},"ts":{},"dur":{}}})",
+                                quote(names.comm(curr[c], int(c))), c, us(since[c]), us(now - since[c])));
+  };
+  uint64_t last = 0;
+  for (const Event& e : events) {
+    last = e.now;
+    if (e.cpu < 0) continue;
+    size_t c = size_t(e.cpu);
+    switch (e.kind) {
+      case AccessKind::kSwitch:
+        close_slice(c, e.now);
+        curr[c] = int(e.addr);
+        since[c] = e.now;
+        break;
+      case AccessKind::kPreempt:
+      case AccessKind::kMigrate:
+      case AccessKind::kIrqEnter:
+      case AccessKind::kDrain:
+        out.push_back(fmt::format(R"({{"name":"{}","ph":"i","s":"t","pid":1,"tid":{},"ts":{},"args":{{"task":{}}}}})",
+                                  access_kind_name(e.kind), c, us(e.now), quote(names.comm(e.pid, e.cpu))));
+        break;
+      case AccessKind::kSpanBegin:
+      case AccessKind::kSpanEnd:
+        out.push_back(fmt::format(R"({{"name":{},"ph":"{}","pid":1,"tid":{},"ts":{}}})", quote(e.func),
+                                  e.kind == AccessKind::kSpanBegin ? "B" : "E", 1000 + e.pid, us(e.now)));
+        break;
+      case AccessKind::kHolds:
+        out.push_back(fmt::format(R"({{"name":"hazard pointers held","ph":"C","pid":1,"ts":{},"args":{{"held":{}}}}})",
+                                  us(e.now), e.addr));
+        break;
+      default: break;
+    }
+  }
+  for (size_t c = 0; c < curr.size(); ++c) close_slice(c, last);
+  std::string json = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  for (size_t i = 0; i < out.size(); ++i) json += out[i] + (i + 1 < out.size() ? ",\n" : "\n");
+  return json + "]}\n";
+}
+
+}  // namespace hazsim

@@ -1,0 +1,179 @@
+// Traces of a real failure follow their formats' rules: the ftrace text as Perfetto's systrace
+// parser reads it (header, line syntax, event names, balanced B/E marks), the Chrome JSON as JSON
+// with the trace-event fields.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <cstring>
+#include <regex>
+#include <sstream>
+
+#include "cli/trace.h"
+#include "scenarios/library.h"
+#include "scenarios/runner.h"
+
+namespace hazsim {
+namespace {
+
+struct Traced {
+  std::vector<Event> events;
+  ScenarioOutcome outcome;
+};
+
+void trace_run(Machine& m, const std::string& scn, const std::string& design, int seed, Traced* out) {
+  Params p;
+  std::string err;
+  ASSERT_TRUE(load_scenario(scn, &p, &err)) << err;
+  p.set("design", design, &err);
+  p.set("seed", std::to_string(seed), &err);
+  m.set_full_trace(&out->events);
+  out->outcome = run_scenario(m, p);
+  m.set_full_trace(nullptr);
+}
+
+TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
+  Machine m;
+  Traced t;
+  trace_run(m, "TORTURE", "v4", 1, &t);
+  ASSERT_TRUE(t.outcome.run.failed);
+  std::string text = ftrace_text(t.events, m);
+  std::istringstream in(text);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_EQ(line, "# tracer: nop");
+  // TASK-PID [CPU] flags TIMESTAMP: event: args (Perfetto's systrace line parser)
+  const std::regex re(R"(^\s*(\S+)-(\d+)\s+\[(\d{3})\] [dX.][Nnp.][Hhs.][0-9a-f.]\. (\d+\.\d{9}): (\w+): (.*)$)");
+  const std::regex sched_switch(
+      R"(^prev_comm=\S+ prev_pid=\d+ prev_prio=\d+ prev_state=(R|R\+|S|D|X) ==> next_comm=\S+ next_pid=\d+ next_prio=\d+$)");
+  const std::regex mark(R"(^(B\|\d+\|\S+|E\|\d+|C\|\d+\|[^|]+\|\d+)$)");
+  std::map<std::string, int> counts;
+  std::map<std::string, int> open_marks;  // per pid
+  double last_ts = 0;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::smatch mm;
+    ASSERT_TRUE(std::regex_match(line, mm, re)) << line;
+    ++lines;
+    double ts = std::stod(mm[4]);
+    EXPECT_GE(ts, last_ts) << line;
+    last_ts = ts;
+    std::string event = mm[5], args = mm[6];
+    ++counts[event];
+    if (event == "sched_switch") EXPECT_TRUE(std::regex_match(args, sched_switch)) << line;
+    if (event == "tracing_mark_write") {
+      EXPECT_TRUE(std::regex_match(args, mark)) << line;
+      std::string pid = mm[2];
+      if (args[0] == 'B') ++open_marks[pid];
+      if (args[0] == 'E') EXPECT_GE(--open_marks[pid], 0) << "an E without its B: " << line;
+    }
+    EXPECT_TRUE(event == "sched_switch" || event == "sched_waking" || event == "sched_migrate_task" ||
+                event == "tracing_mark_write" || event == "irq_handler_entry" || event == "irq_handler_exit")
+        << event;
+  }
+  EXPECT_GT(lines, 50);
+  EXPECT_GT(counts["sched_switch"], 5);
+  EXPECT_GT(counts["tracing_mark_write"], 20);
+  EXPECT_NE(text.find("prev_state=R+"), std::string::npos) << "no preemption in the trace";
+  EXPECT_NE(text.find("B|"), std::string::npos);
+  EXPECT_NE(text.find("|hazptr_acquire"), std::string::npos);
+  EXPECT_NE(text.find("|hazptr_release"), std::string::npos);
+  EXPECT_NE(text.find("|hazptr_note_context_switch"), std::string::npos);
+}
+
+// A small JSON checker: values, objects, arrays, strings with escapes, numbers, literals.
+class JsonChecker {
+ public:
+  explicit JsonChecker(const std::string& s) : s_(s) {}
+  bool valid() {
+    ws();
+    if (!value()) return false;
+    ws();
+    return i_ == s_.size();
+  }
+
+ private:
+  void ws() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
+  }
+  bool lit(const char* w) {
+    size_t n = std::strlen(w);
+    if (s_.compare(i_, n, w) != 0) return false;
+    i_ += n;
+    return true;
+  }
+  bool str() {
+    if (s_[i_] != '"') return false;
+    for (++i_; i_ < s_.size(); ++i_) {
+      if (s_[i_] == '\\') ++i_;
+      else if (s_[i_] == '"') return ++i_, true;
+    }
+    return false;
+  }
+  bool num() {
+    size_t b = i_;
+    if (s_[i_] == '-') ++i_;
+    while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '.' || s_[i_] == 'e' ||
+                              s_[i_] == 'E' || s_[i_] == '+' || s_[i_] == '-'))
+      ++i_;
+    return i_ > b;
+  }
+  bool value() {
+    if (i_ >= s_.size()) return false;
+    char c = s_[i_];
+    if (c == '{') return container('}', true);
+    if (c == '[') return container(']', false);
+    if (c == '"') return str();
+    if (c == 't') return lit("true");
+    if (c == 'f') return lit("false");
+    if (c == 'n') return lit("null");
+    return num();
+  }
+  bool container(char close, bool object) {
+    ++i_;
+    ws();
+    if (i_ < s_.size() && s_[i_] == close) return ++i_, true;
+    for (;;) {
+      ws();
+      if (object) {
+        if (!str()) return false;
+        ws();
+        if (i_ >= s_.size() || s_[i_++] != ':') return false;
+        ws();
+      }
+      if (!value()) return false;
+      ws();
+      if (i_ >= s_.size()) return false;
+      if (s_[i_] == close) return ++i_, true;
+      if (s_[i_++] != ',') return false;
+    }
+  }
+  const std::string& s_;
+  size_t i_ = 0;
+};
+
+TEST(Trace, JsonCheckerRejectsBrokenJson) {
+  EXPECT_TRUE(JsonChecker(R"({"a":[1,2.5,{"b":"c\"d"}],"e":true})").valid());
+  EXPECT_FALSE(JsonChecker(R"({"a":[1,2})").valid());
+  EXPECT_FALSE(JsonChecker(R"({"a" 1})").valid());
+  EXPECT_FALSE(JsonChecker(R"([1,2,])").valid());
+}
+
+TEST(Trace, ChromeJsonOfAFailureIsTraceEventJson) {
+  Machine m;
+  Traced t;
+  trace_run(m, "DETACH", "listphase", 1, &t);
+  std::string json = chrome_json(t.events, m);
+  EXPECT_TRUE(JsonChecker(json).valid());
+  EXPECT_EQ(json.rfind("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", 0), 0u);
+  for (const char* needle : {R"("ph":"X")", R"("ph":"B")", R"("ph":"E")", R"("ph":"i")", R"("ph":"C")",
+                             R"("name":"thread_name")", R"("name":"vCPU 0")", R"("name":"irq-enter")"})
+    EXPECT_NE(json.find(needle), std::string::npos) << needle;
+  size_t b = 0, e = 0;
+  for (size_t pos = 0; (pos = json.find(R"("ph":"B")", pos)) != std::string::npos; ++pos) ++b;
+  for (size_t pos = 0; (pos = json.find(R"("ph":"E")", pos)) != std::string::npos; ++pos) ++e;
+  EXPECT_EQ(b, e);
+}
+
+}  // namespace
+}  // namespace hazsim
