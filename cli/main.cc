@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -297,13 +298,19 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   std::error_code ec;
   std::filesystem::create_directories(artifacts, ec);
 
+  // Bazel test sharding: shard k of n runs seeds k, k+n, k+2n, ... of the campaign.
+  long shards = 1, shard = 0;
+  if (const char* n = std::getenv("TEST_TOTAL_SHARDS")) {
+    shards = std::max(1L, std::atol(n));
+    if (const char* k = std::getenv("TEST_SHARD_INDEX")) shard = std::atol(k);
+  }
   auto worker = [&] {
     Machine m;
     for (;;) {
       if (g_interrupted || stop) return;
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (max_seconds > 0 && elapsed >= max_seconds) return;
-      long i = next++;
+      long i = next++ * shards + shard;
       if (runs > 0 && i >= runs) return;
       Params p = base;
       std::string err;
@@ -382,8 +389,12 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (!design.empty()) ro.design = design;
     Params p;
     if (!ro.resolve(&p, &err)) return usage_error(err);
+    if (const char* r = std::getenv("TEST_RANDOM_SEED"))  // bazel test --runs_per_test: one seed range per run
+      p.set("seed", std::to_string(p.num("seed") + std::atol(r) * 1000003L), &err);
     plan.emplace_back(ro, p);
   }
+  // Under `bazel test`: say that sharding is honoured, and let --runs_per_test vary the seeds.
+  if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(status, "w"));
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
   long total_failures = 0;
@@ -438,7 +449,9 @@ int main(int argc, char** argv) {
   fuzz_opts.quiet = true;
   long runs = 100;
   double max_total_time = 0;
-  std::string artifacts = "hazsim-artifacts";
+  // Under `bazel test`, failing schedules go where Bazel keeps a test's outputs.
+  const char* undeclared = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+  std::string artifacts = undeclared ? undeclared : "hazsim-artifacts";
   bool cflist = false;
   auto* fuzz = app.add_subcommand("fuzz", "many runs from consecutive seeds; failures saved as schedule files");
   fuzz->add_option("SCENARIO", fuzz_opts.scenario, "scenario name or file");

@@ -69,6 +69,12 @@ check trace-ftrace 0 "$HAZSIM" trace "$TMP/bad.sched" -o "$TMP/bad.txt"
 head -1 "$TMP/bad.txt" | grep -qx '# tracer: nop' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL ftrace header"; }
 check trace-json 0 "$HAZSIM" trace "$TMP/bad.sched" --format json -o "$TMP/bad.json"
 check trace-bad-format 2 "$HAZSIM" trace "$TMP/bad.sched" --format svg
+# Bazel's test environment: shard 1 of 2 runs seeds 2, 4, 6; failures go to the outputs directory.
+mkdir -p "$TMP/und"
+TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=1 TEST_UNDECLARED_OUTPUTS_DIR="$TMP/und" TEST_SHARD_STATUS_FILE="$TMP/status" \
+  "$HAZSIM" fuzz TORTURE --design busted --runs 6 --shrink-time 0 >"$TMP/out" 2>&1
+if [ "$(cd "$TMP/und" && ls | tr '\n' ' ')" = "TORTURE-busted-seed2.sched TORTURE-busted-seed4.sched TORTURE-busted-seed6.sched " ] &&
+   [ -e "$TMP/status" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL sharding: $(ls "$TMP/und")"; fi
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
 
 echo "$pass passed, $fail failed"
