@@ -47,7 +47,7 @@ struct RunOptions {
     app->add_option("--seed", seed, "seed (run: the run's; fuzz: the first of consecutive seeds)");
     app->add_option("--cpus", cpus, "number of vCPUs");
     app->add_option("--memory-model", memory_model, "memory model: sc, tso or pso");
-    app->add_option("--strategy", strategy, "exploration strategy (random)");
+    app->add_option("--strategy", strategy, "exploration strategy: random or pct:D");
     app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
     app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");
   }
@@ -133,6 +133,7 @@ int cmd_list(bool params) {
   fmt::print("Designs:\n");
   for (const auto& d : hazptr::kDesigns) fmt::print("  {:<14} {}  [{}]\n", d.name, d.summary, d.source);
   fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
+             "  pct:D          PCT (Burckhardt et al., ASPLOS 2010): random task priorities, D-1 change points\n"
              "  replay         the choices of a schedule file (hazsim replay)\n");
   fmt::print("Memory models:\n  sc             sequential consistency\n"
              "  tso            FIFO store buffer per vCPU, store-to-load forwarding (x86)\n"

@@ -20,7 +20,9 @@ const std::vector<ParamSpec>& Params::specs() {
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso",
        "sc, tso (FIFO store buffers), or pso (stores may also drain out of order)"},
-      {"strategy", "random", ParamType::kChoice, 0, 0, "random", "exploration strategy"},
+      {"strategy", "random", ParamType::kStrategy, 0, 0, "",
+       "exploration strategy: random, or pct:D (PCT aiming at bugs of depth D)"},
+      {"pct_steps", "60000", ParamType::kInt, 1, INT64_MAX, "", "pct: the run length its change points are drawn from"},
       {"seed", "1", ParamType::kInt, 0, INT64_MAX, "", "seed of the decision stream and the workload"},
       {"nreaders", "-1", ParamType::kInt, -64, 4096, "", "reader tasks; negative: that many per CPU"},
       {"writer", "1", ParamType::kBool, 0, 1, "", "run the writer that replaces and synchronizes"},
@@ -157,6 +159,16 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
         std::string names;
         for (const auto& d : hazptr::kDesigns) names += std::string(names.empty() ? "" : ", ") + d.name;
         *err = fmt::format("unknown design '{}' (designs: {})", value, names);
+        return false;
+      }
+      break;
+    }
+    case ParamType::kStrategy: {
+      StrategyKind k;
+      int d;
+      if (!parse_strategy(value, &k, &d) || k == StrategyKind::kReplay) {
+        *err = fmt::format("{} = '{}': expected random or pct:D with D from 1 to 100 (replay is `hazsim replay`)", key,
+                           value);
         return false;
       }
       break;

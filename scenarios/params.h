@@ -9,7 +9,7 @@
 
 namespace hazsim {
 
-enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation };
+enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation, kStrategy };
 
 struct ParamSpec {
   const char* key;

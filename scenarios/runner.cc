@@ -39,7 +39,13 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
       k.irq_ppm = p.ppm("irq_prob");
       k.migrate_ppm = p.ppm("migrate_prob");
       k.drain_ppm = p.ppm("drain_prob");
-      m.decisions().start_random(uint64_t(p.num("seed")), k);
+      StrategyKind kind;
+      int depth;
+      parse_strategy(p.str("strategy"), &kind, &depth);
+      if (kind == StrategyKind::kPct)
+        m.decisions().start_pct(uint64_t(p.num("seed")), k, depth, uint64_t(p.num("pct_steps")));
+      else
+        m.decisions().start_random(uint64_t(p.num("seed")), k);
     }
     auto workload = std::make_unique<Torture<D>>(m, p);
     workload->setup();

@@ -5,6 +5,8 @@
 //
 // Strategies are cases of one switch, not virtual classes: this is called at every step.
 #pragma once
+#include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,10 +26,11 @@ enum class Choice : uint8_t {
 inline constexpr int kChoiceKinds = 6;
 inline constexpr uint32_t choice_bit(Choice c) { return 1u << unsigned(c); }
 
-enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore };
+enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct };
 
 const char* strategy_name(StrategyKind k);
-bool strategy_from_name(const std::string& s, StrategyKind* out);
+// "random", "replay", or "pct:D" (D >= 1, the bug depth PCT targets).
+bool parse_strategy(const std::string& s, StrategyKind* out, int* depth);
 
 // Probabilities in parts per million, so they are exact in files and across machines.
 struct RandomKnobs {
@@ -56,6 +59,45 @@ class DecisionSource {
     diverged_ = false;
   }
 
+  // PCT (Burckhardt et al., ASPLOS 2010): random task priorities; the machine runs the vCPU whose
+  // task has the highest; at depth-1 random change points among the first `steps` steps, the
+  // running task is preempted and drops below every initial priority. Other choices (interrupts,
+  // migration, drains) stay random with `knobs`.
+  void start_pct(uint64_t seed, const RandomKnobs& knobs, int depth, uint64_t steps) {
+    start_random(seed, knobs);
+    kind_ = StrategyKind::kPct;
+    depth_ = depth;
+    prio_.clear();
+    change_points_.clear();
+    for (int i = 1; i < depth; ++i) change_points_.push_back(1 + rng_.next() % (steps ? steps : 1));
+    std::sort(change_points_.begin(), change_points_.end());
+    next_change_ = 0;
+  }
+  bool pct() const { return kind_ == StrategyKind::kPct; }
+  int64_t pct_priority(int pid) {
+    if (pid < 0) return INT64_MIN;
+    if (size_t(pid) >= prio_.size()) prio_.resize(size_t(pid) + 1, 0);
+    if (prio_[size_t(pid)] == 0) prio_[size_t(pid)] = depth_ + 1 + int64_t(rng_.next() >> 2);
+    return prio_[size_t(pid)];
+  }
+  // True once at each change point (steps are visited in increasing order).
+  bool pct_change_point(uint64_t step) {
+    if (next_change_ < change_points_.size() && step >= change_points_[next_change_]) {
+      ++next_change_;
+      return true;
+    }
+    return false;
+  }
+  void pct_lower(int pid) {
+    pct_priority(pid);
+    if (pid >= 0) prio_[size_t(pid)] = depth_ - int64_t(next_change_);
+  }
+  // A choice the machine made itself (PCT), recorded so a replay makes it again.
+  uint32_t record(uint32_t v) {
+    recorded_.push_back(uint16_t(v));
+    return v;
+  }
+
   // Exhaustive exploration (the explorer drives it): choices of the kinds in `mask` follow
   // `prefix` and then take 0, and their arities are recorded so the explorer can backtrack;
   // choices of other kinds are always 0 and not recorded.
@@ -73,7 +115,8 @@ class DecisionSource {
   uint32_t choose(Choice c, uint32_t n) {
     uint32_t v;
     switch (kind_) {
-      case StrategyKind::kRandom: v = random_choice(c, n); break;
+      case StrategyKind::kRandom:
+      case StrategyKind::kPct: v = random_choice(c, n); break;
       case StrategyKind::kExplore:
         if ((mask_ & choice_bit(c)) == 0) return 0;
         v = replay_choice(n);
@@ -127,6 +170,10 @@ class DecisionSource {
   uint32_t mask_ = 0;
   size_t pos_ = 0;
   std::vector<uint16_t> arities_;
+  int depth_ = 1;
+  std::vector<int64_t> prio_;  // by pid
+  std::vector<uint64_t> change_points_;
+  size_t next_change_ = 0;
   bool diverged_ = false;
   std::vector<uint16_t> recorded_;
 };

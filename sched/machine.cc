@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <exception>
 
 namespace hazsim {
@@ -242,7 +243,7 @@ void Machine::main_loop() {
       }
       continue;
     }
-    uint32_t v = decide(Choice::kCpu, uint32_t(elig_count_));
+    uint32_t v = cpu_choice(0);
     resume_cpu_from(Fiber::thread_main(), &cpus_[size_t(elig_[v])]);
     running_cpu_ = nullptr;
   }
@@ -315,7 +316,7 @@ void Machine::idle_wait() {
   c->idle_waiting = true;
   update_eligible(c);
   if (elig_count_ > 0) {
-    uint32_t v = decide(Choice::kCpu, uint32_t(elig_count_));
+    uint32_t v = cpu_choice(0);
     resume_cpu_from(c->idle->fiber, &cpus_[size_t(elig_[v])]);
   } else {
     running_cpu_ = nullptr;
@@ -369,10 +370,26 @@ void Machine::task_exit(Task* t) {
 // ---------------------------------------------------------------------------------------------
 // Steps and decisions
 
-void Machine::pick_next_cpu() {
+uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {
+  uint32_t n = uint32_t(elig_count_);
+  if (!decisions_.pct() || kind == AccessKind::kRelax) return decide(Choice::kCpu, n);
+  if (n < 2) return 0;
+  uint32_t best = 0;
+  int64_t best_prio = INT64_MIN;
+  for (uint32_t k = 0; k < n; ++k) {
+    Cpu& c = cpus_[size_t(elig_[(base + k) % n])];
+    // An idle vCPU with work runs the task it is about to switch to; priority of its first one.
+    Task* t = c.curr->is_idle && c.rq_head ? c.rq_head : c.curr;
+    int64_t prio = t->is_idle ? INT64_MIN + 1 : decisions_.pct_priority(t->pid);
+    if (prio > best_prio) best_prio = prio, best = k;
+  }
+  return decisions_.record(best);
+}
+
+void Machine::pick_next_cpu(AccessKind kind) {
   Cpu* c = running_cpu_;
   uint32_t n = uint32_t(elig_count_);
-  uint32_t v = decide(Choice::kCpu, n);
+  uint32_t v = cpu_choice(uint32_t(c->elig_index), kind);
   if (v == 0) return;
   ++n_cpu_switches_;
   Cpu* d = &cpus_[size_t(elig_[(uint32_t(c->elig_index) + v) % n])];

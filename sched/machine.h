@@ -213,7 +213,7 @@ class Machine {
     if (stop_ || running_cpu_ == nullptr) [[unlikely]]
       return outside_run_access(addr, size, site);
     step_begin(kind, addr, site);
-    if (elig_count_ > 1) pick_next_cpu();
+    if (elig_count_ > 1) pick_next_cpu(kind);
     Cpu* c = running_cpu_;
     if (sb_pending_ != 0) [[unlikely]]
       maybe_drain();
@@ -421,7 +421,7 @@ class Machine {
   bool preemptible(const Cpu* c) const {
     return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
   }
-  void pick_next_cpu();
+  void pick_next_cpu(AccessKind kind);
   void maybe_drain();
   void drain_at(Cpu* c, uint32_t idx);
   void drain_all(Cpu* c);
@@ -430,8 +430,22 @@ class Machine {
   bool mutation_matches(const Site& site) const;
   void maybe_deliver_irq(Cpu* c);
   void maybe_preempt(Cpu* c) {
-    if (c->need_resched || decide(Choice::kPreempt, 2) != 0) preempt_schedule(c);
+    if (c->need_resched || preempt_choice(c) != 0) preempt_schedule(c);
   }
+  uint32_t preempt_choice(Cpu* c) {
+    if (!decisions_.pct()) [[likely]]
+      return decide(Choice::kPreempt, 2);
+    // PCT orders the vCPUs; the kernel's own tick preemption stays random. At a change point
+    // the running task is preempted as well, and loses its priority.
+    if (!decisions_.pct_change_point(step_)) return decide(Choice::kPreempt, 2);
+    decisions_.pct_lower(c->curr->pid);
+    return decisions_.record(1);
+  }
+  // Which eligible vCPU runs next: the stream's choice, or under PCT the one whose task has the
+  // highest priority. `base` is the index that value 0 names. A spin-wait hint (kRelax) yields:
+  // under PCT it leaves the choice to the random stream, so a spinner cannot starve the vCPU it
+  // waits for, which on real hardware runs in parallel.
+  uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
   void preempt_schedule(Cpu* c);
   void periodic_checks();
   void sync_too_long(Task* t, const Site& site);

@@ -45,6 +45,7 @@ struct SimKernel {
     for (;;) {
       T v = read_once(p, s);
       if (cond(v) || m().stopping()) return v;
+      cpu_relax(s);  // as smp_cond_load_relaxed() does between loads
     }
   }
   static void smp_mb(Site s = Site::current()) {

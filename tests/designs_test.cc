@@ -91,6 +91,17 @@ TEST(Designs, DetachPathsRunAndPassOnListphase) {
   }
 }
 
+TEST(Designs, PctPassesCorrectDesignsAndCatchesBusted) {
+  for (const char* strategy : {"pct:2", "pct:3"}) {
+    for (int seed = 1; seed <= 4; ++seed) {
+      ScenarioOutcome ok = run("TORTURE", "v5", seed, {{"strategy", strategy}});
+      EXPECT_FALSE(ok.run.failed) << strategy << " seed " << seed << ": " << ok.run.failure.message;
+      ScenarioOutcome bad = run("TORTURE", "busted", seed, {{"strategy", strategy}});
+      EXPECT_TRUE(bad.run.failed) << strategy << " seed " << seed;
+    }
+  }
+}
+
 TEST(Designs, RetireListReclaimsEverythingInBatches) {
   for (const char* design : {"pertask", "pertask-bitmap"}) {
     for (int seed = 1; seed <= 3; ++seed) {

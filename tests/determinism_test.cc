@@ -59,6 +59,22 @@ TEST(Determinism, ReplayOfRecordedChoicesReproducesTheRun) {
   }
 }
 
+TEST(Determinism, PctRunsReplayExactlyAndDifferFromRandom) {
+  Machine m;
+  for (const char* design : {"v5", "v4", "busted"}) {
+    Params p = scenario("TORTURE", design, 5);
+    std::string err;
+    ASSERT_TRUE(p.set("strategy", "pct:3", &err)) << err;
+    ScenarioOutcome a = run_scenario(m, p);
+    ScenarioOutcome b = run_scenario(m, p);
+    EXPECT_EQ(a.run.hash, b.run.hash) << design;
+    ScenarioOutcome r = run_scenario(m, p, &a.decisions);
+    EXPECT_EQ(r.run.hash, a.run.hash) << design;
+    EXPECT_FALSE(r.diverged);
+    EXPECT_NE(run_scenario(m, scenario("TORTURE", design, 5)).run.hash, a.run.hash) << design;
+  }
+}
+
 TEST(Determinism, ReplayThroughAScheduleFileReproducesTheRun) {
   Machine m;
   Params p = scenario("TORTURE", "v4", 2);

@@ -29,6 +29,9 @@ TEST(Params, RejectsUnknownKeysAndBadValuesWithOneLine) {
   EXPECT_FALSE(p.set("mutate", "drop-everything@hazptr_acquire", &err));
   EXPECT_FALSE(p.set("mutate", "drop-mb@a(b", &err));
   EXPECT_TRUE(p.set("mutate", "drop-mb@hazptr_acquire", &err)) << err;
+  EXPECT_TRUE(p.set("strategy", "pct:3", &err)) << err;
+  for (const char* bad : {"pct", "pct:", "pct:0", "pct:x", "pct:1000", "replay", "dfs"})
+    EXPECT_FALSE(p.set("strategy", bad, &err)) << bad;
   EXPECT_EQ(err.find('\n'), std::string::npos);
 }
 
