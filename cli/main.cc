@@ -162,6 +162,12 @@ int cmd_run(const RunOptions& o, const std::string& save) {
   return out.run.failed ? kExitFailure : kExitOk;
 }
 
+// FILE.sched -> FILE<suffix>, beside it.
+std::string sibling_path(const std::string& file, const char* suffix) {
+  auto dot = file.rfind(".sched");
+  return (dot == std::string::npos ? file : file.substr(0, dot)) + suffix;
+}
+
 bool load_schedule_file(const std::string& file, ScheduleFile* s, Params* p, std::string* err) {
   std::string text;
   if (!read_file(file, &text, err)) return false;
@@ -179,11 +185,7 @@ int cmd_shrink(const std::string& file, std::string out, double max_time) {
   Params p;
   std::string err;
   if (!load_schedule_file(file, &s, &p, &err)) return usage_error(err);
-  if (out.empty()) {
-    out = file;
-    auto dot = out.rfind(".sched");
-    out = (dot == std::string::npos ? out : out.substr(0, dot)) + ".min.sched";
-  }
+  if (out.empty()) out = sibling_path(file, ".min.sched");
   ShrinkOptions opts;
   opts.max_seconds = max_time;
   if (!shrink_and_save(p, s.decisions, out, opts, true, &err)) return usage_error(fmt::format("{}: {}", file, err));
@@ -202,11 +204,7 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
   m.set_full_trace(nullptr);
   if (!o.error.empty()) return usage_error(o.error);
   std::string text = format == "json" ? chrome_json(events, m) : ftrace_text(events, m);
-  if (out.empty()) {
-    out = file;
-    auto dot = out.rfind(".sched");
-    out = (dot == std::string::npos ? out : out.substr(0, dot)) + (format == "json" ? ".json" : ".ftrace.txt");
-  }
+  if (out.empty()) out = sibling_path(file, format == "json" ? ".json" : ".ftrace.txt");
   if (out == "-") {
     fmt::print("{}", text);
     return kExitOk;
@@ -357,7 +355,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       if (shrink_this) {
         ShrinkOptions so;
         so.max_seconds = shrink_seconds;
-        std::string min_path = path.substr(0, path.size() - 6) + ".min.sched", serr;
+        std::string min_path = sibling_path(path, ".min.sched"), serr;
         std::lock_guard<std::mutex> lock(mu);  // keeps the shrink report in one piece
         if (!shrink_and_save(p, out.decisions, min_path, so, false, &serr))
           fmt::print("hazsim-fuzz: could not shrink {}: {}\n", path, serr);

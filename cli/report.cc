@@ -18,16 +18,6 @@ std::string params_text(const Params& p) {
   return s;
 }
 
-std::string bare_function(const char* f) {
-  std::string fn = f;
-  auto paren = fn.find('(');
-  if (paren != std::string::npos) fn = fn.substr(0, paren);
-  auto space = fn.rfind(' ');
-  if (space != std::string::npos) fn = fn.substr(space + 1);
-  auto colons = fn.rfind("::");
-  if (colons != std::string::npos) fn = fn.substr(colons + 2);
-  return fn;
-}
 }  // namespace
 
 std::string start_line(const Params& p) { return "hazsim-torture:--- Start of test: " + params_text(p); }
@@ -50,7 +40,7 @@ std::string failure_report(const ScenarioOutcome& o) {
     else if (e.kind == AccessKind::kSleep) what += fmt::format(" {} ns", e.addr);
     else if (e.kind <= AccessKind::kRmw && e.addr != 0) what += fmt::format(" arena+{:#x}", e.addr);
     s += fmt::format("hazsim-torture:   {:>9} cpu{:<3} {:>5}  {:<24} {}:{}\n", e.step, e.cpu, e.pid, what,
-                     bare_function(e.func), e.line);
+                     bare_function_name(e.func), e.line);
   }
   return s;
 }
@@ -65,7 +55,7 @@ std::string schedule_narrative(const std::vector<Event>& events, const Machine& 
   std::string s;
   std::vector<int> on_cpu(size_t(m.nr_cpus()), -1);
   for (const Event& e : events) {
-    std::string where = fmt::format("{}:{}", bare_function(e.func), e.line);
+    std::string where = fmt::format("{}:{}", bare_function_name(e.func), e.line);
     switch (e.kind) {
       case AccessKind::kSwitch:
         s += fmt::format("  step {:>7}  cpu{}: switches to {}\n", e.step, e.cpu, name(int(e.addr), e.cpu));

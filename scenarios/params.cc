@@ -9,6 +9,7 @@
 
 #include "hazptr/registry.h"
 #include "sched/machine.h"
+#include "sim/text.h"
 
 namespace hazsim {
 
@@ -213,11 +214,6 @@ bool Params::load_text(const std::string& text, const std::string& origin, std::
     ++n;
     auto hash = line.find('#');
     if (hash != std::string::npos) line = line.substr(0, hash);
-    auto trim = [](std::string s) {
-      size_t a = s.find_first_not_of(" \t\r");
-      size_t b = s.find_last_not_of(" \t\r");
-      return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-    };
     line = trim(line);
     if (line.empty()) continue;
     auto eq = line.find('=');

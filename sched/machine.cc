@@ -44,6 +44,17 @@ const char* access_kind_name(AccessKind k) {
   return "?";
 }
 
+std::string bare_function_name(const char* signature) {
+  std::string fn = signature;
+  auto paren = fn.find('(');
+  if (paren != std::string::npos) fn = fn.substr(0, paren);
+  auto space = fn.rfind(' ');
+  if (space != std::string::npos) fn = fn.substr(space + 1);
+  auto colons = fn.rfind("::");
+  if (colons != std::string::npos) fn = fn.substr(colons + 2);
+  return fn;
+}
+
 const char* memory_model_name(MemoryModel m) {
   switch (m) {
     case MemoryModel::kSC: return "sc";
@@ -1121,14 +1132,7 @@ std::string Machine::site_text(const Site& s) const {
       break;
     }
   }
-  std::string fn = s.function_name();
-  // Keep the bare function name: templates make the full signature unreadable.
-  auto paren = fn.find('(');
-  if (paren != std::string::npos) fn = fn.substr(0, paren);
-  auto space = fn.rfind(' ');
-  if (space != std::string::npos) fn = fn.substr(space + 1);
-  auto colons = fn.rfind("::");
-  if (colons != std::string::npos) fn = fn.substr(colons + 2);
+  std::string fn = bare_function_name(s.function_name());
   return fmt::format("{}:{} ({})", f, s.line(), fn);
 }
 

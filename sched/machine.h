@@ -33,6 +33,8 @@ enum class AccessKind : uint8_t {
   kHolds,                // the number of hazard pointers held changed (addr = the count)
 };
 const char* access_kind_name(AccessKind k);
+// "hazptr_acquire" out of a compiler's full function signature (templates make those unreadable).
+std::string bare_function_name(const char* signature);
 
 // sc: every store goes straight to memory. tso: a FIFO store buffer per vCPU, loads forwarded
 // from it, drained by full barriers, RMW atomics and lock operations, and at steps the decision

@@ -1,5 +1,7 @@
 #include "sim/schedule_file.h"
 
+#include "sim/text.h"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -11,12 +13,6 @@
 namespace hazsim {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  size_t b = s.find_last_not_of(" \t\r");
-  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-}
 
 bool parse_u64(const std::string& s, int base, uint64_t* out) {
   if (s.empty() || s[0] == '-' || s[0] == '+') return false;
