@@ -2,16 +2,6 @@
 
 namespace hazsim {
 
-const char* strategy_name(StrategyKind k) {
-  switch (k) {
-    case StrategyKind::kRandom: return "random";
-    case StrategyKind::kReplay: return "replay";
-    case StrategyKind::kExplore: return "explore";
-    case StrategyKind::kPct: return "pct";
-  }
-  return "?";
-}
-
 bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
   *depth = 1;
   if (s == "random") {

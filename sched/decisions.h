@@ -23,12 +23,10 @@ enum class Choice : uint8_t {
   kDrain,    // drain the oldest buffered store of one vCPU now (value = 1 + index among vCPUs with stores)
   kDrainEntry,  // PSO: which of the stores eligible to drain (value = index)
 };
-inline constexpr int kChoiceKinds = 6;
 inline constexpr uint32_t choice_bit(Choice c) { return 1u << unsigned(c); }
 
 enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct };
 
-const char* strategy_name(StrategyKind k);
 // "random", "replay", or "pct:D" (D >= 1, the bug depth PCT targets).
 bool parse_strategy(const std::string& s, StrategyKind* out, int* depth);
 

@@ -126,7 +126,6 @@ void Machine::reset(const MachineConfig& cfg) {
   lock_owners_.clear();
   waiters_.clear();
   holds_.clear();
-  syncs_.clear();
   ghost_watch_ = nullptr;
   unpublished_pos_ = 0;
   unpublished_.fill({nullptr, 0});

@@ -263,7 +263,6 @@ class Machine {
   bool mutated(MutationKind k, const Site& site) const {
     return cfg_.mutation.kind == k && mutation_matches(site);
   }
-  MemoryModel memory_model() const { return cfg_.memory_model; }
 
   // --- kernel services for the kernel-API layer ---
   Cpu& this_cpu() { return *running_cpu_; }
@@ -540,12 +539,6 @@ class Machine {
   };
   std::array<Unpublished, 16> unpublished_{};  // the last values replaced in memory, newest at pos-1
   uint32_t unpublished_pos_ = 0;
-  struct GhostSync {
-    const void* addr;
-    int pid;
-    uint64_t begin_step;
-  };
-  std::vector<GhostSync> syncs_;
 
   static constexpr size_t kRing = 64;
   std::array<Event, kRing> ring_{};

@@ -30,13 +30,4 @@ const char* oracle_name(Oracle o) {
   return "?";
 }
 
-bool oracle_from_name(const std::string& s, Oracle* out) {
-  for (const auto& n : kNames)
-    if (s == n.name) {
-      *out = n.o;
-      return true;
-    }
-  return false;
-}
-
 }  // namespace hazsim

@@ -22,7 +22,6 @@ enum class Oracle : uint8_t {
 };
 
 const char* oracle_name(Oracle o);  // stable identifier, used in schedule files
-bool oracle_from_name(const std::string& s, Oracle* out);
 
 struct Failure {
   Oracle oracle = Oracle::kNone;
