@@ -19,6 +19,7 @@
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 #include "scenarios/shrink.h"
+#include "sched/explore.h"
 #include "sim/schedule_file.h"
 
 using namespace hazsim;
@@ -47,7 +48,7 @@ struct RunOptions {
     app->add_option("--seed", seed, "seed (run: the run's; fuzz: the first of consecutive seeds)");
     app->add_option("--cpus", cpus, "number of vCPUs");
     app->add_option("--memory-model", memory_model, "memory model: sc, tso or pso");
-    app->add_option("--strategy", strategy, "exploration strategy: random or pct:D");
+    app->add_option("--strategy", strategy, "exploration strategy: random, pct:D or bounded:K");
     app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
     app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");
   }
@@ -134,6 +135,7 @@ int cmd_list(bool params) {
   for (const auto& d : hazptr::kDesigns) fmt::print("  {:<14} {}  [{}]\n", d.name, d.summary, d.source);
   fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
              "  pct:D          PCT (Burckhardt et al., ASPLOS 2010): random task priorities, D-1 change points\n"
+             "  bounded:K      every schedule with at most K eventful choices (fuzz; small scenarios)\n"
              "  replay         the choices of a schedule file (hazsim replay)\n");
   fmt::print("Memory models:\n  sc             sequential consistency\n"
              "  tso            FIFO store buffer per vCPU, store-to-load forwarding (x86)\n"
@@ -371,6 +373,40 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   return t;
 }
 
+// bounded:K: every schedule with at most K eventful choices, depth first, one thread.
+FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts) {
+  FuzzTotals t;
+  std::error_code ec;
+  std::filesystem::create_directories(artifacts, ec);
+  Machine m;
+  ExploreResult r = explore_all(m, runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
+    if (g_interrupted || !t.error.empty()) return;
+    ScenarioOutcome out = run_scenario(m, p, nullptr, &prefix);
+    if (!out.error.empty()) {
+      t.error = out.error;
+      return;
+    }
+    ++t.runs;
+    if (!out.run.failed) return;
+    ++t.failures;
+    ++t.by_oracle[oracle_name(out.run.failure.oracle)];
+    std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, p.str("scenario"), p.str("design"),
+                                   p.str("strategy"), t.runs);
+    for (char& c : path)
+      if (c == ':') c = '-';
+    std::string werr;
+    bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+    if (t.failures <= 3)
+      fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                 p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle),
+                 saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+  });
+  fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
+             p.str("strategy").substr(8),
+             r.exhausted ? "the space is exhausted" : "stopped before the space was exhausted (--runs)");
+  return t;
+}
+
 int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
              double shrink_seconds, int jobs) {
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -401,7 +437,9 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   for (auto& [ro, p] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
-    FuzzTotals t = fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
+    bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
+    FuzzTotals t = bounded ? fuzz_bounded(p, runs, artifacts)
+                           : fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
     if (!t.error.empty()) return usage_error(t.error);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;

@@ -22,7 +22,8 @@ const std::vector<ParamSpec>& Params::specs() {
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso",
        "sc, tso (FIFO store buffers), or pso (stores may also drain out of order)"},
       {"strategy", "random", ParamType::kStrategy, 0, 0, "",
-       "exploration strategy: random, or pct:D (PCT aiming at bugs of depth D)"},
+       "exploration strategy: random, pct:D (PCT aiming at bugs of depth D), or bounded:K (every schedule "
+       "with at most K eventful choices; for small scenarios)"},
       {"pct_steps", "60000", ParamType::kInt, 1, INT64_MAX, "", "pct: the run length its change points are drawn from"},
       {"seed", "1", ParamType::kInt, 0, INT64_MAX, "", "seed of the decision stream and the workload"},
       {"nreaders", "-1", ParamType::kInt, -64, 4096, "", "reader tasks; negative: that many per CPU"},
@@ -168,8 +169,9 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       StrategyKind k;
       int d;
       if (!parse_strategy(value, &k, &d) || k == StrategyKind::kReplay) {
-        *err = fmt::format("{} = '{}': expected random or pct:D with D from 1 to 100 (replay is `hazsim replay`)", key,
-                           value);
+        *err = fmt::format("{} = '{}': expected random, pct:D (D from 1 to 100) or bounded:K (K from 0 to 100); "
+                           "replay is `hazsim replay`",
+                           key, value);
         return false;
       }
       break;

@@ -19,7 +19,8 @@ MachineConfig machine_config(const Params& p) {
   return c;
 }
 
-ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay) {
+ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay,
+                             const std::vector<uint16_t>* explore_prefix) {
   ScenarioOutcome out;
   bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
     out.error = Torture<D>::incompatibility(p);
@@ -30,8 +31,14 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     MachineConfig cfg = machine_config(p);
     cfg.task_data_size = D::task_data_size;
     m.reset(cfg);
+    StrategyKind kind;
+    int depth;
+    parse_strategy(p.str("strategy"), &kind, &depth);
     if (replay) {
       m.decisions().start_replay(replay);
+    } else if (kind == StrategyKind::kBounded) {
+      static const std::vector<uint16_t> kNone;
+      m.decisions().start_explore(explore_prefix ? explore_prefix : &kNone, ~0u, uint32_t(depth));
     } else {
       RandomKnobs k;
       k.switch_ppm = p.ppm("switch_prob");
@@ -39,9 +46,6 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
       k.irq_ppm = p.ppm("irq_prob");
       k.migrate_ppm = p.ppm("migrate_prob");
       k.drain_ppm = p.ppm("drain_prob");
-      StrategyKind kind;
-      int depth;
-      parse_strategy(p.str("strategy"), &kind, &depth);
       if (kind == StrategyKind::kPct)
         m.decisions().start_pct(uint64_t(p.num("seed")), k, depth, uint64_t(p.num("pct_steps")));
       else

@@ -24,7 +24,8 @@ struct ScenarioOutcome {
 MachineConfig machine_config(const Params& p);
 
 // Runs the scenario the parameters describe. With `replay`, choices come from it instead of the
-// parameters' strategy.
-ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay = nullptr);
+// parameters' strategy; with `explore_prefix` (bounded:K), the explorer's prefix is followed.
+ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay = nullptr,
+                             const std::vector<uint16_t>* explore_prefix = nullptr);
 
 }  // namespace hazsim

@@ -1,5 +1,7 @@
 #include "sched/decisions.h"
 
+#include <tuple>
+
 namespace hazsim {
 
 bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
@@ -12,14 +14,16 @@ bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
     *out = StrategyKind::kReplay;
     return true;
   }
-  if (s.rfind("pct:", 0) == 0 && s.size() > 4 && s.size() <= 6) {
+  for (auto [prefix, kind, min] : {std::tuple{"pct:", StrategyKind::kPct, 1}, std::tuple{"bounded:", StrategyKind::kBounded, 0}}) {
+    std::string pre = prefix;
+    if (s.rfind(pre, 0) != 0 || s.size() <= pre.size() || s.size() > pre.size() + 3) continue;
     int d = 0;
-    for (char c : s.substr(4)) {
+    for (char c : s.substr(pre.size())) {
       if (c < '0' || c > '9') return false;
       d = d * 10 + (c - '0');
     }
-    if (d < 1 || d > 100) return false;
-    *out = StrategyKind::kPct;
+    if (d < min || d > 100) return false;
+    *out = kind;
     *depth = d;
     return true;
   }

@@ -25,9 +25,10 @@ enum class Choice : uint8_t {
 };
 inline constexpr uint32_t choice_bit(Choice c) { return 1u << unsigned(c); }
 
-enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct };
+enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct, kBounded };
 
-// "random", "replay", or "pct:D" (D >= 1, the bug depth PCT targets).
+// "random", "replay", "pct:D" (D >= 1, the bug depth PCT targets) or "bounded:K" (every schedule
+// with at most K eventful choices); *depth is D or K.
 bool parse_strategy(const std::string& s, StrategyKind* out, int* depth);
 
 // Probabilities in parts per million, so they are exact in files and across machines.
@@ -72,6 +73,7 @@ class DecisionSource {
     next_change_ = 0;
   }
   bool pct() const { return kind_ == StrategyKind::kPct; }
+  bool bounded() const { return kind_ == StrategyKind::kExplore && event_bound_ != UINT32_MAX; }
   int64_t pct_priority(int pid) {
     if (pid < 0) return INT64_MIN;
     if (size_t(pid) >= prio_.size()) prio_.resize(size_t(pid) + 1, 0);
@@ -93,16 +95,24 @@ class DecisionSource {
   // A choice the machine made itself (PCT), recorded so a replay makes it again.
   uint32_t record(uint32_t v) {
     recorded_.push_back(uint16_t(v));
+    if (kind_ == StrategyKind::kExplore) {  // keep the explorer's values, arities and prefix aligned
+      arities_.push_back(1);
+      ++pos_;
+    }
     return v;
   }
 
   // Exhaustive exploration (the explorer drives it): choices of the kinds in `mask` follow
   // `prefix` and then take 0, and their arities are recorded so the explorer can backtrack;
   // choices of other kinds are always 0 and not recorded.
-  void start_explore(const std::vector<uint16_t>* prefix, uint32_t mask) {
+  // `event_bound` (bounded:K): once a run has made that many non-zero choices, the rest are
+  // recorded with arity 1, so the walk covers exactly the schedules with at most K events.
+  void start_explore(const std::vector<uint16_t>* prefix, uint32_t mask, uint32_t event_bound = UINT32_MAX) {
     kind_ = StrategyKind::kExplore;
     script_ = prefix;
     mask_ = mask;
+    event_bound_ = event_bound;
+    events_ = 0;
     pos_ = 0;
     recorded_.clear();
     arities_.clear();
@@ -117,7 +127,9 @@ class DecisionSource {
       case StrategyKind::kPct: v = random_choice(c, n); break;
       case StrategyKind::kExplore:
         if ((mask_ & choice_bit(c)) == 0) return 0;
-        v = replay_choice(n);
+        if (events_ >= event_bound_) n = 1;  // budget spent: no alternatives from here on
+        v = n < 2 ? (++pos_, 0) : replay_choice(n);
+        events_ += v != 0;
         arities_.push_back(uint16_t(n));
         break;
       case StrategyKind::kReplay:
@@ -166,6 +178,8 @@ class DecisionSource {
   RandomKnobs knobs_;
   const std::vector<uint16_t>* script_ = nullptr;
   uint32_t mask_ = 0;
+  uint32_t event_bound_ = UINT32_MAX;
+  uint32_t events_ = 0;
   size_t pos_ = 0;
   std::vector<uint16_t> arities_;
   int depth_ = 1;

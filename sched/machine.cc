@@ -382,6 +382,8 @@ void Machine::task_exit(Task* t) {
 
 uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {
   uint32_t n = uint32_t(elig_count_);
+  // bounded:K counts preemptions as CHESS does: at a spin-wait hint the next vCPU runs, free.
+  if (decisions_.bounded() && kind == AccessKind::kRelax) return n < 2 ? 0 : decisions_.record(1);
   if (!decisions_.pct() || kind == AccessKind::kRelax) return decide(Choice::kCpu, n);
   if (n < 2) return 0;
   uint32_t best = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "hazptr/registry.h"
+#include "sched/explore.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 
@@ -98,6 +99,36 @@ TEST(Designs, PctPassesCorrectDesignsAndCatchesBusted) {
       EXPECT_FALSE(ok.run.failed) << strategy << " seed " << seed << ": " << ok.run.failure.message;
       ScenarioOutcome bad = run("TORTURE", "busted", seed, {{"strategy", strategy}});
       EXPECT_TRUE(bad.run.failed) << strategy << " seed " << seed;
+    }
+  }
+}
+
+// bounded:2 covers every schedule of SMALL with at most two eventful choices: v5 passes all of
+// them, busted fails some, and a failing one replays exactly.
+TEST(Designs, BoundedExplorationIsExhaustiveOnSmall) {
+  for (const char* design : {"v5", "busted"}) {
+    Params p;
+    std::string err;
+    ASSERT_TRUE(load_scenario("SMALL", &p, &err)) << err;
+    p.set("design", design, &err);
+    ASSERT_TRUE(p.set("strategy", "bounded:2", &err)) << err;
+    Machine m;
+    int failures = 0;
+    std::vector<uint16_t> failing;
+    ExploreResult r = explore_all(m, 100000, [&](const std::vector<uint16_t>& prefix) {
+      ScenarioOutcome o = run_scenario(m, p, nullptr, &prefix);
+      if (o.run.failed && failures++ == 0) failing = o.decisions;
+    });
+    EXPECT_TRUE(r.exhausted) << design;
+    EXPECT_GT(r.runs, 1000u) << design;
+    if (std::string(design) == "v5") {
+      EXPECT_EQ(failures, 0);
+    } else {
+      ASSERT_GT(failures, 0);
+      Machine m2;
+      ScenarioOutcome again = run_scenario(m2, p, &failing);
+      EXPECT_TRUE(again.run.failed);
+      EXPECT_FALSE(again.diverged);
     }
   }
 }
