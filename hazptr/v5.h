@@ -12,6 +12,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "kapi/kernel_api.h"
 
@@ -59,10 +60,14 @@ class HazptrV5 {
     hazptr_slot_ctx ctx;
   };
 
+  struct no_count {};
   struct alignas(kapi::kCacheLine) hazptr_percpu_slots {
     hazptr_slot_item items[NR_HAZPTR_PERCPU_SLOTS];
-    long used; /* option PCPU_SLOT_COUNT: on the next cache line */
+    /* option PCPU_SLOT_COUNT only (on the next cache line); the posted struct is one line */
+    [[no_unique_address]] std::conditional_t<PCPU_SLOT_COUNT, long, no_count> used;
   };
+  static_assert(PCPU_SLOT_COUNT || sizeof(hazptr_percpu_slots) == kapi::kCacheLine,
+                "v5: the 4 {slot, ctx} items fill one 64-byte cache line");
 
   // Option PCPU_SLOT_COUNT: count a per-CPU slot in before its Store B, out after it is cleared.
   void count_in(hazptr_slot* slot, hazptr_ctx* ctx) {

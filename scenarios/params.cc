@@ -252,10 +252,4 @@ uint32_t Params::ppm(const std::string& key) const {
   return v;
 }
 
-std::string Params::summary() const {
-  std::string s;
-  for (const auto& kv : values_) s += fmt::format("{}{}={}", s.empty() ? "" : " ", kv.first, kv.second);
-  return s;
-}
-
 }  // namespace hazsim

@@ -37,7 +37,6 @@ class Params {
   uint32_t ppm(const std::string& key) const;  // a probability in parts per million
 
   const std::vector<std::pair<std::string, std::string>>& items() const { return values_; }
-  std::string summary() const;  // "key=value key=value ..." for the torture start/end lines
 
  private:
   std::vector<std::pair<std::string, std::string>> values_;  // in spec order

@@ -314,7 +314,6 @@ class Machine {
   void* stack_alloc(size_t size, const char* what) { return kmalloc(size, what, Shadow::kStack); }
   // Ends an on-stack object's frame: poisoned from now on; reports a list node still linked in it.
   void stack_free(void* p, size_t size, const Site& site = Site::current());
-  Arena& arena() { return arena_; }
 
   // List ghost state (CONFIG_DEBUG_LIST, made exact).
   bool list_add_valid(const void* node, const Site& site);
@@ -334,7 +333,6 @@ class Machine {
   // A retired object is about to be freed by a batched reclaim: no reader whose Load A saw it
   // before it was unpublished may still hold it.
   void ghost_check_reclaim(const void* p, const Site& site = Site::current());
-  const std::vector<GhostHold>& ghost_holds() const { return holds_; }
 
   // Named sections for traces (acquire, release, synchronize, the hook): events only, not steps.
   void span_begin(const char* name) { record_name(AccessKind::kSpanBegin, name); }
@@ -348,13 +346,10 @@ class Machine {
 
   uint64_t step() const { return step_; }
   uint64_t now_ns() const { return now_; }
-  const MachineConfig& config() const { return cfg_; }
   const std::vector<std::unique_ptr<Task>>& tasks() const { return tasks_; }
   std::string describe_addr(const void* p) const;
 
  private:
-  friend struct MachineTestPeer;
-
   void note_watched_load() {
     if (Task* t = current_task()) t->watched_load = step_;
   }

@@ -28,7 +28,6 @@ class StackPool {
 
   FiberStack get();
   void put(FiberStack s);
-  size_t stack_size() const { return stack_size_; }
 
  private:
   size_t stack_size_;
@@ -53,7 +52,6 @@ class Fiber {
   // Ends the running fiber for good and runs `to`; never returns.
   [[noreturn]] void exit_to(Fiber& to);
 
-  bool started() const { return ctx_ != nullptr; }
   const FiberStack& stack() const { return stack_; }
 
  private:
