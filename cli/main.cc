@@ -16,6 +16,7 @@
 #include "cli/report.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
+#include "scenarios/campaign_coverage.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 #include "scenarios/shrink.h"
@@ -279,8 +280,44 @@ bool shrink_and_save(const Params& p, const std::vector<uint16_t>& decisions, co
 
 struct FuzzTotals {
   std::string error;
-  long runs = 0, failures = 0;
+  long runs = 0, failures = 0, corpus_runs = 0;
   std::map<std::string, long> by_oracle;
+  CampaignCoverage coverage;
+  size_t corpus = 0;
+};
+
+// Coverage guidance: runs that hit a new (site, event) pair join the corpus; every fourth run
+// retraces the first part of a random or arm corpus entry (its seed, a prefix of its choices) and
+// goes on with fresh choices from there. The schedule file of such a run has that seed and all its
+// choices, so it replays like any other.
+struct Corpus {
+  static constexpr size_t kMax = 256;
+  struct Entry {
+    std::string seed;
+    std::vector<uint16_t> decisions;
+  };
+  std::vector<Entry> entries;
+
+  // Run i as an extension: sets p's seed to the entry's and returns the prefix (empty: a fresh run).
+  std::vector<uint16_t> prefix_for(long i, Params* p) const {
+    if (entries.empty() || i % 4 != 3) return {};
+    uint64_t h = uint64_t(i) * 0x9E3779B97F4A7C15ull;
+    const Entry& e = entries[(h >> 32) % entries.size()];
+    std::string err;
+    p->set("seed", e.seed, &err);
+    return std::vector<uint16_t>(e.decisions.begin(), e.decisions.begin() + long(h % (e.decisions.size() + 1)));
+  }
+  void add(long i, const Params& p, const std::vector<uint16_t>& decisions) {
+    StrategyKind k;
+    int d;
+    std::string strategy = p.str("strategy");
+    if (strategy == "portfolio") strategy = portfolio_member(uint64_t(p.num("seed")));
+    parse_strategy(strategy, &k, &d);
+    if (k != StrategyKind::kRandom && k != StrategyKind::kArm) return;  // PCT's choices are its own
+    Entry e{p.str("seed"), decisions};
+    if (entries.size() < kMax) entries.push_back(std::move(e));
+    else entries[size_t(i) % kMax] = std::move(e);
+  }
 };
 
 // One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
@@ -305,8 +342,10 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
     shards = std::max(1L, std::atol(n));
     if (const char* k = std::getenv("TEST_SHARD_INDEX")) shard = std::atol(k);
   }
+  Corpus corpus;
   auto worker = [&] {
     Machine m;
+    m.set_coverage(true);
     for (;;) {
       if (g_interrupted || stop) return;
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -316,7 +355,13 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       Params p = base;
       std::string err;
       p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
-      ScenarioOutcome out = run_scenario(m, p);
+      std::vector<uint16_t> prefix;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        prefix = corpus.prefix_for(i, &p);
+      }
+      ScenarioOutcome out =
+          run_scenario(m, p, nullptr, nullptr, prefix.empty() ? nullptr : &prefix, seed0 + uint64_t(i));
       bool shrink_this = false;
       std::string path;
       {
@@ -327,16 +372,20 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
           return;
         }
         ++t.runs;
+        t.corpus_runs += !prefix.empty();
+        if (t.coverage.merge(m.sites()) && prefix.empty()) corpus.add(i, p, out.decisions);
         if (out.run.failed) {
           ++t.failures;
           long& of_kind = t.by_oracle[oracle_name(out.run.failure.oracle)];
           ++of_kind;
-          path = fmt::format("{}/{}-{}-seed{}.sched", artifacts, p.str("scenario"), p.str("design"), p.str("seed"));
+          std::string run_name = prefix.empty() ? "seed" + p.str("seed")
+                                                : fmt::format("run{}-extends-seed{}", seed0 + uint64_t(i), p.str("seed"));
+          path = fmt::format("{}/{}-{}-{}.sched", artifacts, p.str("scenario"), p.str("design"), run_name);
           std::string werr;
           bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
           if (!summary_only || t.failures == 1)
-            fmt::print("hazsim-fuzz: !!! {} {} seed {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                       p.str("seed"), out.run.failure.message, oracle_name(out.run.failure.oracle),
+            fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                       run_name, out.run.failure.message, oracle_name(out.run.failure.oracle),
                        saved ? "replay: hazsim replay " + path : "could not save: " + werr);
           std::fflush(stdout);
           // Shrink the first failure of each kind (a new oracle), keeping both files.
@@ -370,6 +419,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   worker();
   for (auto& th : threads) th.join();
   if (tty) fmt::print(stderr, "\r\033[K");
+  t.corpus = corpus.entries.size();
   return t;
 }
 
@@ -407,6 +457,27 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts
   return t;
 }
 
+// fuzz runs the portfolio unless the command line names a strategy.
+bool strategy_given(const RunOptions& o) {
+  if (!o.strategy.empty()) return true;
+  for (const auto& kv : o.sets)
+    if (kv.rfind("strategy=", 0) == 0) return true;
+  return false;
+}
+
+// The campaign's coverage: a line, the first `show` pairs never hit, and the whole table in a file.
+void report_coverage(const Params& p, const FuzzTotals& t, const std::string& artifacts, size_t show) {
+  std::vector<std::string> missed = t.coverage.never_hit();
+  std::string path = fmt::format("{}/{}-{}-coverage.txt", artifacts, p.str("scenario"), p.str("design")), err;
+  bool saved = write_file(path, t.coverage.table(), &err);
+  fmt::print("hazsim-fuzz: coverage: {} of {} (site, event) pairs in design code hit; {} runs extended {} corpus "
+             "entries; {} never hit{}\n",
+             t.coverage.hit_pairs(), t.coverage.offered_pairs(), t.corpus_runs, t.corpus, missed.size(),
+             saved ? " (table: " + path + ")" : "");
+  for (size_t i = 0; i < missed.size() && i < show; ++i) fmt::print("    never: {}\n", missed[i]);
+  if (missed.size() > show && show > 0) fmt::print("    ... and {} more\n", missed.size() - show);
+}
+
 int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
              double shrink_seconds, int jobs) {
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -424,6 +495,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (!design.empty()) ro.design = design;
     Params p;
     if (!ro.resolve(&p, &err)) return usage_error(err);
+    if (!strategy_given(ro) && p.str("strategy") == "random") p.set("strategy", "portfolio", &err);
     if (const char* r = std::getenv("TEST_RANDOM_SEED"))  // bazel test --runs_per_test: one seed range per run
       p.set("seed", std::to_string(p.num("seed") + std::atol(r) * 1000003L), &err);
     plan.emplace_back(ro, p);
@@ -449,6 +521,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
                                   kinds.empty() ? "" : " (" + kinds + ")", secs, secs > 0 ? t.runs / secs : 0.0,
                                   g_interrupted ? " [interrupted]" : ""));
     if (!cflist) fmt::print("{}\n", summary.back());
+    if (!bounded) report_coverage(p, t, artifacts, cflist ? 0 : 10);
     total_failures += t.failures;
   }
   if (cflist) {

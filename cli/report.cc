@@ -79,6 +79,10 @@ std::string schedule_narrative(const std::vector<Event>& events, const Machine& 
         s += fmt::format("  step {:>7}  cpu{}: a store buffered at {} reaches memory (arena+{:#x})\n", e.step, e.cpu,
                          where, e.addr);
         break;
+      case AccessKind::kStall:
+        s += fmt::format("  step {:>7}  cpu{}: STALLS for {} steps at {} ({})\n", e.step, e.cpu, e.addr, where,
+                         name(e.pid, e.cpu));
+        break;
       case AccessKind::kExit:
         s += fmt::format("  step {:>7}  cpu{}: {} exits\n", e.step, e.cpu, name(e.pid, e.cpu));
         break;

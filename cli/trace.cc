@@ -128,6 +128,7 @@ std::string chrome_json(const std::vector<Event>& events, const Machine& m) {
       case AccessKind::kMigrate:
       case AccessKind::kIrqEnter:
       case AccessKind::kDrain:
+      case AccessKind::kStall:
         out.push_back(fmt::format(R"({{"name":"{}","ph":"i","s":"t","pid":1,"tid":{},"ts":{},"args":{{"task":{}}}}})",
                                   access_kind_name(e.kind), c, us(e.now), quote(names.comm(e.pid, e.cpu))));
         break;

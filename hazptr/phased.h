@@ -410,7 +410,7 @@ class HazptrPhased {
     }
   }
 
- private:
+ protected:  // the injected-bug variants (hazptr/injected.h) reach in
   kapi::PerCpu<hazptr_percpu_slots> hazptr_percpu_slots_;
   kapi::PerCpu<hazptr_overflow_list_flip> percpu_overflow_list_flip_;
   globals* g_ = nullptr;

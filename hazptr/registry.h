@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "hazptr/busted.h"
+#include "hazptr/injected.h"
 #include "hazptr/pertask.h"
 #include "hazptr/phased.h"
 #include "hazptr/v4.h"
@@ -41,6 +42,12 @@ inline constexpr DesignInfo kDesigns[] = {
     {"pertask-bitmap", "pertask + option from the v4 thread",
      "pertask with a per-task bitmap of slots in use instead of in_use_count"},
     {"busted", "(testbed)", "hazptr_synchronize() returns at once (listphase slots otherwise); every check must catch it"},
+    {"inj-promote-reordered", "(testbed: injected bug)",
+     "listphase-nodebug whose hook clears the per-CPU slot before copying into the backup slot"},
+    {"inj-release-no-unchain", "(testbed: injected bug)",
+     "listphase-nodebug whose release of a backup slot leaves the ctx on the overflow list"},
+    {"inj-no-gen-bump", "(testbed: injected bug)",
+     "listphase-nodebug whose release unchains a backup slot without bumping the list generation"},
 };
 
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.
@@ -57,6 +64,9 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "v5-pcpucount") return f.template operator()<HazptrV5<K, true>>(), true;
   if (name == "pertask-bitmap") return f.template operator()<HazptrPerTask<K, true>>(), true;
   if (name == "busted") return f.template operator()<HazptrBusted<K>>(), true;
+  if (name == "inj-promote-reordered") return f.template operator()<HazptrPromoteReordered<K>>(), true;
+  if (name == "inj-release-no-unchain") return f.template operator()<HazptrReleaseNoUnchain<K>>(), true;
+  if (name == "inj-no-gen-bump") return f.template operator()<HazptrNoGenBump<K>>(), true;
   return false;
 }
 

@@ -22,8 +22,12 @@ const std::vector<ParamSpec>& Params::specs() {
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso",
        "sc, tso (FIFO store buffers), or pso (stores may also drain out of order)"},
       {"strategy", "random", ParamType::kStrategy, 0, 0, "",
-       "exploration strategy: random, pct:D (PCT aiming at bugs of depth D), or bounded:K (every schedule "
-       "with at most K eventful choices; for small scenarios)"},
+       "exploration strategy: random, pct:D (PCT aiming at bugs of depth D), bounded:K (every schedule "
+       "with at most K eventful choices; for small scenarios), arm (site arming, as BUGGIFY), or portfolio "
+       "(the seed picks random, pct:2, arm or pct:3; fuzz's default)"},
+      {"arm_sites", "0.25", ParamType::kProb, 0, 0, "", "arm: fraction of sites armed in a run"},
+      {"arm_fire_prob", "0.01", ParamType::kProb, 0, 0, "",
+       "arm: chance an event fires at an armed site (elsewhere the *_prob parameters hold)"},
       {"pct_steps", "60000", ParamType::kInt, 1, INT64_MAX, "", "pct: the run length its change points are drawn from"},
       {"seed", "1", ParamType::kInt, 0, INT64_MAX, "", "seed of the decision stream and the workload"},
       {"nreaders", "-1", ParamType::kInt, -64, 4096, "", "reader tasks; negative: that many per CPU"},
@@ -169,7 +173,8 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       StrategyKind k;
       int d;
       if (!parse_strategy(value, &k, &d) || k == StrategyKind::kReplay) {
-        *err = fmt::format("{} = '{}': expected random, pct:D (D from 1 to 100) or bounded:K (K from 0 to 100); "
+        *err = fmt::format("{} = '{}': expected random, pct:D (D from 1 to 100), bounded:K (K from 0 to 100), arm or "
+                           "portfolio; "
                            "replay is `hazsim replay`",
                            key, value);
         return false;

@@ -20,7 +20,8 @@ MachineConfig machine_config(const Params& p) {
 }
 
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay,
-                             const std::vector<uint16_t>* explore_prefix) {
+                             const std::vector<uint16_t>* explore_prefix,
+                             const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt) {
   ScenarioOutcome out;
   bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
     out.error = Torture<D>::incompatibility(p);
@@ -34,8 +35,11 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     StrategyKind kind;
     int depth;
     parse_strategy(p.str("strategy"), &kind, &depth);
+    if (kind == StrategyKind::kPortfolio) parse_strategy(portfolio_member(uint64_t(p.num("seed"))), &kind, &depth);
     if (replay) {
       m.decisions().start_replay(replay);
+      if (kind == StrategyKind::kArm)  // the replay stalls at the sites the run armed
+        m.decisions().set_arming(uint64_t(p.num("seed")), p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
     } else if (kind == StrategyKind::kBounded) {
       static const std::vector<uint16_t> kNone;
       m.decisions().start_explore(explore_prefix ? explore_prefix : &kNone, ~0u, uint32_t(depth));
@@ -46,10 +50,14 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
       k.irq_ppm = p.ppm("irq_prob");
       k.migrate_ppm = p.ppm("migrate_prob");
       k.drain_ppm = p.ppm("drain_prob");
+      uint64_t seed = uint64_t(p.num("seed"));
       if (kind == StrategyKind::kPct)
-        m.decisions().start_pct(uint64_t(p.num("seed")), k, depth, uint64_t(p.num("pct_steps")));
+        m.decisions().start_pct(seed, k, depth, uint64_t(p.num("pct_steps")));
+      else if (kind == StrategyKind::kArm)
+        m.decisions().start_arm(seed, k, p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
       else
-        m.decisions().start_random(uint64_t(p.num("seed")), k);
+        m.decisions().start_random(seed, k);
+      if (corpus_prefix && kind != StrategyKind::kPct) m.decisions().set_prefix(corpus_prefix, corpus_salt);
     }
     auto workload = std::make_unique<Torture<D>>(m, p);
     workload->setup();

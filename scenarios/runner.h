@@ -24,8 +24,13 @@ struct ScenarioOutcome {
 MachineConfig machine_config(const Params& p);
 
 // Runs the scenario the parameters describe. With `replay`, choices come from it instead of the
-// parameters' strategy; with `explore_prefix` (bounded:K), the explorer's prefix is followed.
+// parameters' strategy; with `explore_prefix` (bounded:K), the explorer's prefix is followed;
+// with `corpus_prefix` (random and arm runs), those choices come first and the strategy goes on
+// from where they end with its stream reseeded by `corpus_salt` (give the seed of the run the
+// prefix came from, so the workload retraces it). Strategy `portfolio` runs the member
+// portfolio_member(seed).
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay = nullptr,
-                             const std::vector<uint16_t>* explore_prefix = nullptr);
+                             const std::vector<uint16_t>* explore_prefix = nullptr,
+                             const std::vector<uint16_t>* corpus_prefix = nullptr, uint64_t corpus_salt = 0);
 
 }  // namespace hazsim

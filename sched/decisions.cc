@@ -14,6 +14,14 @@ bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
     *out = StrategyKind::kReplay;
     return true;
   }
+  if (s == "arm") {
+    *out = StrategyKind::kArm;
+    return true;
+  }
+  if (s == "portfolio") {
+    *out = StrategyKind::kPortfolio;
+    return true;
+  }
   for (auto [prefix, kind, min] : {std::tuple{"pct:", StrategyKind::kPct, 1}, std::tuple{"bounded:", StrategyKind::kBounded, 0}}) {
     std::string pre = prefix;
     if (s.rfind(pre, 0) != 0 || s.size() <= pre.size() || s.size() > pre.size() + 3) continue;
@@ -28,6 +36,11 @@ bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
     return true;
   }
   return false;
+}
+
+const char* portfolio_member(uint64_t seed) {
+  static constexpr const char* kMembers[] = {"random", "pct:2", "arm", "pct:3"};
+  return kMembers[seed % (sizeof kMembers / sizeof kMembers[0])];
 }
 
 }  // namespace hazsim

@@ -22,14 +22,17 @@ enum class Choice : uint8_t {
   kMigrate,  // move a task that is being enqueued to another vCPU (value = offset)
   kDrain,    // drain the oldest buffered store of one vCPU now (value = 1 + index among vCPUs with stores)
   kDrainEntry,  // PSO: which of the stores eligible to drain (value = index)
+  kStall,       // arm: at an armed site, stall this vCPU for 2^value steps of virtual time
 };
 inline constexpr uint32_t choice_bit(Choice c) { return 1u << unsigned(c); }
 
-enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct, kBounded };
+enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct, kBounded, kArm, kPortfolio };
 
-// "random", "replay", "pct:D" (D >= 1, the bug depth PCT targets) or "bounded:K" (every schedule
-// with at most K eventful choices); *depth is D or K.
+// "random", "replay", "pct:D" (D >= 1, the bug depth PCT targets), "bounded:K" (every schedule
+// with at most K eventful choices), "arm" (site arming) or "portfolio"; *depth is D or K.
 bool parse_strategy(const std::string& s, StrategyKind* out, int* depth);
+// The portfolio rotates strategies across runs: the one a run with this seed uses.
+const char* portfolio_member(uint64_t seed);
 
 // Probabilities in parts per million, so they are exact in files and across machines.
 struct RandomKnobs {
@@ -48,6 +51,41 @@ class DecisionSource {
     knobs_ = knobs;
     recorded_.clear();
     diverged_ = false;
+    prefix_ = nullptr;
+  }
+
+  // Site arming in the manner of FoundationDB's BUGGIFY: each run arms a random subset of sites
+  // (`arm_ppm` of them); at an armed site, preemptions, interrupt deliveries, migrations and drains
+  // fire with `fire_ppm`, elsewhere with the ordinary `knobs`, and the vCPU may stall (Choice::kStall).
+  // Which sites are armed depends only on the seed and the site's stable hash, so a replay of an
+  // arm run (set_arming() after start_replay()) makes its stall choices at the same sites.
+  void start_arm(uint64_t seed, const RandomKnobs& knobs, uint32_t arm_ppm, uint32_t fire_ppm) {
+    start_random(seed, knobs);
+    kind_ = StrategyKind::kArm;
+    set_arming(seed, arm_ppm, fire_ppm);
+  }
+  void set_arming(uint64_t seed, uint32_t arm_ppm, uint32_t fire_ppm) {
+    arm_salt_ = mix64(seed ^ 0x6172'6d65'6420'7369ull);
+    arm_ppm_ = arm_ppm;
+    fire_ppm_ = fire_ppm;
+  }
+  bool arming() const { return arm_ppm_ != 0; }
+  bool site_armed(uint64_t site_hash) const { return mix64(site_hash ^ arm_salt_) % 1000000 < arm_ppm_; }
+  // Which of k vCPUs runs while this one stalls (value 1..k, recorded); a replay takes the
+  // recorded value, where 0 (a shrunk choice) ends the stall.
+  uint32_t stall_pick(uint32_t k) {
+    if (kind_ != StrategyKind::kArm) return choose(Choice::kCpu, k + 1);
+    return record(1 + rng_.below(k));
+  }
+  static constexpr uint32_t kStallChoices = 16;  // stalls of 2, 4, ... 32,768 steps
+
+  // Random and arm runs: follow `prefix` (a corpus entry's first choices) before choosing freshly,
+  // so a campaign can extend a run that reached something new.
+  // `salt` reseeds the stream for the choices after the prefix, so extensions of one prefix differ.
+  void set_prefix(const std::vector<uint16_t>* prefix, uint64_t salt) {
+    prefix_ = prefix;
+    pos_ = 0;
+    rng_.reseed(mix64(salt ^ 0x636f'7270'7573ull));
   }
 
   void start_replay(const std::vector<uint16_t>* script) {
@@ -119,11 +157,19 @@ class DecisionSource {
     diverged_ = false;
   }
 
-  // n >= 2.
-  uint32_t choose(Choice c, uint32_t n) {
+  // n >= 2. `armed`: the site of this choice is armed (arm runs only).
+  uint32_t choose(Choice c, uint32_t n, bool armed = false) {
     uint32_t v;
     switch (kind_) {
       case StrategyKind::kRandom:
+      case StrategyKind::kArm:
+        if (prefix_ && pos_ < prefix_->size()) [[unlikely]] {
+          v = (*prefix_)[pos_++];
+          if (v >= n) v = 0;
+          break;
+        }
+        v = armed ? armed_choice(c, n) : random_choice(c, n);
+        break;
       case StrategyKind::kPct: v = random_choice(c, n); break;
       case StrategyKind::kExplore:
         if ((mask_ & choice_bit(c)) == 0) return 0;
@@ -156,8 +202,19 @@ class DecisionSource {
       case Choice::kMigrate: return rng_.chance_ppm(knobs_.migrate_ppm) ? 1 + rng_.below(n - 1) : 0;
       case Choice::kDrain: return rng_.chance_ppm(knobs_.drain_ppm) ? 1 + rng_.below(n - 1) : 0;
       case Choice::kDrainEntry: return rng_.below(n);
+      case Choice::kStall: return 0;  // only armed sites stall
     }
     return 0;
+  }
+
+  uint32_t armed_choice(Choice c, uint32_t n) {
+    if (c == Choice::kCpu || c == Choice::kDrainEntry) return random_choice(c, n);
+    return rng_.chance_ppm(fire_ppm_) ? 1 + rng_.below(n - 1) : 0;  // kStall: log-uniform length
+  }
+  static uint64_t mix64(uint64_t z) {  // splitmix64's finaliser
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
   }
 
   uint32_t replay_choice(uint32_t n) {
@@ -186,6 +243,9 @@ class DecisionSource {
   std::vector<int64_t> prio_;  // by pid
   std::vector<uint64_t> change_points_;
   size_t next_change_ = 0;
+  uint64_t arm_salt_ = 0;
+  uint32_t arm_ppm_ = 0, fire_ppm_ = 0;
+  const std::vector<uint16_t>* prefix_ = nullptr;
   bool diverged_ = false;
   std::vector<uint16_t> recorded_;
 };

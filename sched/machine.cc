@@ -40,6 +40,7 @@ const char* access_kind_name(AccessKind k) {
     case AccessKind::kSpanBegin: return "begin";
     case AccessKind::kSpanEnd: return "end";
     case AccessKind::kHolds: return "held";
+    case AccessKind::kStall: return "stall";
   }
   return "?";
 }
@@ -104,9 +105,11 @@ void Machine::reset(const MachineConfig& cfg) {
   cfg_ = cfg;
   cpus_.assign(size_t(cfg.cpus), Cpu{});
   elig_.assign(size_t(cfg.cpus), -1);
+  stall_runnable_.assign(size_t(cfg.cpus), nullptr);
   elig_count_ = 0;
   arena_.reset();
   hash_.reset();
+  sites_.clear_run();
   running_cpu_ = nullptr;
   step_ = 0;
   now_ = 0;
@@ -204,6 +207,8 @@ void Machine::add_switch_hook(void (*fn)(void*), void* ctx) { switch_hooks_.push
 
 RunResult Machine::run() {
   tl_current_ = this;
+  site_aware_ = coverage_ || decisions_.arming();
+  arming_ = decisions_.arming();
   for (auto& c : cpus_) update_eligible(&c);
   main_loop();
   teardown();
@@ -380,6 +385,49 @@ void Machine::task_exit(Task* t) {
 // ---------------------------------------------------------------------------------------------
 // Steps and decisions
 
+uint32_t Machine::decide_at_site(Choice c, uint32_t n, const Site& site, CoverEvent ev) {
+  SiteEntry& e = sites_.lookup(site);
+  uint32_t v = decisions_.choose(c, n, decisions_.arming() && decisions_.site_armed(e.stable_hash));
+  e.offered |= cover_bit(ev);
+  if (v != 0) e.hit |= cover_bit(ev);
+  return v;
+}
+
+// arm: a vCPU reaching an armed site may stall, as a delay BUGGIFY injects or a hypervisor's
+// preemption of a vCPU would (interrupts off or not). While it stalls the others run; if none
+// has work, virtual time jumps to the next timer or the stall's end. Every step of this follows
+// from recorded choices, so a replay stalls the same way.
+void Machine::arm_step(Cpu* c) {
+  if (c->stalled_until <= now_) {
+    if (c->curr->is_idle || !decisions_.site_armed(sites_.lookup(c->curr->last_site).stable_hash)) return;
+    uint32_t v = decisions_.choose(Choice::kStall, DecisionSource::kStallChoices, true);
+    if (v == 0) return;
+    c->stalled_until = now_ + (uint64_t(1) << v) * cfg_.step_ns;
+    record(AccessKind::kStall, uint64_t(1) << v, c->curr->last_site);
+  }
+  while (c->stalled_until > now_ && !stop_) {
+    // The vCPUs with work that are not stalled themselves run meanwhile.
+    uint32_t k = 0;
+    uint64_t wake = std::min(next_timer_, c->stalled_until);
+    for (size_t i = 0; i < elig_count_; ++i) {
+      Cpu& o = cpus_[size_t(elig_[i])];
+      if (o.stalled_until > now_) wake = std::min(wake, o.stalled_until);
+      else stall_runnable_[k++] = &o;
+    }
+    if (k == 0) {  // nobody else can run: time passes
+      now_ = std::max(now_, wake);
+      if (now_ >= next_timer_) fire_timers();
+      continue;
+    }
+    uint32_t v = decisions_.stall_pick(k);
+    if (v == 0) break;
+    ++n_cpu_switches_;
+    resume_cpu_from(c->curr->fiber, stall_runnable_[v - 1]);
+    after_resume();
+  }
+  c->stalled_until = 0;
+}
+
 uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {
   uint32_t n = uint32_t(elig_count_);
   // bounded:K counts preemptions as CHESS does: at a spin-wait hint the next vCPU runs, free.
@@ -410,7 +458,7 @@ void Machine::pick_next_cpu(AccessKind kind) {
 }
 
 void Machine::maybe_deliver_irq(Cpu* c) {
-  if (decide(Choice::kIrq, 2) == 0) return;
+  if (decide(Choice::kIrq, 2, c->curr->last_site, CoverEvent::kIrq) == 0) return;
   Ipi ipi = c->ipis[c->ipi_head];
   c->ipi_head = (c->ipi_head + 1) % uint32_t(c->ipis.size());
   --c->ipi_count;
@@ -515,7 +563,7 @@ void Machine::enqueue(Cpu* c, Task* t) {
 void Machine::enqueue_task(Task* t, bool may_migrate) {
   int target = t->cpu;
   if (may_migrate && t->pinned_cpu < 0 && cfg_.cpus > 1) {
-    uint32_t v = decide(Choice::kMigrate, uint32_t(cfg_.cpus));
+    uint32_t v = decide(Choice::kMigrate, uint32_t(cfg_.cpus), t->last_site, CoverEvent::kMigrate);
     if (v != 0) {
       target = int((uint32_t(t->cpu) + v) % uint32_t(cfg_.cpus));
       ++n_migrations_;
@@ -754,7 +802,7 @@ void Machine::forwarded_load(const void* p, void* out, size_t size) {
 }
 
 void Machine::maybe_drain() {
-  uint32_t v = decide(Choice::kDrain, sb_cpus_ + 1);
+  uint32_t v = decide(Choice::kDrain, sb_cpus_ + 1, running_cpu_->curr->last_site, CoverEvent::kDrain);
   if (v == 0) return;
   Cpu* target = nullptr;
   for (Cpu& c : cpus_)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sched/coverage.h"
 #include "sched/decisions.h"
 #include "sched/oracle.h"
 #include "sim/arena.h"
@@ -31,6 +32,7 @@ enum class AccessKind : uint8_t {
   kDrain,  // a buffered store reaches memory (tso, pso)
   kSpanBegin, kSpanEnd,  // a named section (func = its name), for traces
   kHolds,                // the number of hazard pointers held changed (addr = the count)
+  kStall,                // arm: this vCPU stalls (addr = the steps)
 };
 const char* access_kind_name(AccessKind k);
 // "hazptr_acquire" out of a compiler's full function signature (templates make those unreadable).
@@ -121,6 +123,7 @@ struct Cpu {
   int elig_index = -1;  // position in Machine::elig_, -1 if not eligible
   StoreBuffer sb;
   bool idle_waiting = false;  // its idle task is parked with nothing to do
+  uint64_t stalled_until = 0;  // arm: virtual time until which this vCPU gives its turns away
 };
 
 struct Event {
@@ -185,6 +188,11 @@ class Machine {
   // --- set-up (before run) ---
   void reset(const MachineConfig& cfg);
   DecisionSource& decisions() { return decisions_; }
+  // Note which (site, event) pairs each run offers and hits (see sched/coverage.h); off by default
+  // because it costs a table lookup per decision.
+  void set_coverage(bool on) { coverage_ = on; }
+  // The sites of the last run with their offered/hit bits (coverage, or an arm run).
+  const SiteTable& sites() const { return sites_; }
   // Every event of the next run is appended here too (nullptr: only the last 64 are kept).
   void set_full_trace(std::vector<Event>* trace) { full_trace_ = trace; }
   // Creates a task. cpu = -1 places it round-robin; pinned tasks never migrate.
@@ -215,6 +223,8 @@ class Machine {
     if (stop_ || running_cpu_ == nullptr) [[unlikely]]
       return outside_run_access(addr, size, site);
     step_begin(kind, addr, site);
+    if (arming_) [[unlikely]]
+      arm_step(running_cpu_);
     if (elig_count_ > 1) pick_next_cpu(kind);
     Cpu* c = running_cpu_;
     if (sb_pending_ != 0) [[unlikely]]
@@ -413,6 +423,14 @@ class Machine {
   }
 
   uint32_t decide(Choice c, uint32_t n) { return n < 2 ? 0 : decisions_.choose(c, n); }
+  // A choice about an event at a site: noted for coverage, and armed sites fire more (arm).
+  uint32_t decide(Choice c, uint32_t n, const Site& site, CoverEvent ev) {
+    if (n < 2) return 0;
+    if (!site_aware_) [[likely]]
+      return decisions_.choose(c, n);
+    return decide_at_site(c, n, site, ev);
+  }
+  uint32_t decide_at_site(Choice c, uint32_t n, const Site& site, CoverEvent ev);
 
   bool preemptible(const Cpu* c) const {
     return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
@@ -430,10 +448,10 @@ class Machine {
   }
   uint32_t preempt_choice(Cpu* c) {
     if (!decisions_.pct()) [[likely]]
-      return decide(Choice::kPreempt, 2);
+      return decide(Choice::kPreempt, 2, c->curr->last_site, CoverEvent::kPreempt);
     // PCT orders the vCPUs; the kernel's own tick preemption stays random. At a change point
     // the running task is preempted as well, and loses its priority.
-    if (!decisions_.pct_change_point(step_)) return decide(Choice::kPreempt, 2);
+    if (!decisions_.pct_change_point(step_)) return decide(Choice::kPreempt, 2, c->curr->last_site, CoverEvent::kPreempt);
     decisions_.pct_lower(c->curr->pid);
     return decisions_.record(1);
   }
@@ -442,6 +460,7 @@ class Machine {
   // under PCT it leaves the choice to the random stream, so a spinner cannot starve the vCPU it
   // waits for, which on real hardware runs in parallel.
   uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
+  void arm_step(Cpu* c);
   void preempt_schedule(Cpu* c);
   void periodic_checks();
   void sync_too_long(Task* t, const Site& site);
@@ -478,6 +497,11 @@ class Machine {
   Arena arena_;
   StackPool stacks_;
   DecisionSource decisions_;
+  SiteTable sites_;
+  bool coverage_ = false;
+  bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
+  bool arming_ = false;      // an arm run or its replay: armed sites may stall
+  std::vector<Cpu*> stall_runnable_;
   RunHash hash_;
   std::vector<Cpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;

@@ -13,6 +13,7 @@ struct Case {
   const char* scenario;
   const char* design;
   std::vector<std::pair<const char*, const char*>> sets;
+  int max_seed = 40;
 };
 
 void check_shrinks(const Case& c) {
@@ -23,7 +24,7 @@ void check_shrinks(const Case& c) {
   ASSERT_TRUE(p.set("design", c.design, &err)) << err;
   for (auto& [k, v] : c.sets) ASSERT_TRUE(p.set(k, v, &err)) << err;
   ScenarioOutcome failing;
-  for (int seed = 1; seed <= 40 && !failing.run.failed; ++seed) {
+  for (int seed = 1; seed <= c.max_seed && !failing.run.failed; ++seed) {
     p.set("seed", std::to_string(seed), &err);
     failing = run_scenario(m, p);
   }
@@ -49,6 +50,12 @@ TEST(Shrink, BustedOnTorture) { check_shrinks({"TORTURE", "busted", {}}); }
 TEST(Shrink, V4HookFinding) { check_shrinks({"TORTURE", "v4", {}}); }
 TEST(Shrink, MissingReaderBarrierUnderTso) {
   check_shrinks({"WEAK", "v4-nopreempt", {{"mutate", "drop-mb@hazptr_acquire"}}});
+}
+// The injected bugs of the strategy benchmark (hazptr/injected.h).
+TEST(Shrink, InjectedNoGenBump) { check_shrinks({"TORTURE", "inj-no-gen-bump", {}}); }
+TEST(Shrink, InjectedReleaseNoUnchain) { check_shrinks({"TORTURE", "inj-release-no-unchain", {}}); }
+TEST(Shrink, InjectedPromoteReorderedFoundByArming) {
+  check_shrinks({"TORTURE", "inj-promote-reordered", {{"strategy", "arm"}}, 400});
 }
 TEST(Shrink, V4IrqDeadlock) { check_shrinks({"IRQ", "v4-nopreempt", {}}); }
 

@@ -1,0 +1,100 @@
+// Deliberately injected bugs, for measuring how fast each exploration strategy finds a bug of a
+// known depth (bench/strategy_bench). Each variant is listphase without CONFIG_HAZPTR_DEBUG with one
+// entry point rewritten; the rewritten lines are the original's but for the marked change.
+// These are testbed designs, not kernel code.
+#pragma once
+#include "hazptr/phased.h"
+
+#include "kapi/kernel_code_begin.h"
+
+namespace hazsim::hazptr {
+
+template <class K>
+using InjectedBase = HazptrPhased<K, true, false>;
+
+// The context-switch hook clears the per-CPU slot before it has copied the address into the
+// backup slot: for a moment neither slot protects the object, and a scan passing the per-CPU
+// slot after the clear and the backup slot before the copy misses the reader.
+template <class K>
+class HazptrPromoteReordered : public InjectedBase<K> {
+  using Base = InjectedBase<K>;
+  using typename Base::hazptr_ctx;
+  using typename Base::hazptr_percpu_slots;
+  using typename Base::hazptr_slot;
+  using typename Base::hazptr_slot_item;
+
+ public:
+  void hazptr_note_context_switch() {
+    hazptr_percpu_slots* percpu_slots = this_cpu_ptr(this->hazptr_percpu_slots_);
+    unsigned int idx;
+
+    for (idx = 0; idx < Base::NR_HAZPTR_PERCPU_SLOTS; idx++) {
+      hazptr_slot_item* item = &percpu_slots->items[idx];
+      hazptr_slot* slot = &item->slot;
+
+      if (!LOAD(slot->addr)) continue;
+      promote_reordered(LOAD(item->ctx.ctx), slot);
+    }
+  }
+
+ private:
+  void promote_reordered(hazptr_ctx* ctx, hazptr_slot* slot) {
+    hazptr_slot* backup_slot = this->hazptr_chain_backup_slot(ctx);
+    void* addr = LOAD(slot->addr);
+
+    smp_store_release(&slot->addr, nullptr);  // INJECTED: cleared first ...
+    WRITE_ONCE(backup_slot->addr, addr);      // ... and copied after
+    STORE(ctx->slot, backup_slot);
+  }
+};
+
+// Releasing a backup slot clears it but does not unchain it: the ctx, usually on the reader's
+// stack, stays on the overflow list after its frame is gone.
+template <class K>
+class HazptrReleaseNoUnchain : public InjectedBase<K> {
+  using Base = InjectedBase<K>;
+  using typename Base::hazptr_ctx;
+  using typename Base::hazptr_slot;
+
+ public:
+  void hazptr_release(hazptr_ctx* ctx, void* addr) {
+    hazptr_slot* slot;
+
+    if (!addr) return;
+    guard(preempt)();
+    slot = LOAD(ctx->slot);
+    smp_store_release(&slot->addr, nullptr);
+    // INJECTED: no hazptr_unchain_backup_slot(ctx) for a backup slot
+  }
+};
+
+// Releasing a backup slot unchains it without bumping the list generation: a synchronize that
+// dropped the list lock while waiting on that slot walks on from the removed node.
+template <class K>
+class HazptrNoGenBump : public InjectedBase<K> {
+  using Base = InjectedBase<K>;
+  using typename Base::hazptr_ctx;
+  using typename Base::hazptr_overflow_list;
+  using typename Base::hazptr_slot;
+
+ public:
+  void hazptr_release(hazptr_ctx* ctx, void* addr) {
+    hazptr_slot* slot;
+
+    if (!addr) return;
+    guard(preempt)();
+    slot = LOAD(ctx->slot);
+    smp_store_release(&slot->addr, nullptr);
+    if (unlikely(Base::hazptr_slot_is_backup(ctx, slot))) {
+      hazptr_overflow_list* overflow_list = LOAD(ctx->backup_slot.overflow_list);
+
+      guard(raw_spinlock_irqsave)(&overflow_list->lock);
+      // INJECTED: no STORE(overflow_list->gen, LOAD(overflow_list->gen) + 1)
+      hlist_del(&ctx->backup_slot.overflow_node);
+    }
+  }
+};
+
+}  // namespace hazsim::hazptr
+
+#include "kapi/kernel_code_end.h"

@@ -1,0 +1,82 @@
+// Sites and the events that fell on them. A site is a source location (function, line); at every
+// decision about a preemption, an interrupt delivery, a migration or a store-buffer drain the
+// machine notes that the event was possible at the running task's site ("offered") and whether
+// it happened ("hit"). Campaigns aggregate these to prefer runs that reach new (site, event)
+// pairs and to report the pairs no run reached. Site arming (strategy `arm`) reads the stable
+// hash kept here.
+//
+// The table is fixed-size open addressing keyed by the source_location's pointers, so a lookup
+// neither allocates nor formats; names are made only when a campaign merges a run.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <source_location>
+#include <vector>
+
+namespace hazsim {
+
+enum class CoverEvent : uint8_t { kPreempt, kIrq, kMigrate, kDrain };
+inline constexpr int kCoverEvents = 4;
+inline constexpr const char* kCoverEventNames[kCoverEvents] = {"preemption", "interrupt", "migration", "drain"};
+inline constexpr uint8_t cover_bit(CoverEvent e) { return uint8_t(1u << unsigned(e)); }
+
+struct SiteEntry {
+  const char* func = nullptr;  // source_location::function_name(), nullptr = empty entry
+  const char* file = nullptr;
+  uint32_t line = 0;
+  uint64_t stable_hash = 0;  // of the function's name and the line: the same in every build
+  uint8_t offered = 0;       // CoverEvent bits possible here in this run
+  uint8_t hit = 0;           // CoverEvent bits that happened here in this run
+  bool in_design = false;    // the site is in hazptr/ (what coverage reports are about)
+};
+
+class SiteTable {
+ public:
+  static constexpr size_t kCapacity = 4096;  // power of two, far above the sites of any design
+
+  SiteTable() : entries_(kCapacity) { used_.reserve(kCapacity / 2); }
+
+  SiteEntry& lookup(const std::source_location& s) {
+    const char* f = s.function_name();
+    uint32_t line = s.line();
+    size_t i = (uintptr_t(f) * 0x9E3779B97F4A7C15ull + line) >> 20 & (kCapacity - 1);
+    for (;;) {
+      SiteEntry& e = entries_[i];
+      if (e.func == f && e.line == line) [[likely]]
+        return e;
+      if (e.func == nullptr) return insert(e, s, i);
+      i = (i + 1) & (kCapacity - 1);
+    }
+  }
+
+  // Forgets the offered/hit bits of the last run (the sites stay known).
+  void clear_run() {
+    for (uint32_t i : used_) entries_[i].offered = entries_[i].hit = 0;
+  }
+  template <class F>
+  void for_each(F f) const {
+    for (uint32_t i : used_) f(entries_[i]);
+  }
+
+ private:
+  SiteEntry& insert(SiteEntry& e, const std::source_location& s, size_t i) {
+    if (used_.size() >= kCapacity / 2) [[unlikely]]
+      return overflow_;  // a pathological number of sites: stop telling them apart
+    e.func = s.function_name();
+    e.file = s.file_name();
+    e.line = s.line();
+    uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+    for (const char* p = e.func; *p; ++p) h = (h ^ uint8_t(*p)) * 0x100000001b3ull;
+    e.stable_hash = h ^ (uint64_t(e.line) * 0x9E3779B97F4A7C15ull);
+    e.in_design = std::strstr(e.file, "hazptr/") != nullptr;
+    used_.push_back(uint32_t(i));
+    return e;
+  }
+
+  std::vector<SiteEntry> entries_;
+  std::vector<uint32_t> used_;
+  SiteEntry overflow_;
+};
+
+}  // namespace hazsim
