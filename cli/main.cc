@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/compare.h"
 #include "cli/report.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
@@ -589,6 +590,16 @@ int main(int argc, char** argv) {
   shrink->add_option("-o,--output", shrink_out, "where to write the result (default FILE with .min.sched)");
   shrink->add_option("--max-time", shrink_max_time, "seconds to spend at most");
 
+  CompareOptions cmp;
+  cmp.jobs = int(std::max(1u, std::thread::hardware_concurrency()));
+  std::string cmp_designs;
+  auto* compare = app.add_subcommand("compare", "cost of the designs and baselines over sweeps: table, CSV, SVG plots");
+  compare->add_option("--designs", cmp_designs, "comma-separated designs and baselines (refcount, percpu-ref)");
+  compare->add_option("--sweep", cmp.sweeps, "key=v1,v2,... (repeatable; default: passive_tasks, cpus, nreaders)");
+  compare->add_option("--set", cmp.sets, "override a base parameter: --set key=value (repeatable)");
+  compare->add_option("--out", cmp.out_dir, "directory for compare.csv and the plots");
+  compare->add_option("--jobs", cmp.jobs, "threads")->check(CLI::Range(1, 256));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -607,5 +618,14 @@ int main(int argc, char** argv) {
     return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds, jobs);
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
+  if (compare->parsed()) {
+    for (size_t start = 0; !cmp_designs.empty();) {
+      size_t comma = cmp_designs.find(',', start);
+      cmp.designs.push_back(cmp_designs.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return cmd_compare(cmp);
+  }
   return kExitUsage;
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "hazptr/registry.h"
+#include "scenarios/cost_runner.h"
 #include "sched/machine.h"
 #include "sim/text.h"
 
@@ -32,6 +33,7 @@ const std::vector<ParamSpec>& Params::specs() {
       {"seed", "1", ParamType::kInt, 0, INT64_MAX, "", "seed of the decision stream and the workload"},
       {"nreaders", "-1", ParamType::kInt, -64, 4096, "", "reader tasks; negative: that many per CPU"},
       {"writer", "1", ParamType::kBool, 0, 1, "", "run the writer that replaces and synchronizes"},
+      {"reader_loops", "100", ParamType::kInt, 1, 100000000, "", "cost workload: read-side sections per reader"},
       {"writer_passes", "20", ParamType::kInt, 1, 1000000, "", "replacements the writer makes"},
       {"reader_passes", "40", ParamType::kInt, 1, 1000000, "", "reader passes when there is no writer"},
       {"ctx", "stack", ParamType::kChoice, 0, 0, "stack heap",
@@ -161,10 +163,12 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
     case ParamType::kDesign: {
       bool known = false;
       for (const auto& d : hazptr::kDesigns) known |= value == d.name;
+      for (const char* b : kBaselines) known |= value == b;  // hazsim compare's baselines
       if (!known) {
         std::string names;
         for (const auto& d : hazptr::kDesigns) names += std::string(names.empty() ? "" : ", ") + d.name;
-        *err = fmt::format("unknown design '{}' (designs: {})", value, names);
+        *err = fmt::format("unknown design '{}' (designs: {}; baselines for compare: refcount, percpu-ref)", value,
+                           names);
         return false;
       }
       break;

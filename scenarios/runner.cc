@@ -65,7 +65,8 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     out.stats = workload->stats();
     out.reader_pipe = workload->reader_pipe_line();
   });
-  if (!known) out.error = "unknown design " + p.str("design");
+  if (!known)
+    out.error = p.str("design") + " is a baseline for hazsim compare (cost only), not a design the torture can check";
   if (!out.error.empty()) return out;
   out.decisions = m.decisions().recorded();
   out.diverged = m.decisions().diverged();

@@ -56,6 +56,12 @@ std::string bare_function_name(const char* signature) {
   return fn;
 }
 
+const SectionCost* CostTotals::find(const char* name) const {
+  for (const auto& s : sections)
+    if (std::strcmp(s.name, name) == 0) return &s;
+  return nullptr;
+}
+
 const char* memory_model_name(MemoryModel m) {
   switch (m) {
     case MemoryModel::kSC: return "sc";
@@ -110,6 +116,8 @@ void Machine::reset(const MachineConfig& cfg) {
   arena_.reset();
   hash_.reset();
   sites_.clear_run();
+  cost_meter_.reset();
+  cost_totals_ = CostTotals{};
   running_cpu_ = nullptr;
   step_ = 0;
   now_ = 0;
@@ -172,6 +180,8 @@ Task* Machine::create_task(std::string name, TaskFn fn, void* arg, int cpu, bool
     t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
     if (task_init_) task_init_(task_init_ctx_, t->data);
   }
+  if (cost_on_)  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
+    t->list_node = arena_.allocate(64, 64, Shadow::kStatic, t->pid, 0, "task_struct list node");
   Task* raw = t.get();
   tasks_.push_back(std::move(t));
   ++live_;
@@ -196,6 +206,8 @@ Task* Machine::create_passive_task(std::string name) {
     t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
     if (task_init_) task_init_(task_init_ctx_, t->data);
   }
+  if (cost_on_)  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
+    t->list_node = arena_.allocate(64, 64, Shadow::kStatic, t->pid, 0, "task_struct list node");
   tasks_.push_back(std::move(t));
   return tasks_.back().get();
 }
@@ -426,6 +438,44 @@ void Machine::arm_step(Cpu* c) {
     after_resume();
   }
   c->stalled_until = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost meter
+
+void Machine::cost_access(AccessKind kind, const void* addr) {
+  Task* t = running_cpu_->curr;
+  if (addr == nullptr || !arena_.contains(addr) || running_cpu_->id >= kCostMaxCpus) {
+    t->cycles += cost::kInstruction;
+    return;
+  }
+  t->cycles += cost_meter_.access(running_cpu_->id, arena_.offset_of(addr),
+                                  kind == AccessKind::kStore || kind == AccessKind::kRmw, &t->misses, &t->transfers);
+}
+
+void Machine::cost_span_begin(const char* name) {
+  Task* t = current_task();
+  if (!t) return;
+  if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)] = {name, t->cycles, t->misses, t->transfers};
+  ++t->span_depth;
+}
+
+void Machine::cost_span_end() {
+  Task* t = current_task();
+  if (!t || t->span_depth == 0) return;
+  if (size_t(--t->span_depth) >= t->spans.size()) return;
+  const Task::SpanMark& mk = t->spans[size_t(t->span_depth)];
+  SectionCost* sc = nullptr;
+  for (auto& s : cost_totals_.sections)
+    if (s.name == mk.name) sc = &s;
+  if (!sc) {
+    cost_totals_.sections.push_back(SectionCost{mk.name});
+    sc = &cost_totals_.sections.back();
+  }
+  ++sc->count;
+  sc->cycles += t->cycles - mk.cycles;
+  sc->misses += t->misses - mk.misses;
+  sc->transfers += t->transfers - mk.transfers;
 }
 
 uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {

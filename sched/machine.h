@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sched/cost.h"
 #include "sched/coverage.h"
 #include "sched/decisions.h"
 #include "sched/oracle.h"
@@ -73,8 +74,17 @@ struct Task {
   const void* sync_addr = nullptr;
   Task* rq_next = nullptr;
   void* data = nullptr;  // the design's per-task fields (task_struct extension), in the arena
+  void* list_node = nullptr;  // cost meter only: the line for_each_process_thread() reads
   const char* wait_what = "";  // what a blocked task waits for, for reports
   Site last_site{};
+  // Cost meter (when on): this task's cycles, lines fetched and transfers, and its open spans.
+  uint64_t cycles = 0, misses = 0, transfers = 0;
+  struct SpanMark {
+    const char* name;
+    uint64_t cycles, misses, transfers;
+  };
+  std::array<SpanMark, 4> spans{};
+  int span_depth = 0;
 };
 
 struct BufferedStore {
@@ -204,8 +214,12 @@ class Machine {
   // (for_each_process_thread, idle tasks excluded).
   template <class F>
   void for_each_task_data(F fn) {
-    for (auto& t : tasks_)
-      if (!t->is_idle && t->state != TaskState::kDead && t->data) fn(t->data);
+    for (auto& t : tasks_) {
+      if (t->is_idle || t->state == TaskState::kDead) continue;
+      if (cost_on_ && t->list_node && running_cpu_) [[unlikely]]
+        cost_access(AccessKind::kLoad, t->list_node);
+      if (t->data) fn(t->data);
+    }
   }
   // Scheduler hook run for the outgoing task in __schedule(), interrupts off.
   void add_switch_hook(void (*fn)(void*), void* ctx);
@@ -234,6 +248,8 @@ class Machine {
     if (preemptible(c)) maybe_preempt(c);
     if (stop_) [[unlikely]]
       return stopped();
+    if (cost_on_) [[unlikely]]
+      cost_access(kind, addr);
     return addr == nullptr || check_address(addr, size, site);
   }
 
@@ -345,8 +361,34 @@ class Machine {
   void ghost_check_reclaim(const void* p, const Site& site = Site::current());
 
   // Named sections for traces (acquire, release, synchronize, the hook): events only, not steps.
-  void span_begin(const char* name) { record_name(AccessKind::kSpanBegin, name); }
-  void span_end(const char* name) { record_name(AccessKind::kSpanEnd, name); }
+  void span_begin(const char* name) {
+    record_name(AccessKind::kSpanBegin, name);
+    if (cost_on_) [[unlikely]]
+      cost_span_begin(name);
+  }
+  void span_end(const char* name) {
+    record_name(AccessKind::kSpanEnd, name);
+    if (cost_on_) [[unlikely]]
+      cost_span_end();
+  }
+
+  // --- the cost meter (sched/cost.h), for hazsim compare ---
+  void set_cost(bool on) { cost_on_ = on; }
+  bool cost_on() const { return cost_on_; }
+  const CostTotals& cost_totals() const { return cost_totals_; }
+  // Cycles beyond the access itself: a full fence, a locked RMW, a PAUSE.
+  void cost_extra(uint32_t cycles) {
+    if (cost_on_ && running_cpu_) [[unlikely]]
+      running_cpu_->curr->cycles += cycles;
+  }
+  uint64_t task_cycles() { return running_cpu_ ? running_cpu_->curr->cycles : 0; }
+  void note_lock_cost(bool contended, uint64_t spin_cycles) {
+    if (!cost_on_) [[likely]]
+      return;
+    ++cost_totals_.raw_lock_acquires;
+    if (contended) ++cost_totals_.raw_lock_contended, cost_totals_.raw_lock_spin_cycles += spin_cycles;
+  }
+  void note_mutex_wait() { ++cost_totals_.mutex_waits; }
 
   // Failure: records the first one and stops the run (throws RunAborted inside a fiber).
   void fail(Oracle o, std::string message, const Site& site = Site::current());
@@ -461,6 +503,9 @@ class Machine {
   // waits for, which on real hardware runs in parallel.
   uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
   void arm_step(Cpu* c);
+  void cost_access(AccessKind kind, const void* addr);
+  void cost_span_begin(const char* name);
+  void cost_span_end();
   void preempt_schedule(Cpu* c);
   void periodic_checks();
   void sync_too_long(Task* t, const Site& site);
@@ -501,6 +546,9 @@ class Machine {
   bool coverage_ = false;
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
+  bool cost_on_ = false;
+  CostMeter cost_meter_;
+  CostTotals cost_totals_;
   std::vector<Cpu*> stall_runnable_;
   RunHash hash_;
   std::vector<Cpu> cpus_;

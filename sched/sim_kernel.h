@@ -51,19 +51,24 @@ struct SimKernel {
   static void smp_mb(Site s = Site::current()) {
     if (m().mutated(MutationKind::kDropMb, s)) return;
     if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_full();
+    m().cost_extra(cost::kFullFence);
   }
   static void smp_wmb(Site s = Site::current()) {
     if (m().mutated(MutationKind::kDropWmb, s)) return;
     if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_wmb();
   }
   static void smp_rmb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
-  static void cpu_relax(Site s = Site::current()) { m().access(AccessKind::kRelax, nullptr, 0, s); }
+  static void cpu_relax(Site s = Site::current()) {
+    m().access(AccessKind::kRelax, nullptr, 0, s);
+    m().cost_extra(cost::kPause);
+  }
 
   // Value-returning atomics are full barriers: the vCPU's buffered stores drain first.
   template <class T, class V>
   static T xchg(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
+    m().cost_extra(cost::kAtomic);
     T old = *p;
     *p = T(v);
     return old;
@@ -72,6 +77,7 @@ struct SimKernel {
   static T cmpxchg(T* p, V expected, W desired, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
+    m().cost_extra(cost::kAtomic);
     T old = *p;
     if (old == T(expected)) *p = T(desired);
     return old;
@@ -80,6 +86,7 @@ struct SimKernel {
   static T add_return(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
+    m().cost_extra(cost::kAtomic);
     *p = T(*p + v);
     return *p;
   }
@@ -99,12 +106,16 @@ struct SimKernel {
 
   static void raw_spin_lock(kapi::raw_spinlock_t* l, Site s = Site::current()) {
     preempt_disable();
+    uint64_t before = m().task_cycles();
+    bool contended = false;
     while (cmpxchg(&l->locked, 0, 1, s) != 0) {
+      contended = true;
       if (m().stopping()) return;
       m().check_lock_self_deadlock(l, s);
       while (read_once(&l->locked, s) != 0 && !m().stopping()) cpu_relax(s);
     }
     m().note_lock_acquired(l);
+    m().note_lock_cost(contended, m().task_cycles() - before);
   }
   static void raw_spin_unlock(kapi::raw_spinlock_t* l, Site s = Site::current()) {
     // The unlocking store is a step where an interrupt may arrive: until it is done the lock is
@@ -129,6 +140,7 @@ struct SimKernel {
     long me = m().current_task()->pid;
     while (cmpxchg(&mx->owner, 0L, me, s) != 0) {
       if (m().stopping()) return;
+      m().note_mutex_wait();
       m().wait_on(mx, "a mutex", s);
     }
   }

@@ -1,0 +1,229 @@
+#include "cli/compare.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "scenarios/cost_runner.h"
+#include "sim/schedule_file.h"
+
+namespace hazsim {
+
+namespace {
+
+const std::vector<std::string> kDefaultDesigns = {"v5",      "v5-pcpucount",   "listphase-nodebug", "pertask",
+                                                  "pertask-bitmap", "refcount", "percpu-ref"};
+// Sync cost against tasks and against CPUs; reader cost against readers (refscale's 1, 8, 32).
+const std::vector<std::string> kDefaultSweeps = {"passive_tasks=0,1000,10000,100000", "cpus=2,8,32,128,256",
+                                                 "nreaders=1,8,32"};
+// The base every point starts from: a small machine, one reader per vCPU, few syncs.
+const std::vector<std::pair<const char*, const char*>> kBase = {
+    {"cpus", "8"},          {"nreaders", "-1"},     {"reader_loops", "100"}, {"writer_passes", "20"},
+    {"reader_sleep", "0.01"}, {"writer_delay_ns", "2000"}, {"preempt_prob", "0.001"}, {"seed", "1"},
+    {"max_steps", "100000000"}, {"sync_bound", "50000000"}, {"starve_bound", "50000000"}};
+// What a sweep over a key fixes besides: the reader sweep runs on 32 vCPUs, as refscale's did.
+const std::vector<std::pair<const char*, std::pair<const char*, const char*>>> kSweepBase = {
+    {"nreaders", {"cpus", "32"}}};
+
+struct Sweep {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+struct Point {
+  size_t sweep;
+  std::string value, design;
+  CostOutcome out;
+};
+
+bool parse_sweep(const std::string& s, Sweep* out, std::string* err) {
+  auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+    *err = fmt::format("--sweep '{}': expected key=v1,v2,...", s);
+    return false;
+  }
+  out->key = s.substr(0, eq);
+  std::string rest = s.substr(eq + 1);
+  size_t start = 0;
+  for (;;) {
+    size_t comma = rest.find(',', start);
+    std::string v = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (v.empty()) {
+      *err = fmt::format("--sweep '{}': an empty value", s);
+      return false;
+    }
+    out->values.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+double per(uint64_t total, uint64_t n) { return n ? double(total) / double(n) : 0.0; }
+
+struct Row {
+  double reader, sync, sync_lines, hook, reclaim_delay;
+  uint64_t hooks, lock_acq, contended, spin, mutex_waits;
+};
+
+Row row_of(const CostOutcome& o) {
+  auto sec = [&](const char* n) {
+    const SectionCost* s = o.totals.find(n);
+    return s ? *s : SectionCost{};
+  };
+  SectionCost rd = sec("reader_section"), sy = sec("hazptr_synchronize"), hk = sec("hazptr_note_context_switch");
+  SectionCost rt = sec("hazptr_retire"), rb = sec("hazptr_reclaim_batch");
+  Row r{};
+  r.reader = per(rd.cycles, rd.count);
+  uint64_t objects = sy.count + rt.count;  // with a retire list, the batch's scan serves every object
+  r.sync = per(sy.cycles + rt.cycles + rb.cycles, objects);
+  r.sync_lines = per(sy.misses + rt.misses + rb.misses, objects);
+  r.hook = per(hk.cycles, hk.count);
+  r.hooks = hk.count;
+  r.reclaim_delay = per(o.reclaim_delay, o.reclaimed);
+  r.lock_acq = o.totals.raw_lock_acquires;
+  r.contended = o.totals.raw_lock_contended;
+  r.spin = o.totals.raw_lock_spin_cycles;
+  r.mutex_waits = o.totals.mutex_waits;
+  return r;
+}
+
+// One SVG per (sweep, metric) with a line per design, drawn by gnuplot if it is installed.
+bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string>& designs,
+          const std::vector<Point>& points, size_t sweep_index, const char* metric, const char* ylabel,
+          std::string* svg) {
+  std::string base = fmt::format("{}/{}-{}", dir, metric, sw.key);
+  std::string script = fmt::format(
+      "set terminal svg size 800,500 dynamic font 'sans,12'\nset output '{}.svg'\nset title '{} against {}'\n"
+      "set xlabel '{}'\nset ylabel '{}'\nset key outside right\nset grid\n",
+      base, ylabel, sw.key, sw.key, ylabel);
+  bool numeric_log = sw.key == "passive_tasks" || sw.key == "cpus";
+  if (numeric_log) script += "set logscale xy\n";
+  else script += "set logscale y\n";
+  std::string plots;
+  for (const auto& d : designs) {
+    std::string data;
+    for (const auto& p : points) {
+      if (p.sweep != sweep_index || p.design != d || p.out.run.failed) continue;
+      Row r = row_of(p.out);
+      double y = std::string(metric) == "sync" ? r.sync : r.reader;
+      double x = std::atof(p.value.c_str());
+      if (numeric_log && x <= 0) x = std::string(sw.key) == "passive_tasks" ? 1 : x;  // log axis: 0 tasks at 1
+      if (y > 0) data += fmt::format("{} {}\n", x, y);
+    }
+    std::string dat = fmt::format("{}-{}.dat", base, d);
+    std::string err;
+    if (data.empty() || !write_file(dat, data, &err)) continue;
+    plots += fmt::format("{}'{}' using 1:2 with linespoints title '{}'", plots.empty() ? "plot " : ", ", dat, d);
+  }
+  if (plots.empty()) return false;
+  std::string gp = base + ".gp", err;
+  if (!write_file(gp, script + plots + "\n", &err)) return false;
+  *svg = base + ".svg";
+  return std::system(fmt::format("gnuplot '{}' 2>/dev/null", gp).c_str()) == 0;
+}
+
+}  // namespace
+
+int cmd_compare(const CompareOptions& o) {
+  auto fail = [](const std::string& msg) {
+    fmt::print(stderr, "hazsim: error: {}\n", msg);
+    return 2;
+  };
+  std::vector<std::string> designs = o.designs.empty() ? kDefaultDesigns : o.designs;
+  std::vector<Sweep> sweeps;
+  std::string err;
+  for (const auto& s : o.sweeps.empty() ? kDefaultSweeps : o.sweeps) {
+    Sweep sw;
+    if (!parse_sweep(s, &sw, &err)) return fail(err);
+    sweeps.push_back(sw);
+  }
+  Params base;
+  for (const auto& [k, v] : kBase) base.set(k, v, &err);
+  for (const auto& kv : o.sets) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) return fail(fmt::format("--set '{}': expected key=value", kv));
+    if (!base.set(kv.substr(0, eq), kv.substr(eq + 1), &err)) return fail(err);
+  }
+  // Every point's parameters, checked before anything runs.
+  std::vector<Point> points;
+  std::vector<Params> params;
+  for (size_t si = 0; si < sweeps.size(); ++si)
+    for (const auto& v : sweeps[si].values)
+      for (const auto& d : designs) {
+        Params p = base;
+        for (const auto& [key, fixed] : kSweepBase) {
+          bool user_set = false;
+          for (const auto& kv : o.sets) user_set |= kv.rfind(std::string(fixed.first) + "=", 0) == 0;
+          if (sweeps[si].key == key && !user_set) p.set(fixed.first, fixed.second, &err);
+        }
+        if (!p.set("design", d, &err) || !p.set(sweeps[si].key, v, &err)) return fail(err);
+        points.push_back({si, v, d, {}});
+        params.push_back(p);
+      }
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) return fail(fmt::format("--out {}: {}", o.out_dir, ec.message()));
+
+  fmt::print("hazsim-compare: {} designs, {} sweeps, {} runs on {} threads (cycles from sched/cost_model.h)\n",
+             designs.size(), sweeps.size(), points.size(), o.jobs);
+  std::fflush(stdout);
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  auto worker = [&] {
+    Machine m;
+    for (size_t i; (i = next++) < points.size();) {
+      CostOutcome out = run_cost(m, params[i]);
+      std::lock_guard<std::mutex> lock(mu);
+      points[i].out = std::move(out);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < o.jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+
+  std::string csv =
+      "sweep,value,design,reader_cycles,sync_cycles,sync_lines,hook_cycles,hooks,raw_lock_acquires,"
+      "raw_lock_contended,lock_spin_cycles,mutex_waits,reclaim_delay_cycles,result\n";
+  for (size_t si = 0; si < sweeps.size(); ++si) {
+    fmt::print("\n{} (cycles; reader = one acquire+release section, sync = one hazptr_synchronize)\n", sweeps[si].key);
+    fmt::print("{:>8} {:<18} {:>9} {:>10} {:>7} {:>8} {:>6} {:>8} {:>7} {:>9} {:>6} {:>10}\n", sweeps[si].key,
+               "design", "reader", "sync", "lines", "hook", "hooks", "locks", "contend", "spin", "mutex", "reclaim");
+    for (const auto& p : points) {
+      if (p.sweep != si) continue;
+      if (!p.out.error.empty()) {
+        fmt::print("{:>8} {:<18} cannot run: {}\n", p.value, p.design, p.out.error);
+        continue;
+      }
+      Row r = row_of(p.out);
+      std::string result = p.out.run.failed ? fmt::format("FAILED {}", oracle_name(p.out.run.failure.oracle)) : "ok";
+      fmt::print("{:>8} {:<18} {:>9.1f} {:>10.0f} {:>7.1f} {:>8.1f} {:>6} {:>8} {:>7} {:>9} {:>6} {:>10.0f}{}\n",
+                 p.value, p.design, r.reader, r.sync, r.sync_lines, r.hook, r.hooks, r.lock_acq, r.contended, r.spin,
+                 r.mutex_waits, r.reclaim_delay, p.out.run.failed ? "  " + result : "");
+      csv += fmt::format("{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{},{},{},{},{},{:.1f},{}\n", sweeps[si].key, p.value,
+                         p.design, r.reader, r.sync, r.sync_lines, r.hook, r.hooks, r.lock_acq, r.contended, r.spin,
+                         r.mutex_waits, r.reclaim_delay, result);
+    }
+  }
+  std::string csv_path = o.out_dir + "/compare.csv";
+  if (!write_file(csv_path, csv, &err)) return fail(err);
+  fmt::print("\nhazsim-compare: table written to {}\n", csv_path);
+  bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  for (size_t si = 0; si < sweeps.size(); ++si)
+    for (auto [metric, label] : {std::pair{"sync", "synchronize cycles"}, std::pair{"reader", "reader section cycles"}}) {
+      std::string svg;
+      if (!have_gnuplot) break;
+      if (plot(o.out_dir, sweeps[si], designs, points, si, metric, label, &svg))
+        fmt::print("hazsim-compare: plot {}\n", svg);
+    }
+  if (!have_gnuplot) fmt::print("hazsim-compare: gnuplot is not installed (apt-get install gnuplot-nox): no plots\n");
+  return 0;
+}
+
+}  // namespace hazsim

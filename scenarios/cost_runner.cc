@@ -1,0 +1,48 @@
+#include "scenarios/cost_runner.h"
+
+#include <memory>
+
+#include "hazptr/baselines.h"
+#include "hazptr/registry.h"
+#include "scenarios/runner.h"
+
+namespace hazsim {
+
+namespace {
+
+template <class D>
+CostOutcome run_cost_of(Machine& m, const Params& p) {
+  CostOutcome out;
+  out.error = CostBench<D>::incompatibility(p);
+  if (!out.error.empty()) return out;
+  MachineConfig cfg = machine_config(p);
+  cfg.task_data_size = D::task_data_size;
+  m.reset(cfg);
+  RandomKnobs k;
+  k.switch_ppm = p.ppm("switch_prob");
+  k.preempt_ppm = p.ppm("preempt_prob");
+  k.irq_ppm = p.ppm("irq_prob");
+  k.migrate_ppm = p.ppm("migrate_prob");
+  k.drain_ppm = p.ppm("drain_prob");
+  m.decisions().start_random(uint64_t(p.num("seed")), k);
+  m.set_cost(true);
+  auto bench = std::make_unique<CostBench<D>>(m, p);
+  bench->setup();
+  RunResult r = m.run();
+  m.set_cost(false);
+  return bench->outcome(r);
+}
+
+}  // namespace
+
+CostOutcome run_cost(Machine& m, const Params& p) {
+  const std::string& name = p.str("design");
+  if (name == "refcount") return run_cost_of<hazptr::Refcount<SimKernel>>(m, p);
+  if (name == "percpu-ref") return run_cost_of<hazptr::PercpuRef<SimKernel>>(m, p);
+  CostOutcome out;
+  if (!hazptr::with_design<SimKernel>(name, [&]<class D>() { out = run_cost_of<D>(m, p); }))
+    out.error = "unknown design " + name;
+  return out;
+}
+
+}  // namespace hazsim
