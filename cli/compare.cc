@@ -19,16 +19,19 @@ namespace {
 const std::vector<std::string> kDefaultDesigns = {"v5",      "v5-pcpucount",   "listphase-nodebug", "pertask",
                                                   "pertask-bitmap", "refcount", "percpu-ref"};
 // Sync cost against tasks and against CPUs; reader cost against readers (refscale's 1, 8, 32).
+// Overflow-list use and the hook's cost against how often readers sleep holding a pointer.
 const std::vector<std::string> kDefaultSweeps = {"passive_tasks=0,1000,10000,100000", "cpus=2,8,32,128,256",
-                                                 "nreaders=1,8,32"};
+                                                 "nreaders=1,8,32", "reader_sleep=0,0.01,0.1,0.5"};
 // The base every point starts from: a small machine, one reader per vCPU, few syncs.
 const std::vector<std::pair<const char*, const char*>> kBase = {
     {"cpus", "8"},          {"nreaders", "-1"},     {"reader_loops", "100"}, {"writer_passes", "20"},
     {"reader_sleep", "0.01"}, {"writer_delay_ns", "2000"}, {"preempt_prob", "0.001"}, {"seed", "1"},
     {"max_steps", "100000000"}, {"sync_bound", "50000000"}, {"starve_bound", "50000000"}};
-// What a sweep over a key fixes besides: the reader sweep runs on 32 vCPUs, as refscale's did.
+// What a sweep over a key fixes besides (unless --set says otherwise): the synchronize sweeps run
+// without readers, so they measure the scan and not the wait for a reader to release; the reader
+// sweep runs on 32 vCPUs, as refscale's did.
 const std::vector<std::pair<const char*, std::pair<const char*, const char*>>> kSweepBase = {
-    {"nreaders", {"cpus", "32"}}};
+    {"passive_tasks", {"nreaders", "0"}}, {"cpus", {"nreaders", "0"}}, {"nreaders", {"cpus", "32"}}};
 
 struct Sweep {
   std::string key;

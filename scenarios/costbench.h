@@ -86,7 +86,9 @@ class CostBench {
   void reader(int index) {
     Prng rng(uint64_t(p_.num("seed")) * 1000003 + uint64_t(index));
     int nesting = int(p_.num("nesting"));
-    auto* ctxs = static_cast<ctx_type*>(m_.kmalloc(sizeof(ctx_type) * size_t(nesting), "the reader's hazptr_ctx"));
+    // The kernel's ctx is on the reader's own stack: its own lines, never shared with another reader.
+    size_t bytes = (sizeof(ctx_type) * size_t(nesting) + 63) / 64 * 64;
+    auto* ctxs = static_cast<ctx_type*>(m_.static_alloc(bytes, 64, "the reader's on-stack hazptr_ctx"));
     std::vector<void*> held(static_cast<size_t>(nesting));
     uint32_t sleep_ppm = p_.ppm("reader_sleep");
     for (int64_t loop = 0; loop < p_.num("reader_loops"); ++loop) {
