@@ -100,11 +100,14 @@ Row row_of(const CostOutcome& o) {
 bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string>& designs,
           const std::vector<Point>& points, size_t sweep_index, const char* metric, const char* ylabel,
           std::string* svg) {
-  std::string base = fmt::format("{}/{}-{}", dir, metric, sw.key);
+  std::string svg_path = fmt::format("{}/{}-{}.svg", dir, metric, sw.key);
+  std::string base = fmt::format("{}/plot-data/{}-{}", dir, metric, sw.key);  // gnuplot's inputs, kept
+  std::error_code ec;
+  std::filesystem::create_directories(dir + "/plot-data", ec);
   std::string script = fmt::format(
-      "set terminal svg size 800,500 dynamic font 'sans,12'\nset output '{}.svg'\nset title '{} against {}'\n"
+      "set terminal svg size 800,500 dynamic font 'sans,12'\nset output '{}'\nset title '{} against {}'\n"
       "set xlabel '{}'\nset ylabel '{}'\nset key outside right\nset grid\n",
-      base, ylabel, sw.key, sw.key, ylabel);
+      svg_path, ylabel, sw.key, sw.key, ylabel);
   bool numeric_log = sw.key == "passive_tasks" || sw.key == "cpus";
   if (numeric_log) script += "set logscale xy\n";
   else script += "set logscale y\n";
@@ -127,7 +130,7 @@ bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string
   if (plots.empty()) return false;
   std::string gp = base + ".gp", err;
   if (!write_file(gp, script + plots + "\n", &err)) return false;
-  *svg = base + ".svg";
+  *svg = svg_path;
   return std::system(fmt::format("gnuplot '{}' 2>/dev/null", gp).c_str()) == 0;
 }
 

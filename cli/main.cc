@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -308,14 +309,17 @@ struct Corpus {
     p->set("seed", e.seed, &err);
     return std::vector<uint16_t>(e.decisions.begin(), e.decisions.begin() + long(h % (e.decisions.size() + 1)));
   }
-  void add(long i, const Params& p, const std::vector<uint16_t>& decisions) {
+  // Only fresh random and arm runs can be extended: PCT's choices are its own.
+  static bool extensible(const Params& p) {
     StrategyKind k;
     int d;
     std::string strategy = p.str("strategy");
     if (strategy == "portfolio") strategy = portfolio_member(uint64_t(p.num("seed")));
     parse_strategy(strategy, &k, &d);
-    if (k != StrategyKind::kRandom && k != StrategyKind::kArm) return;  // PCT's choices are its own
-    Entry e{p.str("seed"), decisions};
+    return k == StrategyKind::kRandom || k == StrategyKind::kArm;
+  }
+  void add(long i, std::string seed, std::vector<uint16_t> decisions) {
+    Entry e{std::move(seed), std::move(decisions)};
     if (entries.size() < kMax) entries.push_back(std::move(e));
     else entries[size_t(i) % kMax] = std::move(e);
   }
@@ -343,7 +347,38 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
     shards = std::max(1L, std::atol(n));
     if (const char* k = std::getenv("TEST_SHARD_INDEX")) shard = std::atol(k);
   }
+  // Coverage and the corpus advance in rounds: a run sees the corpus as it stood when its round
+  // began, and a round's runs are merged in order once all of them have finished, so a campaign
+  // is the same for any --jobs.
+  constexpr long kRound = 32;
+  struct Finished {
+    long i;
+    std::string seed;
+    bool extensible;  // a fresh random or arm run: may join the corpus
+    std::vector<uint16_t> decisions;
+    std::vector<SiteEntry> sites;
+  };
+  std::map<long, Finished> finished;  // by position k, not yet merged
+  long merged = 0;                    // positions below this are merged
+  std::condition_variable round_done;
   Corpus corpus;
+  auto merge_rounds = [&](bool rest) {  // with mu held
+    for (;;) {
+      long end = merged + kRound;
+      bool complete = true;
+      for (long k = merged; k < end && complete; ++k) complete = finished.count(k) != 0;
+      if (!complete && !(rest && !finished.empty())) return;
+      for (long k = merged; k < end; ++k) {
+        auto it = finished.find(k);
+        if (it == finished.end()) continue;
+        if (t.coverage.merge(it->second.sites) && it->second.extensible)
+          corpus.add(it->second.i, std::move(it->second.seed), std::move(it->second.decisions));
+        finished.erase(it);
+      }
+      merged = end;
+      round_done.notify_all();
+    }
+  };
   auto worker = [&] {
     Machine m;
     m.set_coverage(true);
@@ -351,14 +386,22 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       if (g_interrupted || stop) return;
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (max_seconds > 0 && elapsed >= max_seconds) return;
-      long i = next++ * shards + shard;
+      long k = next++;
+      long i = k * shards + shard;
       if (runs > 0 && i >= runs) return;
       Params p = base;
       std::string err;
       p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
       std::vector<uint16_t> prefix;
       {
-        std::lock_guard<std::mutex> lock(mu);
+        std::unique_lock<std::mutex> lock(mu);
+        while (merged < k / kRound * kRound && !stop && !g_interrupted)
+          round_done.wait_for(lock, std::chrono::milliseconds(100));  // a signal cannot notify
+        if (stop || g_interrupted) {
+          stop = true;  // this position will not run: nobody may wait for its round
+          round_done.notify_all();
+          return;
+        }
         prefix = corpus.prefix_for(i, &p);
       }
       ScenarioOutcome out =
@@ -374,7 +417,12 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
         }
         ++t.runs;
         t.corpus_runs += !prefix.empty();
-        if (t.coverage.merge(m.sites()) && prefix.empty()) corpus.add(i, p, out.decisions);
+        Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), out.decisions, {}};
+        m.sites().for_each([&](const SiteEntry& e) {
+          if (e.in_design && e.offered) f.sites.push_back(e);
+        });
+        finished.emplace(k, std::move(f));
+        merge_rounds(false);
         if (out.run.failed) {
           ++t.failures;
           long& of_kind = t.by_oracle[oracle_name(out.run.failure.oracle)];
@@ -419,6 +467,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& th : threads) th.join();
+  merge_rounds(true);
   if (tty) fmt::print(stderr, "\r\033[K");
   t.corpus = corpus.entries.size();
   return t;

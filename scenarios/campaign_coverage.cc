@@ -26,9 +26,15 @@ std::string events_text(uint8_t bits) {
 }  // namespace
 
 bool CampaignCoverage::merge(const SiteTable& sites) {
+  std::vector<SiteEntry> copy;
+  sites.for_each([&](const SiteEntry& e) { copy.push_back(e); });
+  return merge(copy);
+}
+
+bool CampaignCoverage::merge(const std::vector<SiteEntry>& sites) {
   bool new_hit = false;
-  sites.for_each([&](const SiteEntry& e) {
-    if (!e.in_design || e.offered == 0) return;
+  for (const SiteEntry& e : sites) {
+    if (!e.in_design || e.offered == 0) continue;
     Pairs*& agg = by_pointer_[{e.func, e.line}];
     if (agg == nullptr) {
       auto& slot = sites_[{design_path(e.file), e.line}];
@@ -41,7 +47,7 @@ bool CampaignCoverage::merge(const SiteTable& sites) {
     agg->offered |= e.offered;
     agg->hit |= e.hit;
     new_hit |= more_hit != 0;
-  });
+  }
   return new_hit;
 }
 

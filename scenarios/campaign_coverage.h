@@ -17,6 +17,7 @@ class CampaignCoverage {
  public:
   // Merges the last run's sites; true if it hit a pair that no earlier run hit.
   bool merge(const SiteTable& sites);
+  bool merge(const std::vector<SiteEntry>& sites);  // a copy of a run's entries
 
   size_t offered_pairs() const { return offered_; }
   size_t hit_pairs() const { return hit_; }

@@ -52,6 +52,7 @@ class DecisionSource {
     recorded_.clear();
     diverged_ = false;
     prefix_ = nullptr;
+    arm_ppm_ = 0;  // a machine runs many strategies in turn: nothing of an arm run may stay
   }
 
   // Site arming in the manner of FoundationDB's BUGGIFY: each run arms a random subset of sites
@@ -90,6 +91,8 @@ class DecisionSource {
 
   void start_replay(const std::vector<uint16_t>* script) {
     kind_ = StrategyKind::kReplay;
+    prefix_ = nullptr;
+    arm_ppm_ = 0;
     script_ = script;
     pos_ = 0;
     recorded_.clear();
@@ -147,6 +150,8 @@ class DecisionSource {
   // recorded with arity 1, so the walk covers exactly the schedules with at most K events.
   void start_explore(const std::vector<uint16_t>* prefix, uint32_t mask, uint32_t event_bound = UINT32_MAX) {
     kind_ = StrategyKind::kExplore;
+    prefix_ = nullptr;
+    arm_ppm_ = 0;
     script_ = prefix;
     mask_ = mask;
     event_bound_ = event_bound;

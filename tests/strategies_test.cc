@@ -73,6 +73,19 @@ TEST(Arm, FindsTheReorderedPromoteThatRandomMisses) {
   EXPECT_GT(arm_found, random_found);
 }
 
+// A machine runs many strategies in turn (fuzz reuses one per thread): a run after an arm run is
+// the run a fresh machine makes.
+TEST(Arm, LeavesNothingBehindOnTheMachine) {
+  for (const char* next : {"pct:3", "random"}) {
+    Machine fresh, reused;
+    Params p = scenario("TORTURE", "v5", {{"strategy", next}, {"seed", "3"}});
+    run_scenario(reused, scenario("TORTURE", "v5", {{"strategy", "arm"}, {"seed", "2"}}));
+    ScenarioOutcome a = run_scenario(reused, p), b = run_scenario(fresh, p);
+    EXPECT_EQ(a.run.hash, b.run.hash) << next;
+    EXPECT_EQ(a.decisions, b.decisions) << next;
+  }
+}
+
 // The portfolio is a rotation by seed: a portfolio run is exactly the run of its member.
 TEST(Portfolio, RunsTheMemberTheSeedPicks) {
   Machine m;
