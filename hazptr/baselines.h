@@ -17,18 +17,21 @@
 
 namespace hazsim::hazptr {
 
-template <class K>
-class Refcount {
- public:
+// What the workloads ask of every design, for a baseline that needs no context and no hook.
+struct BaselineShape {
   struct hazptr_ctx {
     void* unused;
   };
   using ctx_type = hazptr_ctx;
   static constexpr size_t task_data_size = 0;
   static constexpr bool has_switch_hook = false;
-
-  void hazptr_init() { count_ = K::template alloc_static<long>("refcount"); }
   void init_task(void*) {}
+};
+
+template <class K>
+class Refcount : public BaselineShape {
+ public:
+  void hazptr_init() { count_ = K::template alloc_static<long>("refcount"); }
 
   void* hazptr_acquire(hazptr_ctx*, void* const* addr_p) {
     K::add_return(count_, 1L);  // refcount_inc(): a locked RMW on the shared line
@@ -48,21 +51,13 @@ class Refcount {
 };
 
 template <class K>
-class PercpuRef {
+class PercpuRef : public BaselineShape {
   struct counter {
     long count;
   };
 
  public:
-  struct hazptr_ctx {
-    void* unused;
-  };
-  using ctx_type = hazptr_ctx;
-  static constexpr size_t task_data_size = 0;
-  static constexpr bool has_switch_hook = false;
-
   void hazptr_init() { counters_ = K::template alloc_percpu<counter>("percpu_ref counters"); }
-  void init_task(void*) {}
 
   void* hazptr_acquire(hazptr_ctx*, void* const* addr_p) {
     guard(preempt)();

@@ -18,13 +18,7 @@ CostOutcome run_cost_of(Machine& m, const Params& p) {
   MachineConfig cfg = machine_config(p);
   cfg.task_data_size = D::task_data_size;
   m.reset(cfg);
-  RandomKnobs k;
-  k.switch_ppm = p.ppm("switch_prob");
-  k.preempt_ppm = p.ppm("preempt_prob");
-  k.irq_ppm = p.ppm("irq_prob");
-  k.migrate_ppm = p.ppm("migrate_prob");
-  k.drain_ppm = p.ppm("drain_prob");
-  m.decisions().start_random(uint64_t(p.num("seed")), k);
+  m.decisions().start_random(uint64_t(p.num("seed")), random_knobs(p));
   m.set_cost(true);
   auto bench = std::make_unique<CostBench<D>>(m, p);
   bench->setup();

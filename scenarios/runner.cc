@@ -19,6 +19,16 @@ MachineConfig machine_config(const Params& p) {
   return c;
 }
 
+RandomKnobs random_knobs(const Params& p) {
+  RandomKnobs k;
+  k.switch_ppm = p.ppm("switch_prob");
+  k.preempt_ppm = p.ppm("preempt_prob");
+  k.irq_ppm = p.ppm("irq_prob");
+  k.migrate_ppm = p.ppm("migrate_prob");
+  k.drain_ppm = p.ppm("drain_prob");
+  return k;
+}
+
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay,
                              const std::vector<uint16_t>* explore_prefix,
                              const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt) {
@@ -44,12 +54,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
       static const std::vector<uint16_t> kNone;
       m.decisions().start_explore(explore_prefix ? explore_prefix : &kNone, ~0u, uint32_t(depth));
     } else {
-      RandomKnobs k;
-      k.switch_ppm = p.ppm("switch_prob");
-      k.preempt_ppm = p.ppm("preempt_prob");
-      k.irq_ppm = p.ppm("irq_prob");
-      k.migrate_ppm = p.ppm("migrate_prob");
-      k.drain_ppm = p.ppm("drain_prob");
+      RandomKnobs k = random_knobs(p);
       uint64_t seed = uint64_t(p.num("seed"));
       if (kind == StrategyKind::kPct)
         m.decisions().start_pct(seed, k, depth, uint64_t(p.num("pct_steps")));

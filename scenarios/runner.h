@@ -22,6 +22,8 @@ struct ScenarioOutcome {
 };
 
 MachineConfig machine_config(const Params& p);
+// The random strategy's knobs (the *_prob parameters).
+RandomKnobs random_knobs(const Params& p);
 
 // Runs the scenario the parameters describe. With `replay`, choices come from it instead of the
 // parameters' strategy; with `explore_prefix` (bounded:K), the explorer's prefix is followed;
