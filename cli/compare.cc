@@ -105,7 +105,8 @@ bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string
   std::error_code ec;
   std::filesystem::create_directories(dir + "/plot-data", ec);
   std::string script = fmt::format(
-      "set terminal svg size 800,500 dynamic font 'sans,12'\nset output '{}'\nset title '{} against {}'\n"
+      "set terminal svg size 800,500 dynamic font 'sans,12'\nset termoption noenhanced\nset output '{}'\n"
+      "set title '{} against {} (log axes; 0 drawn at 1)'\n"
       "set xlabel '{}'\nset ylabel '{}'\nset key outside right\nset grid\n",
       svg_path, ylabel, sw.key, sw.key, ylabel);
   bool numeric_log = sw.key == "passive_tasks" || sw.key == "cpus";

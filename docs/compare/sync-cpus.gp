@@ -1,9 +1,0 @@
-set terminal svg size 800,500 dynamic font 'sans,12'
-set output 'docs/compare/sync-cpus.svg'
-set title 'synchronize cycles against cpus'
-set xlabel 'cpus'
-set ylabel 'synchronize cycles'
-set key outside right
-set grid
-set logscale xy
-plot 'docs/compare/sync-cpus-v5.dat' using 1:2 with linespoints title 'v5', 'docs/compare/sync-cpus-v5-pcpucount.dat' using 1:2 with linespoints title 'v5-pcpucount', 'docs/compare/sync-cpus-listphase-nodebug.dat' using 1:2 with linespoints title 'listphase-nodebug', 'docs/compare/sync-cpus-pertask.dat' using 1:2 with linespoints title 'pertask', 'docs/compare/sync-cpus-pertask-bitmap.dat' using 1:2 with linespoints title 'pertask-bitmap', 'docs/compare/sync-cpus-refcount.dat' using 1:2 with linespoints title 'refcount', 'docs/compare/sync-cpus-percpu-ref.dat' using 1:2 with linespoints title 'percpu-ref'
