@@ -163,19 +163,14 @@ class DecisionSource {
   }
 
   // n >= 2. `armed`: the site of this choice is armed (arm runs only).
-  uint32_t choose(Choice c, uint32_t n, bool armed = false) {
+  [[gnu::always_inline]] uint32_t choose(Choice c, uint32_t n, bool armed = false) {
     uint32_t v;
     switch (kind_) {
       case StrategyKind::kRandom:
-      case StrategyKind::kArm:
-        if (prefix_ && pos_ < prefix_->size()) [[unlikely]] {
-          v = (*prefix_)[pos_++];
-          if (v >= n) v = 0;
-          break;
-        }
-        v = armed ? armed_choice(c, n) : random_choice(c, n);
+      case StrategyKind::kPct:
+        v = prefix_ ? prefix_or_random(c, n, false) : random_choice(c, n);
         break;
-      case StrategyKind::kPct: v = random_choice(c, n); break;
+      case StrategyKind::kArm: v = prefix_or_random(c, n, armed); break;
       case StrategyKind::kExplore:
         if ((mask_ & choice_bit(c)) == 0) return 0;
         if (events_ >= event_bound_) n = 1;  // budget spent: no alternatives from here on
@@ -212,6 +207,14 @@ class DecisionSource {
     return 0;
   }
 
+  // Random and arm runs with a corpus prefix: its choices first (a value that no longer fits is 0).
+  [[gnu::noinline]] uint32_t prefix_or_random(Choice c, uint32_t n, bool armed) {
+    if (prefix_ && pos_ < prefix_->size()) {
+      uint32_t v = (*prefix_)[pos_++];
+      return v < n ? v : 0;
+    }
+    return armed ? armed_choice(c, n) : random_choice(c, n);
+  }
   uint32_t armed_choice(Choice c, uint32_t n) {
     if (c == Choice::kCpu || c == Choice::kDrainEntry) return random_choice(c, n);
     return rng_.chance_ppm(fire_ppm_) ? 1 + rng_.below(n - 1) : 0;  // kStall: log-uniform length

@@ -237,8 +237,8 @@ class Machine {
     if (stop_ || running_cpu_ == nullptr) [[unlikely]]
       return outside_run_access(addr, size, site);
     step_begin(kind, addr, site);
-    if (arming_) [[unlikely]]
-      arm_step(running_cpu_);
+    if (step_extras_) [[unlikely]]
+      extra_step_work(kind, addr);
     if (elig_count_ > 1) pick_next_cpu(kind);
     Cpu* c = running_cpu_;
     if (sb_pending_ != 0) [[unlikely]]
@@ -248,8 +248,6 @@ class Machine {
     if (preemptible(c)) maybe_preempt(c);
     if (stop_) [[unlikely]]
       return stopped();
-    if (cost_on_) [[unlikely]]
-      cost_access(kind, addr);
     return addr == nullptr || check_address(addr, size, site);
   }
 
@@ -373,7 +371,10 @@ class Machine {
   }
 
   // --- the cost meter (sched/cost.h), for hazsim compare ---
-  void set_cost(bool on) { cost_on_ = on; }
+  void set_cost(bool on) {
+    cost_on_ = on;
+    step_extras_ = arming_ || cost_on_;
+  }
   bool cost_on() const { return cost_on_; }
   const CostTotals& cost_totals() const { return cost_totals_; }
   // Cycles beyond the access itself: a full fence, a locked RMW, a PAUSE.
@@ -503,6 +504,7 @@ class Machine {
   // waits for, which on real hardware runs in parallel.
   uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
   void arm_step(Cpu* c);
+  void extra_step_work(AccessKind kind, const void* addr);
   void cost_access(AccessKind kind, const void* addr);
   void cost_span_begin(const char* name);
   void cost_span_end();
@@ -542,14 +544,11 @@ class Machine {
   Arena arena_;
   StackPool stacks_;
   DecisionSource decisions_;
-  SiteTable sites_;
   bool coverage_ = false;
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
+  bool step_extras_ = false;  // arming_ or cost_on_: one branch on the hot path for both
   bool cost_on_ = false;
-  CostMeter cost_meter_;
-  CostTotals cost_totals_;
-  std::vector<Cpu*> stall_runnable_;
   RunHash hash_;
   std::vector<Cpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
@@ -614,6 +613,12 @@ class Machine {
   uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0, n_drains_ = 0, n_cpu_switches_ = 0;
   std::vector<Event>* full_trace_ = nullptr;
   int next_cpu_rr_ = 0;
+
+  // Cold state after the hot members: coverage, arming's stall scratch, the cost meter.
+  SiteTable sites_;
+  CostMeter cost_meter_;
+  CostTotals cost_totals_;
+  std::vector<Cpu*> stall_runnable_;
 };
 
 }  // namespace hazsim
