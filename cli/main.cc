@@ -51,7 +51,7 @@ struct RunOptions {
     app->add_option("--seed", seed, "seed (run: the run's; fuzz: the first of consecutive seeds)");
     app->add_option("--cpus", cpus, "number of vCPUs");
     app->add_option("--memory-model", memory_model, "memory model: sc, tso or pso");
-    app->add_option("--strategy", strategy, "exploration strategy: random, pct:D or bounded:K");
+    app->add_option("--strategy", strategy, "exploration strategy: random, pct:D, bounded:K, arm or portfolio (fuzz's default)");
     app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
     app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");
   }
@@ -139,6 +139,8 @@ int cmd_list(bool params) {
   fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
              "  pct:D          PCT (Burckhardt et al., ASPLOS 2010): random task priorities, D-1 change points\n"
              "  bounded:K      every schedule with at most K eventful choices (fuzz; small scenarios)\n"
+             "  arm            site arming (BUGGIFY): armed sites fire events more and may stall their vCPU\n"
+             "  portfolio      the seed picks random, pct:2, arm or pct:3 (fuzz's default)\n"
              "  replay         the choices of a schedule file (hazsim replay)\n");
   fmt::print("Memory models:\n  sc             sequential consistency\n"
              "  tso            FIFO store buffer per vCPU, store-to-load forwarding (x86)\n"
