@@ -38,7 +38,8 @@ class CostMeter {
   // Cycles one access by `cpu` costs (line state updated); addr_off is the arena offset.
   uint32_t access(int cpu, uint64_t addr_off, bool is_store, uint64_t* misses, uint64_t* transfers) {
     size_t line = size_t(addr_off / cost::kLineBytes);
-    if (line >= lines_.size()) lines_.resize(line + 1024);
+    if (line >= lines_.size()) [[unlikely]]
+      lines_.resize(std::max(line + 1, lines_.size() * 2));  // doubling: amortised, rare
     Line& l = lines_[line];
     uint32_t c = cost::kInstruction;
     auto me = size_t(cpu);

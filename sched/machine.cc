@@ -221,7 +221,6 @@ RunResult Machine::run() {
   tl_current_ = this;
   site_aware_ = coverage_ || decisions_.arming();
   arming_ = decisions_.arming();
-  step_extras_ = arming_ || cost_on_;
   for (auto& c : cpus_) update_eligible(&c);
   main_loop();
   teardown();
@@ -443,11 +442,6 @@ void Machine::arm_step(Cpu* c) {
 
 // ---------------------------------------------------------------------------------------------
 // Cost meter
-
-void Machine::extra_step_work(AccessKind kind, const void* addr) {
-  if (cost_on_) cost_access(kind, addr);  // charged to the task that makes the access
-  if (arming_) arm_step(running_cpu_);
-}
 
 void Machine::cost_access(AccessKind kind, const void* addr) {
   Task* t = running_cpu_->curr;

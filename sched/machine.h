@@ -237,8 +237,8 @@ class Machine {
     if (stop_ || running_cpu_ == nullptr) [[unlikely]]
       return outside_run_access(addr, size, site);
     step_begin(kind, addr, site);
-    if (step_extras_) [[unlikely]]
-      extra_step_work(kind, addr);
+    if (arming_) [[unlikely]]
+      arm_step(running_cpu_);
     if (elig_count_ > 1) pick_next_cpu(kind);
     Cpu* c = running_cpu_;
     if (sb_pending_ != 0) [[unlikely]]
@@ -248,6 +248,10 @@ class Machine {
     if (preemptible(c)) maybe_preempt(c);
     if (stop_) [[unlikely]]
       return stopped();
+    // Charged here, just before the access itself: other vCPUs, an interrupt or a preemption may
+    // have moved the line since the step began.
+    if (cost_on_) [[unlikely]]
+      cost_access(kind, addr);
     return addr == nullptr || check_address(addr, size, site);
   }
 
@@ -371,10 +375,7 @@ class Machine {
   }
 
   // --- the cost meter (sched/cost.h), for hazsim compare ---
-  void set_cost(bool on) {
-    cost_on_ = on;
-    step_extras_ = arming_ || cost_on_;
-  }
+  void set_cost(bool on) { cost_on_ = on; }
   bool cost_on() const { return cost_on_; }
   const CostTotals& cost_totals() const { return cost_totals_; }
   // Cycles beyond the access itself: a full fence, a locked RMW, a PAUSE.
@@ -504,7 +505,6 @@ class Machine {
   // waits for, which on real hardware runs in parallel.
   uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
   void arm_step(Cpu* c);
-  void extra_step_work(AccessKind kind, const void* addr);
   void cost_access(AccessKind kind, const void* addr);
   void cost_span_begin(const char* name);
   void cost_span_end();
@@ -547,7 +547,6 @@ class Machine {
   bool coverage_ = false;
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
-  bool step_extras_ = false;  // arming_ or cost_on_: one branch on the hot path for both
   bool cost_on_ = false;
   RunHash hash_;
   std::vector<Cpu> cpus_;
