@@ -376,7 +376,6 @@ class Machine {
 
   // --- the cost meter (sched/cost.h), for hazsim compare ---
   void set_cost(bool on) { cost_on_ = on; }
-  bool cost_on() const { return cost_on_; }
   const CostTotals& cost_totals() const { return cost_totals_; }
   // Cycles beyond the access itself: a full fence, a locked RMW, a PAUSE.
   void cost_extra(uint32_t cycles) {
