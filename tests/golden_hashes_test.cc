@@ -1,0 +1,96 @@
+// Schedule hashes pinned across refactorings of the machine. A matrix of runs (every scenario, the
+// designs, every memory model, the strategies that make different choices) is compared with
+// tests/golden_hashes.txt, which was written by the build before the change. A change that means to
+// alter schedules (a new choice, a workload modelled differently) regenerates the file and says
+// so in its commit:
+//   bazel run //tests:golden_hashes_test -- --update=$PWD/tests/golden_hashes.txt
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "scenarios/library.h"
+#include "scenarios/runner.h"
+
+namespace hazsim {
+namespace {
+
+std::string g_update_path;
+
+struct Key {
+  std::string scenario, design, memory_model, strategy;
+  int seed;
+  std::string text() const {
+    return scenario + " " + design + " " + memory_model + " " + strategy + " " + std::to_string(seed);
+  }
+};
+
+std::vector<Key> matrix() {
+  std::vector<Key> keys;
+  for (const std::string& scn : scenario_names())
+    for (const char* design : {"v4", "v5", "listphase", "twophase", "pertask", "busted"})
+      for (const char* mm : {"sc", "tso", "pso"})
+        for (const char* strategy : {"random", "pct:3", "arm"})
+          for (int seed : {1, 2}) keys.push_back({scn, design, mm, strategy, seed});
+  return keys;
+}
+
+// "HASH STEPS" of one run, or "refused" when the design cannot run the scenario.
+std::string outcome(Machine& m, const Key& k) {
+  Params p;
+  std::string err;
+  EXPECT_TRUE(load_scenario(k.scenario, &p, &err)) << err;
+  EXPECT_TRUE(p.set("design", k.design, &err)) << err;
+  EXPECT_TRUE(p.set("memory_model", k.memory_model, &err)) << err;
+  EXPECT_TRUE(p.set("strategy", k.strategy, &err)) << err;
+  EXPECT_TRUE(p.set("seed", std::to_string(k.seed), &err)) << err;
+  if (p.num("passive_tasks") > 100) EXPECT_TRUE(p.set("passive_tasks", "100", &err)) << err;
+  ScenarioOutcome o = run_scenario(m, p);
+  if (!o.error.empty()) return "refused";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%016llx %llu", static_cast<unsigned long long>(o.run.hash),
+                static_cast<unsigned long long>(o.run.steps));
+  return buf;
+}
+
+TEST(GoldenHashes, EveryRunOfTheMatrixKeepsItsScheduleHash) {
+  Machine m;
+  std::vector<Key> keys = matrix();
+  if (!g_update_path.empty()) {
+    std::ofstream out(g_update_path);
+    for (const Key& k : keys) out << k.text() << " = " << outcome(m, k) << "\n";
+    ASSERT_TRUE(out.good()) << "cannot write " << g_update_path;
+    GTEST_SKIP() << "wrote " << keys.size() << " hashes to " << g_update_path;
+  }
+  std::ifstream in("tests/golden_hashes.txt");
+  ASSERT_TRUE(in.good()) << "tests/golden_hashes.txt is missing";
+  std::map<std::string, std::string> want;
+  for (std::string line; std::getline(in, line);) {
+    auto eq = line.find(" = ");
+    if (eq != std::string::npos) want[line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  ASSERT_EQ(want.size(), keys.size()) << "the matrix and the golden file differ in size";
+  int differ = 0;
+  for (const Key& k : keys) {
+    auto it = want.find(k.text());
+    ASSERT_NE(it, want.end()) << k.text() << " is not in the golden file";
+    std::string got = outcome(m, k);
+    if (got != it->second && ++differ <= 20) ADD_FAILURE() << k.text() << ": " << got << ", golden " << it->second;
+  }
+  EXPECT_EQ(differ, 0) << differ << " of " << keys.size() << " runs changed their schedule";
+}
+
+}  // namespace
+}  // namespace hazsim
+
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--update=", 0) == 0) hazsim::g_update_path = a.substr(9);
+  }
+  return RUN_ALL_TESTS();
+}
