@@ -177,7 +177,7 @@ int cmd_compare(const CompareOptions& o) {
   std::filesystem::create_directories(o.out_dir, ec);
   if (ec) return fail(fmt::format("--out {}: {}", o.out_dir, ec.message()));
 
-  fmt::print("hazsim-compare: {} designs, {} sweeps, {} runs on {} threads (cycles from sched/cost_model.h)\n",
+  fmt::print("hazsim-compare: {} designs, {} sweeps, {} runs on {} threads (cycles from sim/cost_model.h)\n",
              designs.size(), sweeps.size(), points.size(), o.jobs);
   std::fflush(stdout);
   std::atomic<size_t> next{0};

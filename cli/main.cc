@@ -22,7 +22,7 @@
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 #include "scenarios/shrink.h"
-#include "sched/explore.h"
+#include "explore/bounded.h"
 #include "sim/schedule_file.h"
 
 using namespace hazsim;
@@ -481,7 +481,7 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts
   std::error_code ec;
   std::filesystem::create_directories(artifacts, ec);
   Machine m;
-  ExploreResult r = explore_all(m, runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
+  ExploreResult r = explore_all(m.decisions(), runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
     if (g_interrupted || !t.error.empty()) return;
     ScenarioOutcome out = run_scenario(m, p, nullptr, &prefix);
     if (!out.error.empty()) {

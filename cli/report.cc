@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "oracles/describe.h"
+
 namespace hazsim {
 
 namespace {

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstring>
 
+#include "oracles/describe.h"
 #include "sched/machine.h"
 
 namespace hazsim {

@@ -1,5 +1,5 @@
 // Coverage of a campaign: the (site, event) pairs in design code that its runs were offered and
-// those they hit, merged run by run (sched/coverage.h collects them in the machine). A run that
+// those they hit, merged run by run (explore/coverage.h collects them in the machine). A run that
 // hits a pair no earlier run hit is worth extending; the pairs offered but never hit are where
 // the campaign's schedules never put a preemption, an interrupt, a migration or a drain.
 #pragma once
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "sched/coverage.h"
+#include "explore/coverage.h"
 
 namespace hazsim {
 

@@ -1,151 +1,40 @@
-// The simulated machine and kernel: vCPUs, tasks on fibers, runqueues, preempt_count, interrupts,
-// sleep and wakeup in virtual time, migration, the context-switch hook chain, and the oracles
-// that belong to the machine (memory safety, kernel rules, progress, list ghost state).
+// The machine: the simulated kernel running on the simulated hardware. It owns the vCPUs
+// (sim/vcpu.h), simulated memory (sim/arena.h) under a memory model (sim/memory_model.h), the
+// decision stream (explore/decision_source.h), the event log, the ghost state (oracles/), and
+// the kernel on top: tasks on fibers, runqueues, preempt_count, interrupts, sleep and wakeup in
+// virtual time, migration, the context-switch hook chain.
 //
 // Every shared access of the kernel-API layer calls access(): that is the step boundary where the
 // decision stream picks the vCPU that runs next and may deliver an interrupt or preempt. Code
 // between two accesses runs atomically, like one instruction sequence on a real CPU.
+//
+// The implementation is one file per part: machine.cc (set-up, the run loop, task and idle
+// entry), steps.cc (decisions, vCPU choice, arming), memory.cc (store buffers, simulated memory
+// and its checks), scheduler.cc, interrupts.cc, timers.cc, locks.cc (raw spinlocks, mutexes),
+// ghost.cc, progress.cc and failure.cc (the oracles' hooks), cost.cc (the cost meter).
 #pragma once
 #include <array>
 #include <cstring>
 #include <cstdint>
 #include <memory>
-#include <source_location>
 #include <string>
 #include <vector>
 
-#include "sched/cost.h"
-#include "sched/coverage.h"
-#include "sched/decisions.h"
-#include "sched/oracle.h"
+#include "explore/coverage.h"
+#include "explore/decision_source.h"
+#include "oracles/ghost_holds.h"
+#include "oracles/oracle.h"
+#include "sched/cpu.h"
+#include "sched/mutation.h"
+#include "sched/task.h"
+#include "sim/access.h"
 #include "sim/arena.h"
+#include "sim/cost_meter.h"
+#include "sim/event_log.h"
 #include "sim/fiber.h"
-#include "sim/hash.h"
+#include "sim/memory_model.h"
 
 namespace hazsim {
-
-using Site = std::source_location;
-
-enum class AccessKind : uint8_t {
-  kLoad, kStore, kRmw, kFence, kRelax, kIdle,
-  // scheduler events, recorded in the event ring but not accesses
-  kSwitch, kPreempt, kIrqEnter, kIrqExit, kWake, kSleep, kMigrate, kExit,
-  kDrain,  // a buffered store reaches memory (tso, pso)
-  kSpanBegin, kSpanEnd,  // a named section (func = its name), for traces
-  kHolds,                // the number of hazard pointers held changed (addr = the count)
-  kStall,                // arm: this vCPU stalls (addr = the steps)
-};
-const char* access_kind_name(AccessKind k);
-// "hazptr_acquire" out of a compiler's full function signature (templates make those unreadable).
-std::string bare_function_name(const char* signature);
-
-// sc: every store goes straight to memory. tso: a FIFO store buffer per vCPU, loads forwarded
-// from it, drained by full barriers, RMW atomics and lock operations, and at steps the decision
-// stream chooses. pso: as tso, but stores to different locations may also drain out of order,
-// except across a release store, smp_wmb() or a full barrier. Loads are never reordered.
-enum class MemoryModel : uint8_t { kSC, kTSO, kPSO };
-const char* memory_model_name(MemoryModel m);
-bool memory_model_from_name(const std::string& s, MemoryModel* out);
-
-enum class TaskState : uint8_t { kRunnable, kRunning, kSleeping, kBlocked, kDead };
-
-using TaskFn = void (*)(void* arg);
-
-struct Task {
-  int pid = 0;
-  std::string name;
-  TaskFn fn = nullptr;
-  void* arg = nullptr;
-  Fiber fiber;
-  bool started = false;
-  bool finished = false;
-  bool is_idle = false;
-  TaskState state = TaskState::kRunnable;
-  int cpu = 0;
-  int pinned_cpu = -1;  // -1: may migrate
-  int prio = 0;         // higher runs first (the torture's preemption kthread is high)
-  int preempt_count = 1;  // a new task starts inside schedule_tail, as in the kernel
-  int raw_locks_held = 0;
-  int migrate_to = -1;  // set by migrate_current_to for the next pass through schedule()
-  uint64_t wake_at = 0;
-  uint64_t runnable_since = 0;  // step it last became runnable
-  uint64_t sync_begin = 0;      // step its current hazptr_synchronize began (0: none)
-  uint64_t watched_load = 0;    // step of its last load of the published pointer (Load A)
-  const void* sync_addr = nullptr;
-  Task* rq_next = nullptr;
-  void* data = nullptr;  // the design's per-task fields (task_struct extension), in the arena
-  void* list_node = nullptr;  // cost meter only: the line for_each_process_thread() reads
-  const char* wait_what = "";  // what a blocked task waits for, for reports
-  Site last_site{};
-  // Cost meter (when on): this task's cycles, lines fetched and transfers, and its open spans.
-  uint64_t cycles = 0, misses = 0, transfers = 0;
-  struct SpanMark {
-    const char* name;
-    uint64_t cycles, misses, transfers;
-  };
-  std::array<SpanMark, 4> spans{};
-  int span_depth = 0;
-};
-
-struct BufferedStore {
-  void* addr;
-  uint64_t value;
-  uint8_t size;
-  uint32_t group;  // pso: stores of a lower group drain first (release and smp_wmb start a group)
-  int pid;
-  uint64_t step;
-  Site site;
-};
-
-struct StoreBuffer {
-  static constexpr uint32_t kCapacity = 32;
-  std::array<BufferedStore, kCapacity> e{};
-  uint32_t n = 0;
-  uint32_t group = 0;
-};
-
-// A deliberate change to a design at one site, to show the checks catch it (mutation testing):
-// drop a barrier, or make a release store plain, in the named function only.
-enum class MutationKind : uint8_t { kNone, kDropMb, kDropWmb, kPlainRelease };
-struct Mutation {
-  MutationKind kind = MutationKind::kNone;
-  std::string function;
-};
-bool parse_mutation(const std::string& s, Mutation* out);
-
-struct Ipi {
-  void (*fn)(void*) = nullptr;
-  void* arg = nullptr;
-  bool* done = nullptr;
-};
-
-struct Cpu {
-  int id = 0;
-  Task* curr = nullptr;
-  Task* idle = nullptr;
-  Task* rq_head = nullptr;
-  Task* rq_tail = nullptr;
-  int irq_off = 0;  // nesting depth of local_irq_disable; interrupts are on at zero
-  int in_irq = 0;
-  bool need_resched = false;
-  std::array<Ipi, 32> ipis{};
-  uint32_t ipi_head = 0, ipi_count = 0;
-  int elig_index = -1;  // position in Machine::elig_, -1 if not eligible
-  StoreBuffer sb;
-  bool idle_waiting = false;  // its idle task is parked with nothing to do
-  uint64_t stalled_until = 0;  // arm: virtual time until which this vCPU gives its turns away
-};
-
-struct Event {
-  uint64_t step = 0;
-  uint64_t now = 0;
-  int16_t cpu = -1;
-  int32_t pid = -1;
-  AccessKind kind = AccessKind::kLoad;
-  uint32_t line = 0;
-  const char* func = "";
-  uint64_t addr = 0;  // arena offset, or a small integer payload for scheduler events
-};
 
 struct MachineConfig {
   int cpus = 4;
@@ -174,16 +63,6 @@ struct RunResult {
 };
 
 // A hazard-pointer hold as the ghost state sees it (for the synchronize oracle and leak checks).
-struct GhostHold {
-  const void* addr;
-  const void* key;  // the hazptr_ctx that holds it
-  int pid;          // -1 once detached: then no task owns it
-  uint64_t acquired_step;
-  const Task* task;  // pids are not unique: every idle task is pid 0
-};
-
-struct RunAborted {};  // unwinds a fiber's stack when the run stops
-
 class Machine {
  public:
   Machine();
@@ -198,13 +77,13 @@ class Machine {
   // --- set-up (before run) ---
   void reset(const MachineConfig& cfg);
   DecisionSource& decisions() { return decisions_; }
-  // Note which (site, event) pairs each run offers and hits (see sched/coverage.h); off by default
+  // Note which (site, event) pairs each run offers and hits (see explore/coverage.h); off by default
   // because it costs a table lookup per decision.
   void set_coverage(bool on) { coverage_ = on; }
   // The sites of the last run with their offered/hit bits (coverage, or an arm run).
   const SiteTable& sites() const { return sites_; }
   // Every event of the next run is appended here too (nullptr: only the last 64 are kept).
-  void set_full_trace(std::vector<Event>* trace) { full_trace_ = trace; }
+  void set_full_trace(std::vector<Event>* trace) { log_.set_full_trace(trace); }
   // Creates a task. cpu = -1 places it round-robin; pinned tasks never migrate.
   Task* create_task(std::string name, TaskFn fn, void* arg, int cpu = -1, bool pinned = false, int prio = 0);
   // A task that exists (and must be scanned by a per-task design) but never runs and owns no
@@ -241,7 +120,7 @@ class Machine {
       arm_step(running_cpu_);
     if (elig_count_ > 1) pick_next_cpu(kind);
     Cpu* c = running_cpu_;
-    if (sb_pending_ != 0) [[unlikely]]
+    if (sbs_.pending() != 0) [[unlikely]]
       maybe_drain();
     if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
       maybe_deliver_irq(c);
@@ -259,7 +138,7 @@ class Machine {
   template <class T>
   T load_mem(const T* p) {
     static_assert(sizeof(T) <= 8);
-    if (p == ghost_watch_) [[unlikely]]
+    if (p == ghost_.watched()) [[unlikely]]
       note_watched_load();
     if (running_cpu_ == nullptr || running_cpu_->sb.n == 0) [[likely]]
       return *p;
@@ -271,8 +150,8 @@ class Machine {
   void store_mem(T* p, T v, bool release) {
     static_assert(sizeof(T) <= 8);
     if (cfg_.memory_model == MemoryModel::kSC || running_cpu_ == nullptr) [[likely]] {
-      if (p == ghost_watch_) [[unlikely]]
-        note_watched_store(p, sizeof(T));
+      if (p == ghost_.watched()) [[unlikely]]
+        ghost_.note_store_reaches_memory(p, sizeof(T), step_);
       *p = v;
       return;
     }
@@ -286,10 +165,10 @@ class Machine {
   }
   // smp_wmb(): under pso, later stores may not drain before earlier ones.
   void fence_wmb() {
-    if (running_cpu_ && running_cpu_->sb.n != 0) ++running_cpu_->sb.group;
+    if (running_cpu_) running_cpu_->sb.order_later_stores();
   }
   bool mutated(MutationKind k, const Site& site) const {
-    return cfg_.mutation.kind == k && mutation_matches(site);
+    return cfg_.mutation.applies(k, site);
   }
 
   // --- kernel services for the kernel-API layer ---
@@ -350,7 +229,7 @@ class Machine {
   // Ghost state of hazard-pointer holds, maintained by the workloads around the design calls.
   // A hold dates from the reader's last load of the published pointer (its Load A), the point
   // where it saw the old value: set that pointer's address with ghost_watch().
-  void ghost_watch(const void* published) { ghost_watch_ = published; }
+  void ghost_watch(const void* published) { ghost_.watch(published); }
   // `key` is the hazptr_ctx: a hold is released through the same ctx, maybe by another context.
   void ghost_acquired(const void* p, const void* key);
   void ghost_released(const void* p, const void* key);
@@ -374,7 +253,7 @@ class Machine {
       cost_span_end();
   }
 
-  // --- the cost meter (sched/cost.h), for hazsim compare ---
+  // --- the cost meter (sim/cost_meter.h), for hazsim compare ---
   void set_cost(bool on) { cost_on_ = on; }
   const CostTotals& cost_totals() const { return cost_totals_; }
   // Cycles beyond the access itself: a full fence, a locked RMW, a PAUSE.
@@ -401,15 +280,12 @@ class Machine {
   uint64_t now_ns() const { return now_; }
   const std::vector<std::unique_ptr<Task>>& tasks() const { return tasks_; }
   std::string describe_addr(const void* p) const;
+  const EventLog& log() const { return log_; }
 
  private:
   void note_watched_load() {
     if (Task* t = current_task()) t->watched_load = step_;
   }
-  // A store reaches the published pointer in memory: remember when its old value stopped being
-  // published, since readers whose Load A came before then may hold it.
-  void note_watched_store(const void* p, size_t size);
-  uint64_t unpublished_step(const void* value) const;
   void check_no_early_holder(const void* p, uint64_t unpublished, const std::string& what, const std::string& tail,
                              const Site& site);
   bool stopped();
@@ -439,30 +315,12 @@ class Machine {
   }
 
   void record(AccessKind kind, uint64_t addr, const Site& site) {
-    record_on(running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1, kind, addr, site);
+    log_.record(step_, now_, running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1, kind,
+                addr, site);
   }
   void record_name(AccessKind kind, const char* name) {
-    Event& e = ring_[ring_pos_++ & (kRing - 1)];
-    e = Event{step_, now_, int16_t(running_cpu_ ? running_cpu_->id : -1),
-              running_cpu_ ? running_cpu_->curr->pid : -1, kind, 0, name, 0};
-    if (full_trace_) [[unlikely]]
-      full_trace_->push_back(e);
-  }
-  void record_on(int cpu, int pid, AccessKind kind, uint64_t addr, const Site& site) {
-    Event& e = ring_[ring_pos_++ & (kRing - 1)];
-    e.step = step_;
-    e.now = now_;
-    e.cpu = int16_t(cpu);
-    e.pid = pid;
-    e.kind = kind;
-    e.line = site.line();
-    e.func = site.function_name();
-    e.addr = addr;
-    if (full_trace_) [[unlikely]]
-      full_trace_->push_back(e);
-    hash_.add((uint64_t(uint16_t(e.cpu)) << 48) ^ (uint64_t(uint32_t(e.pid)) << 16) ^ uint64_t(kind) ^
-              (uint64_t(e.line) << 24));
-    hash_.add(addr);
+    log_.record_name(step_, now_, running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1,
+                     kind, name);
   }
 
   uint32_t decide(Choice c, uint32_t n) { return n < 2 ? 0 : decisions_.choose(c, n); }
@@ -484,7 +342,6 @@ class Machine {
   void drain_all(Cpu* c);
   void buffer_store(void* p, uint64_t bits, uint8_t size, bool release);
   void forwarded_load(const void* p, void* out, size_t size);
-  bool mutation_matches(const Site& site) const;
   void maybe_deliver_irq(Cpu* c);
   void maybe_preempt(Cpu* c) {
     if (c->need_resched || preempt_choice(c) != 0) preempt_schedule(c);
@@ -531,13 +388,13 @@ class Machine {
   void teardown();
   void run_final_checks();
   std::string task_label(const Task* t) const;
-  std::string site_text(const Site& s) const;
   void report_no_progress(const std::string& why);
 
   static void task_entry(void* arg);
   static void idle_entry(void* arg);
 
   static thread_local Machine* tl_current_;
+  static constexpr uint64_t kCheckEvery = 4096;  // steps between the periodic progress checks
 
   MachineConfig cfg_;
   Arena arena_;
@@ -547,7 +404,7 @@ class Machine {
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
   bool cost_on_ = false;
-  RunHash hash_;
+  EventLog log_;
   std::vector<Cpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<int> elig_;  // vCPUs that have something to run
@@ -555,8 +412,7 @@ class Machine {
   Cpu* running_cpu_ = nullptr;
   uint64_t step_ = 0;
   uint64_t now_ = 0;
-  uint32_t sb_pending_ = 0;  // buffered stores over all vCPUs
-  uint32_t sb_cpus_ = 0;     // vCPUs with at least one buffered store
+  StoreBuffers sbs_;
   uint64_t next_check_step_ = 0;
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;
@@ -595,21 +451,9 @@ class Machine {
   };
   std::vector<Waiter> waiters_;  // FIFO per key
 
-  std::vector<GhostHold> holds_;
-  const void* ghost_watch_ = nullptr;
-  struct Unpublished {
-    const void* value;
-    uint64_t step;
-  };
-  std::array<Unpublished, 16> unpublished_{};  // the last values replaced in memory, newest at pos-1
-  uint32_t unpublished_pos_ = 0;
-
-  static constexpr size_t kRing = 64;
-  std::array<Event, kRing> ring_{};
-  uint64_t ring_pos_ = 0;
+  GhostHolds ghost_;
 
   uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0, n_drains_ = 0, n_cpu_switches_ = 0;
-  std::vector<Event>* full_trace_ = nullptr;
   int next_cpu_rr_ = 0;
 
   // Cold state after the hot members: coverage, arming's stall scratch, the cost meter.

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "hazptr/registry.h"
-#include "sched/explore.h"
+#include "explore/bounded.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 
@@ -115,7 +115,7 @@ TEST(Designs, BoundedExplorationIsExhaustiveOnSmall) {
     Machine m;
     int failures = 0;
     std::vector<uint16_t> failing;
-    ExploreResult r = explore_all(m, 100000, [&](const std::vector<uint16_t>& prefix) {
+    ExploreResult r = explore_all(m.decisions(), 100000, [&](const std::vector<uint16_t>& prefix) {
       ScenarioOutcome o = run_scenario(m, p, nullptr, &prefix);
       if (o.run.failed && failures++ == 0) failing = o.decisions;
     });

@@ -7,7 +7,7 @@
 #include <set>
 #include <utility>
 
-#include "sched/explore.h"
+#include "explore/bounded.h"
 #include "sched/sim_kernel.h"
 
 namespace hazsim {
@@ -32,7 +32,7 @@ std::set<Outcome> explore(MemoryModel model, std::vector<Body> bodies, uint64_t*
   static thread_local long tl_r[4];
   tl_bodies = &bodies;
   const uint32_t mask = choice_bit(Choice::kCpu) | choice_bit(Choice::kDrain) | choice_bit(Choice::kDrainEntry);
-  ExploreResult res = explore_all(m, 2'000'000, [&](const std::vector<uint16_t>& prefix) {
+  ExploreResult res = explore_all(m.decisions(), 2'000'000, [&](const std::vector<uint16_t>& prefix) {
     MachineConfig cfg;
     cfg.cpus = int(bodies.size());
     cfg.memory_model = model;

@@ -1,4 +1,4 @@
-#include "sched/oracle.h"
+#include "oracles/oracle.h"
 
 namespace hazsim {
 

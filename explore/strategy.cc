@@ -1,4 +1,4 @@
-#include "sched/decisions.h"
+#include "explore/strategy.h"
 
 #include <tuple>
 
@@ -36,11 +36,6 @@ bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
     return true;
   }
   return false;
-}
-
-const char* portfolio_member(uint64_t seed) {
-  static constexpr const char* kMembers[] = {"random", "pct:2", "arm", "pct:3"};
-  return kMembers[seed % (sizeof kMembers / sizeof kMembers[0])];
 }
 
 }  // namespace hazsim

@@ -1,18 +1,18 @@
-#include "sched/explore.h"
+#include "explore/bounded.h"
 
-#include "sched/machine.h"
+#include "explore/decision_source.h"
 
 namespace hazsim {
 
-ExploreResult explore_all(Machine& m, uint64_t max_runs,
+ExploreResult explore_all(const DecisionSource& d, uint64_t max_runs,
                           const std::function<void(const std::vector<uint16_t>& prefix)>& run_once) {
   std::vector<uint16_t> prefix;
   ExploreResult r;
   while (r.runs < max_runs) {
     run_once(prefix);
     ++r.runs;
-    const std::vector<uint16_t>& values = m.decisions().recorded();
-    const std::vector<uint16_t>& arities = m.decisions().arities();
+    const std::vector<uint16_t>& values = d.recorded();
+    const std::vector<uint16_t>& arities = d.arities();
     size_t i = values.size();
     while (i > 0 && values[i - 1] + 1 >= arities[i - 1]) --i;
     if (i == 0) {

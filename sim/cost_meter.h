@@ -1,4 +1,4 @@
-// The cost meter: cycles per vCPU and per task under sched/cost_model.h, with a cache-line model
+// The cost meter: cycles per vCPU and per task under sim/cost_model.h, with a cache-line model
 // (an owner holding a line modified, or a set of vCPUs sharing it, per 64-byte line of simulated
 // memory), and totals per named section (the spans the workloads and schedule() mark). Off unless
 // a workload asks for it (hazsim compare): fuzzing does not pay for it.
@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sched/cost_model.h"
+#include "sim/cost_model.h"
 
 namespace hazsim {
 

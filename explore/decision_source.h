@@ -1,0 +1,134 @@
+// The decision stream: every choice the machine makes comes from here, is recorded, and can be
+// fed back (sim/choice.h says what a choice is). The strategies live one per file beside this
+// one; choose() is a switch that only dispatches to them, since it runs at every step (no
+// virtual call). One PRNG per run feeds random, pct and arm alike, in a fixed order of draws.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "explore/arm.h"
+#include "explore/bounded.h"
+#include "explore/pct.h"
+#include "explore/random.h"
+#include "explore/replay.h"
+#include "explore/strategy.h"
+#include "sim/prng.h"
+
+namespace hazsim {
+
+class DecisionSource {
+ public:
+  static constexpr uint32_t kStallChoices = SiteArming::kStallChoices;
+
+  void start_random(uint64_t seed, const RandomKnobs& knobs) {
+    kind_ = StrategyKind::kRandom;
+    rng_.reseed(seed);
+    knobs_ = knobs;
+    recorded_.clear();
+    cursor_.diverged = false;
+    cursor_.script = nullptr;
+    arming_.clear();
+  }
+  void start_arm(uint64_t seed, const RandomKnobs& knobs, uint32_t arm_ppm, uint32_t fire_ppm) {
+    start_random(seed, knobs);
+    kind_ = StrategyKind::kArm;
+    set_arming(seed, arm_ppm, fire_ppm);
+  }
+  // Also for the replay of an arm run (after start_replay()): it stalls at the same sites.
+  void set_arming(uint64_t seed, uint32_t arm_ppm, uint32_t fire_ppm) { arming_.set(seed, arm_ppm, fire_ppm); }
+  bool arming() const { return arming_.on(); }
+  bool site_armed(uint64_t site_hash) const { return arming_.armed(site_hash); }
+  // Which of k vCPUs runs while this one stalls (value 1..k, recorded); a replay takes the
+  // recorded value, where 0 (a shrunk choice) ends the stall.
+  uint32_t stall_pick(uint32_t k) {
+    if (kind_ != StrategyKind::kArm) return choose(Choice::kCpu, k + 1);
+    return record(1 + rng_.below(k));
+  }
+
+  // Random and arm runs: follow `prefix` (a corpus entry's first choices) before choosing freshly,
+  // so a campaign can extend a run that reached something new. `salt` reseeds the stream for the
+  // choices after the prefix, so extensions of one prefix differ.
+  void set_prefix(const std::vector<uint16_t>* prefix, uint64_t salt) {
+    cursor_.script = prefix;
+    cursor_.pos = 0;
+    rng_.reseed(SiteArming::mix64(salt ^ 0x636f'7270'7573ull));
+  }
+
+  void start_replay(const std::vector<uint16_t>* script) {
+    kind_ = StrategyKind::kReplay;
+    arming_.clear();
+    cursor_.start(script);
+    recorded_.clear();
+  }
+
+  void start_pct(uint64_t seed, const RandomKnobs& knobs, int depth, uint64_t steps) {
+    start_random(seed, knobs);
+    kind_ = StrategyKind::kPct;
+    pct_.start(rng_, depth, steps);
+  }
+  bool pct() const { return kind_ == StrategyKind::kPct; }
+  int64_t pct_priority(int pid) { return pct_.priority(rng_, pid); }
+  bool pct_change_point(uint64_t step) { return pct_.change_point(step); }
+  void pct_lower(int pid) { pct_.lower(rng_, pid); }
+
+  void start_explore(const std::vector<uint16_t>* prefix, uint32_t mask, uint32_t event_bound = UINT32_MAX) {
+    kind_ = StrategyKind::kExplore;
+    arming_.clear();
+    cursor_.start(prefix);
+    explorer_.start(mask, event_bound);
+    recorded_.clear();
+  }
+  bool bounded() const { return kind_ == StrategyKind::kExplore && explorer_.bounded(); }
+
+  // A choice the machine made itself (PCT's priorities, bounded's free switch at a spin-wait),
+  // recorded so a replay makes it again.
+  uint32_t record(uint32_t v) {
+    recorded_.push_back(uint16_t(v));
+    if (kind_ == StrategyKind::kExplore) explorer_.note_forced(cursor_);
+    return v;
+  }
+
+  // n >= 2. `armed`: the site of this choice is armed (arm runs only).
+  [[gnu::always_inline]] uint32_t choose(Choice c, uint32_t n, bool armed = false) {
+    uint32_t v;
+    switch (kind_) {
+      case StrategyKind::kRandom:
+      case StrategyKind::kPct:
+        v = cursor_.script ? prefix_or_fresh(c, n, false) : random_choice(rng_, knobs_, c, n);
+        break;
+      case StrategyKind::kArm: v = prefix_or_fresh(c, n, armed); break;
+      case StrategyKind::kExplore:
+        if (!explorer_.branches(c)) return 0;
+        v = explorer_.choose(cursor_, n);
+        break;
+      case StrategyKind::kReplay:
+      default: v = cursor_.replay(n); break;
+    }
+    recorded_.push_back(uint16_t(v));
+    return v;
+  }
+
+  const std::vector<uint16_t>& arities() const { return explorer_.arities(); }
+  const std::vector<uint16_t>& recorded() const { return recorded_; }
+  bool diverged() const { return cursor_.diverged; }
+  // Replay only: how many recorded choices were consumed.
+  size_t consumed() const { return cursor_.pos; }
+  StrategyKind kind() const { return kind_; }
+
+ private:
+  [[gnu::noinline]] uint32_t prefix_or_fresh(Choice c, uint32_t n, bool armed) {
+    if (cursor_.more()) return cursor_.prefix(n);
+    return armed ? arming_.choice(rng_, knobs_, c, n) : random_choice(rng_, knobs_, c, n);
+  }
+
+  StrategyKind kind_ = StrategyKind::kRandom;
+  Prng rng_;
+  RandomKnobs knobs_;
+  ScriptCursor cursor_;  // replay's script, the explorer's prefix, or a corpus prefix
+  BoundedExplorer explorer_;
+  PctStrategy pct_;
+  SiteArming arming_;
+  std::vector<uint16_t> recorded_;
+};
+
+}  // namespace hazsim

@@ -1,0 +1,59 @@
+// Interrupts: IPIs queued by smp_call_function_single() and delivered on top of the interrupted
+// context at a step the decision stream chooses, and local_irq_enable().
+#include "sched/machine.h"
+
+#include <fmt/format.h>
+
+namespace hazsim {
+
+void Machine::maybe_deliver_irq(Cpu* c) {
+  if (decide(Choice::kIrq, 2, c->curr->last_site, CoverEvent::kIrq) == 0) return;
+  Ipi ipi = c->ipis[c->ipi_head];
+  c->ipi_head = (c->ipi_head + 1) % uint32_t(c->ipis.size());
+  --c->ipi_count;
+  ++n_irqs_;
+  record(AccessKind::kIrqEnter, 0, c->curr->last_site);
+  fence_full();  // interrupt entry and return are serializing
+  ++c->in_irq;
+  ++c->irq_off;
+  ipi.fn(ipi.arg);
+  --c->irq_off;
+  --c->in_irq;
+  fence_full();
+  if (ipi.done) *ipi.done = true;
+  record(AccessKind::kIrqExit, 0, c->curr->last_site);
+}
+
+void Machine::local_irq_enable(const Site& site) {
+  if (!running_cpu_) return;
+  if (--running_cpu_->irq_off < 0)
+    fail(Oracle::kPreemptImbalance, fmt::format("local_irq_enable() underflow on cpu {}", running_cpu_->id), site);
+}
+
+void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bool wait, const Site& site) {
+  if (stop_) return;
+  cpu %= cfg_.cpus;
+  if (cpu == running_cpu_->id) {  // the kernel runs a self-IPI directly, interrupts off
+    ++running_cpu_->irq_off;
+    ++running_cpu_->in_irq;
+    fn(arg);
+    --running_cpu_->in_irq;
+    --running_cpu_->irq_off;
+    return;
+  }
+  fence_full();  // the IPI is sent with a full barrier, as the csd machinery does
+  Cpu& d = cpus_[size_t(cpu)];
+  if (d.ipi_count == d.ipis.size()) {
+    fail(Oracle::kNoProgress, fmt::format("IPI queue of cpu {} overflowed ({} pending)", cpu, d.ipi_count), site);
+    return;
+  }
+  bool done = false;
+  d.ipis[(d.ipi_head + d.ipi_count) % uint32_t(d.ipis.size())] = Ipi{fn, arg, wait ? &done : nullptr};
+  ++d.ipi_count;
+  update_eligible(&d);
+  if (wait)
+    while (!done)
+      if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
+}
+
+}  // namespace hazsim

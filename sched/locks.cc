@@ -1,0 +1,69 @@
+// Sleeping locks (mutex wait lists), might_sleep(), and the ghost owners of raw spinlocks that
+// let lockdep-style self-deadlocks be reported.
+#include "sched/machine.h"
+
+#include <fmt/format.h>
+
+namespace hazsim {
+
+void Machine::wait_on(const void* key, const char* what, const Site& site) {
+  if (stop_) return;
+  waiters_.push_back({key, current_task()});
+  block(what, site);
+}
+
+void Machine::wake_one(const void* key) {
+  for (size_t i = 0; i < waiters_.size(); ++i)
+    if (waiters_[i].key == key) {
+      Task* t = waiters_[i].task;
+      waiters_.erase(waiters_.begin() + long(i));
+      wake_up_task(t);
+      return;
+    }
+}
+
+void Machine::might_sleep(const Site& site) {
+  Task* t = current_task();
+  if (!t || !running_cpu_) return;
+  if (t->preempt_count != 0 || running_cpu_->irq_off != 0 || running_cpu_->in_irq != 0)
+    fail(Oracle::kSleepInAtomic,
+         fmt::format("BUG: sleeping function called from invalid context: {} has preempt_count={}{}{}{}",
+                     task_label(t), t->preempt_count,
+                     t->raw_locks_held ? fmt::format(", {} raw spinlock(s) held", t->raw_locks_held) : "",
+                     running_cpu_->irq_off ? ", interrupts disabled" : "", running_cpu_->in_irq ? ", in interrupt" : ""),
+         site);
+}
+
+void Machine::note_lock_acquired(void* lock) {
+  Task* t = current_task();
+  if (t) ++t->raw_locks_held;
+  lock_owners_.push_back({lock, t ? t->pid : -1, smp_processor_id(), running_cpu_ ? running_cpu_->in_irq : 0});
+}
+
+void Machine::note_lock_released(void* lock) {
+  Task* t = current_task();
+  if (t && t->raw_locks_held > 0) --t->raw_locks_held;
+  for (size_t i = lock_owners_.size(); i-- > 0;)
+    if (lock_owners_[i].lock == lock) {
+      lock_owners_.erase(lock_owners_.begin() + long(i));
+      return;
+    }
+}
+
+void Machine::check_lock_self_deadlock(void* lock, const Site& site) {
+  if (!running_cpu_) return;
+  for (const auto& o : lock_owners_) {
+    if (o.lock != lock || o.cpu != running_cpu_->id) continue;
+    if (o.irq_level < running_cpu_->in_irq)
+      fail(Oracle::kDeadlock,
+           fmt::format("deadlock: an interrupt handler on cpu {} spins on {} held by the context it interrupted "
+                       "(pid {}); the lock is taken elsewhere without disabling interrupts",
+                       running_cpu_->id, describe_addr(lock), o.pid),
+           site);
+    else if (o.pid == current_task()->pid && o.irq_level == running_cpu_->in_irq)
+      fail(Oracle::kDeadlock,
+           fmt::format("deadlock: {} takes {} recursively", task_label(current_task()), describe_addr(lock)), site);
+  }
+}
+
+}  // namespace hazsim

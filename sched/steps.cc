@@ -1,0 +1,83 @@
+// The step's decisions: which vCPU runs next, choices noted per site (coverage) and armed
+// sites' stalls (strategy arm), and what an access does once the run is stopping.
+#include "sched/machine.h"
+
+#include <algorithm>
+#include <climits>
+#include <exception>
+
+namespace hazsim {
+
+uint32_t Machine::decide_at_site(Choice c, uint32_t n, const Site& site, CoverEvent ev) {
+  SiteEntry& e = sites_.lookup(site);
+  uint32_t v = decisions_.choose(c, n, decisions_.arming() && decisions_.site_armed(e.stable_hash));
+  e.offered |= cover_bit(ev);
+  if (v != 0) e.hit |= cover_bit(ev);
+  return v;
+}
+
+// arm: a vCPU reaching an armed site may stall, as a delay BUGGIFY injects or a hypervisor's
+// preemption of a vCPU would (interrupts off or not). While it stalls the others run; if none
+// has work, virtual time jumps to the next timer or the stall's end. Every step of this follows
+// from recorded choices, so a replay stalls the same way.
+void Machine::arm_step(Cpu* c) {
+  if (c->stalled_until <= now_) {
+    if (c->curr->is_idle || !decisions_.site_armed(sites_.lookup(c->curr->last_site).stable_hash)) return;
+    uint32_t v = decisions_.choose(Choice::kStall, DecisionSource::kStallChoices, true);
+    if (v == 0) return;
+    c->stalled_until = now_ + (uint64_t(1) << v) * cfg_.step_ns;
+    record(AccessKind::kStall, uint64_t(1) << v, c->curr->last_site);
+  }
+  while (c->stalled_until > now_ && !stop_) {
+    // The vCPUs with work that are not stalled themselves run meanwhile.
+    uint32_t k = 0;
+    uint64_t wake = std::min(next_timer_, c->stalled_until);
+    for (size_t i = 0; i < elig_count_; ++i) {
+      Cpu& o = cpus_[size_t(elig_[i])];
+      if (o.stalled_until > now_) wake = std::min(wake, o.stalled_until);
+      else stall_runnable_[k++] = &o;
+    }
+    if (k == 0) {  // nobody else can run: time passes
+      now_ = std::max(now_, wake);
+      if (now_ >= next_timer_) fire_timers();
+      continue;
+    }
+    uint32_t v = decisions_.stall_pick(k);
+    if (v == 0) break;
+    ++n_cpu_switches_;
+    resume_cpu_from(c->curr->fiber, stall_runnable_[v - 1]);
+    after_resume();
+  }
+  c->stalled_until = 0;
+}
+
+uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {
+  uint32_t n = uint32_t(elig_count_);
+  // bounded:K counts preemptions as CHESS does: at a spin-wait hint the next vCPU runs, free.
+  if (decisions_.bounded() && kind == AccessKind::kRelax) return n < 2 ? 0 : decisions_.record(1);
+  if (!decisions_.pct() || kind == AccessKind::kRelax) return decide(Choice::kCpu, n);
+  if (n < 2) return 0;
+  uint32_t best = 0;
+  int64_t best_prio = INT64_MIN;
+  for (uint32_t k = 0; k < n; ++k) {
+    Cpu& c = cpus_[size_t(elig_[(base + k) % n])];
+    // An idle vCPU with work runs the task it is about to switch to; priority of its first one.
+    Task* t = c.curr->is_idle && c.rq_head ? c.rq_head : c.curr;
+    int64_t prio = t->is_idle ? INT64_MIN + 1 : decisions_.pct_priority(t->pid);
+    if (prio > best_prio) best_prio = prio, best = k;
+  }
+  return decisions_.record(best);
+}
+
+void Machine::pick_next_cpu(AccessKind kind) {
+  Cpu* c = running_cpu_;
+  uint32_t n = uint32_t(elig_count_);
+  uint32_t v = cpu_choice(uint32_t(c->elig_index), kind);
+  if (v == 0) return;
+  ++n_cpu_switches_;
+  Cpu* d = &cpus_[size_t(elig_[(uint32_t(c->elig_index) + v) % n])];
+  resume_cpu_from(c->curr->fiber, d);
+  after_resume();
+}
+
+}  // namespace hazsim

@@ -1,0 +1,33 @@
+// Timers in virtual time: sleeping tasks wake when the clock passes their deadline.
+#include "sched/machine.h"
+
+#include <algorithm>
+
+namespace hazsim {
+
+void Machine::add_timer(Task* t) {
+  timers_.push_back({t->wake_at, timer_seq_++, t});
+  std::push_heap(timers_.begin(), timers_.end(),
+                 [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; });
+  next_timer_ = timers_.front().at;
+}
+
+void Machine::fire_timers() {
+  auto later = [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; };
+  while (!timers_.empty() && timers_.front().at <= now_) {
+    std::pop_heap(timers_.begin(), timers_.end(), later);
+    Timer tm = timers_.back();
+    timers_.pop_back();
+    if (tm.task->state == TaskState::kSleeping && tm.task->wake_at == tm.at) wake_up_task(tm.task);
+  }
+  next_timer_ = timers_.empty() ? UINT64_MAX : timers_.front().at;
+}
+
+bool Machine::advance_to_next_timer() {
+  if (timers_.empty()) return false;
+  now_ = std::max(now_, timers_.front().at);
+  fire_timers();
+  return true;
+}
+
+}  // namespace hazsim

@@ -1,0 +1,34 @@
+// What a step of the machine is about: the kind of shared access (or scheduler event) and the
+// source site it came from. Sites are source locations of the code that made the access; their
+// line numbers enter the schedule hash, so they are part of what a recorded schedule means.
+#pragma once
+#include <cstdint>
+#include <source_location>
+
+namespace hazsim {
+
+using Site = std::source_location;
+
+enum class AccessKind : uint8_t {
+  kLoad, kStore, kRmw, kFence, kRelax, kIdle,
+  // scheduler events, recorded in the event log but not accesses
+  kSwitch, kPreempt, kIrqEnter, kIrqExit, kWake, kSleep, kMigrate, kExit,
+  kDrain,  // a buffered store reaches memory (tso, pso)
+  kSpanBegin, kSpanEnd,  // a named section (func = its name), for traces
+  kHolds,                // the number of hazard pointers held changed (addr = the count)
+  kStall,                // arm: this vCPU stalls (addr = the steps)
+};
+const char* access_kind_name(AccessKind k);
+
+struct Event {
+  uint64_t step = 0;
+  uint64_t now = 0;
+  int16_t cpu = -1;
+  int32_t pid = -1;
+  AccessKind kind = AccessKind::kLoad;
+  uint32_t line = 0;
+  const char* func = "";
+  uint64_t addr = 0;  // arena offset, or a small integer payload for scheduler events
+};
+
+}  // namespace hazsim

@@ -1,0 +1,67 @@
+// The record of a run: the last kRing events (printed with a failure), every event when a trace
+// is asked for, and the schedule hash, which folds in each event's vCPU, task, kind, source line
+// and address. Two runs with the same hash made the same steps.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "sim/access.h"
+#include "sim/hash.h"
+
+namespace hazsim {
+
+class EventLog {
+ public:
+  static constexpr size_t kRing = 64;
+
+  void reset() {
+    hash_.reset();
+    pos_ = 0;
+  }
+  // Every event of the next runs is appended here too (nullptr: only the ring).
+  void set_full_trace(std::vector<Event>* trace) { full_trace_ = trace; }
+  bool tracing() const { return full_trace_ != nullptr; }
+
+  void record(uint64_t step, uint64_t now, int cpu, int pid, AccessKind kind, uint64_t addr, const Site& site) {
+    Event& e = ring_[pos_++ & (kRing - 1)];
+    e.step = step;
+    e.now = now;
+    e.cpu = int16_t(cpu);
+    e.pid = pid;
+    e.kind = kind;
+    e.line = site.line();
+    e.func = site.function_name();
+    e.addr = addr;
+    if (full_trace_) [[unlikely]]
+      full_trace_->push_back(e);
+    hash_.add((uint64_t(uint16_t(e.cpu)) << 48) ^ (uint64_t(uint32_t(e.pid)) << 16) ^ uint64_t(kind) ^
+              (uint64_t(e.line) << 24));
+    hash_.add(addr);
+  }
+  // A named span's edge: in the ring and the trace, not in the hash (spans are annotations).
+  void record_name(uint64_t step, uint64_t now, int cpu, int pid, AccessKind kind, const char* name) {
+    Event& e = ring_[pos_++ & (kRing - 1)];
+    e = Event{step, now, int16_t(cpu), pid, kind, 0, name, 0};
+    if (full_trace_) [[unlikely]]
+      full_trace_->push_back(e);
+  }
+  void fold(uint64_t v) { hash_.add(v); }
+  uint64_t hash() const { return hash_.value(); }
+
+  // The ring's events, oldest first.
+  std::vector<Event> last_events() const {
+    std::vector<Event> out;
+    size_t n = std::min<uint64_t>(pos_, kRing);
+    for (uint64_t i = pos_ - n; i < pos_; ++i) out.push_back(ring_[i & (kRing - 1)]);
+    return out;
+  }
+
+ private:
+  std::array<Event, kRing> ring_{};
+  uint64_t pos_ = 0;
+  RunHash hash_;
+  std::vector<Event>* full_trace_ = nullptr;
+};
+
+}  // namespace hazsim
