@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "hazptr/busted.h"
+#include "hazptr/design.h"
 #include "hazptr/injected.h"
 #include "hazptr/pertask.h"
 #include "hazptr/phased.h"
@@ -51,22 +52,29 @@ inline constexpr DesignInfo kDesigns[] = {
 };
 
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.
+// Every design it names provides the interface of hazptr/design.h, checked here at compile time.
 template <class K, class F>
 bool with_design(std::string_view name, F&& f) {
-  if (name == "v4") return f.template operator()<HazptrV4<K, true>>(), true;
-  if (name == "v4-nopreempt") return f.template operator()<HazptrV4<K, false>>(), true;
-  if (name == "v5") return f.template operator()<HazptrV5<K>>(), true;
-  if (name == "twophase") return f.template operator()<HazptrPhased<K, false>>(), true;
-  if (name == "listphase") return f.template operator()<HazptrPhased<K, true>>(), true;
-  if (name == "twophase-nodebug") return f.template operator()<HazptrPhased<K, false, false>>(), true;
-  if (name == "listphase-nodebug") return f.template operator()<HazptrPhased<K, true, false>>(), true;
-  if (name == "pertask") return f.template operator()<HazptrPerTask<K>>(), true;
-  if (name == "v5-pcpucount") return f.template operator()<HazptrV5<K, true>>(), true;
-  if (name == "pertask-bitmap") return f.template operator()<HazptrPerTask<K, true>>(), true;
-  if (name == "busted") return f.template operator()<HazptrBusted<K>>(), true;
-  if (name == "inj-promote-reordered") return f.template operator()<HazptrPromoteReordered<K>>(), true;
-  if (name == "inj-release-no-unchain") return f.template operator()<HazptrReleaseNoUnchain<K>>(), true;
-  if (name == "inj-no-gen-bump") return f.template operator()<HazptrNoGenBump<K>>(), true;
+  auto run = [&]<class D>() {
+    static_assert(CheckedDesign<D>, "a design must provide what hazptr/design.h lists");
+    static_assert(HookConsistent<D>, "has_switch_hook without hazptr_note_context_switch()");
+    f.template operator()<D>();
+    return true;
+  };
+  if (name == "v4") return run.template operator()<HazptrV4<K, true>>();
+  if (name == "v4-nopreempt") return run.template operator()<HazptrV4<K, false>>();
+  if (name == "v5") return run.template operator()<HazptrV5<K>>();
+  if (name == "twophase") return run.template operator()<HazptrPhased<K, false>>();
+  if (name == "listphase") return run.template operator()<HazptrPhased<K, true>>();
+  if (name == "twophase-nodebug") return run.template operator()<HazptrPhased<K, false, false>>();
+  if (name == "listphase-nodebug") return run.template operator()<HazptrPhased<K, true, false>>();
+  if (name == "pertask") return run.template operator()<HazptrPerTask<K>>();
+  if (name == "v5-pcpucount") return run.template operator()<HazptrV5<K, true>>();
+  if (name == "pertask-bitmap") return run.template operator()<HazptrPerTask<K, true>>();
+  if (name == "busted") return run.template operator()<HazptrBusted<K>>();
+  if (name == "inj-promote-reordered") return run.template operator()<HazptrPromoteReordered<K>>();
+  if (name == "inj-release-no-unchain") return run.template operator()<HazptrReleaseNoUnchain<K>>();
+  if (name == "inj-no-gen-bump") return run.template operator()<HazptrNoGenBump<K>>();
   return false;
 }
 

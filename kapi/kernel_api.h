@@ -1,6 +1,9 @@
-// The kernel-API layer: the primitives of hazptr-models.md as a compile-time policy K. A design is
-// a template over K, written once in kernel shape; the simulator instantiates it with SimKernel,
-// and a policy over real threads could instantiate the same code for timing.
+// The kernel-API layer: the kernel primitives the hazard-pointer designs use (READ_ONCE and
+// WRITE_ONCE, the barriers and acquire/release, xchg/cmpxchg, raw spinlocks and mutexes,
+// preemption and interrupt control, per-CPU data, current, lists) as a compile-time policy K, with
+// the meanings of include/linux/ and tools/memory-model/. A design is a template over K, written
+// once in kernel shape; the simulator instantiates it with SimKernel, and a policy over real
+// threads could instantiate the same code for timing.
 #pragma once
 #include <concepts>
 #include <source_location>

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "hazptr/baselines.h"
+#include "hazptr/design.h"
 #include "hazptr/registry.h"
 #include "scenarios/runner.h"
 
@@ -10,7 +11,7 @@ namespace hazsim {
 
 namespace {
 
-template <class D>
+template <hazptr::Design D>  // the baselines too: compare needs no more than the Design concept
 CostOutcome run_cost_of(Machine& m, const Params& p) {
   CostOutcome out;
   out.error = CostBench<D>::incompatibility(p);

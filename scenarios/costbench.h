@@ -11,6 +11,7 @@
 #include <deque>
 #include <vector>
 
+#include "hazptr/design.h"
 #include "sched/machine.h"
 #include "sched/sim_kernel.h"
 #include "scenarios/params.h"
@@ -31,7 +32,7 @@ template <class D>
 class CostBench {
   using K = SimKernel;
   using ctx_type = typename D::ctx_type;
-  static constexpr bool kHasRetire = requires(D d, void* p) { d.hazptr_retire(p); };
+  static constexpr bool kHasRetire = hazptr::DesignWithRetire<D>;
 
  public:
   CostBench(Machine& m, const Params& p) : m_(m), p_(p) {}

@@ -11,6 +11,7 @@
 #include <deque>
 #include <vector>
 
+#include "hazptr/design.h"
 #include "kapi/types.h"
 #include "sched/machine.h"
 #include "sched/sim_kernel.h"
@@ -282,8 +283,8 @@ class Torture {
     hazptr_torture* hpp_htp;
   };
 
-  static constexpr bool kHasDetach = requires(D d, ctx_type* c) { d.hazptr_detach(c); };
-  static constexpr bool kHasRetire = requires(D d, void* p) { d.hazptr_retire(p); };
+  static constexpr bool kHasDetach = hazptr::DesignWithDetach<D>;
+  static constexpr bool kHasRetire = hazptr::DesignWithRetire<D>;
 
   void detach(hazptr_pending* hppp) {
     if constexpr (kHasDetach) {

@@ -3,8 +3,10 @@
 // tso). Designs that need what a scenario does not offer say so at start-up.
 #include <gtest/gtest.h>
 
-#include "hazptr/registry.h"
 #include "explore/bounded.h"
+#include "hazptr/design.h"
+#include "hazptr/registry.h"
+#include "sched/sim_kernel.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 
@@ -71,6 +73,32 @@ INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
                              if (c == '-') c = '_';
                            return n;
                          });
+
+// The Design concept rejects what a workload could not run, and accepts the real designs.
+struct NoSynchronize {
+  struct hazptr_ctx {};
+  using ctx_type = hazptr_ctx;
+  static constexpr size_t task_data_size = 0;
+  static constexpr bool has_switch_hook = false;
+  void hazptr_init() {}
+  void init_task(void*) {}
+  void* hazptr_acquire(hazptr_ctx*, void* const* p) { return *p; }
+  void hazptr_release(hazptr_ctx*, void*) {}
+  template <class F>
+  void for_each_slot(F) {}
+};
+struct HookClaimedNotProvided : NoSynchronize {
+  static constexpr bool has_switch_hook = true;
+  void hazptr_synchronize(void*) {}
+};
+static_assert(!hazptr::Design<NoSynchronize>);
+static_assert(hazptr::CheckedDesign<HookClaimedNotProvided>);
+static_assert(!hazptr::HookConsistent<HookClaimedNotProvided>);
+static_assert(hazptr::CheckedDesign<hazptr::HazptrV5<SimKernel>> && hazptr::DesignWithHook<hazptr::HazptrV5<SimKernel>>);
+static_assert(hazptr::DesignWithDetach<hazptr::HazptrPhased<SimKernel, true>> &&
+              !hazptr::DesignWithDetach<hazptr::HazptrV5<SimKernel>>);
+static_assert(hazptr::DesignWithRetire<hazptr::HazptrPerTask<SimKernel>> &&
+              !hazptr::DesignWithRetire<hazptr::HazptrV4<SimKernel, true>>);
 
 TEST(Designs, ScenariosNeedingDetachAreRefusedByDesignsWithoutIt) {
   for (const char* design : {"v4", "v4-nopreempt", "v5", "v5-pcpucount", "pertask", "pertask-bitmap"}) {
