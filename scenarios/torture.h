@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "hazptr/design.h"
-#include "kapi/types.h"
 #include "sched/machine.h"
 #include "sched/sim_kernel.h"
 #include "scenarios/params.h"
