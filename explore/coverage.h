@@ -29,6 +29,7 @@ struct SiteEntry {
   uint8_t offered = 0;       // CoverEvent bits possible here in this run
   uint8_t hit = 0;           // CoverEvent bits that happened here in this run
   bool in_design = false;    // the site is in hazptr/ (what coverage reports are about)
+  int8_t armed = -1;         // arm: whether this run armed the site (-1: not asked yet this run)
 };
 
 class SiteTable {
@@ -52,7 +53,7 @@ class SiteTable {
 
   // Forgets the offered/hit bits of the last run (the sites stay known).
   void clear_run() {
-    for (uint32_t i : used_) entries_[i].offered = entries_[i].hit = 0;
+    for (uint32_t i : used_) entries_[i].offered = entries_[i].hit = 0, entries_[i].armed = -1;
   }
   template <class F>
   void for_each(F f) const {

@@ -79,6 +79,8 @@ class DecisionSource {
     recorded_.clear();
   }
   bool bounded() const { return kind_ == StrategyKind::kExplore && explorer_.bounded(); }
+  // Neither PCT nor bounded: the vCPU choice is an ordinary draw (random, arm, replay, explore).
+  bool plain() const { return kind_ != StrategyKind::kPct && !bounded(); }
 
   // A choice the machine made itself (PCT's priorities, bounded's free switch at a spin-wait),
   // recorded so a replay makes it again.

@@ -16,8 +16,8 @@ struct RandomKnobs {
   uint32_t drain_ppm = 200000;    // chance, at a step, that some buffered store drains (tso, pso)
 };
 
-// n >= 2.
-inline uint32_t random_choice(Prng& rng, const RandomKnobs& k, Choice c, uint32_t n) {
+// n >= 2. Inlined: at most call sites the kind is a constant and the switch folds away.
+[[gnu::always_inline]] inline uint32_t random_choice(Prng& rng, const RandomKnobs& k, Choice c, uint32_t n) {
   switch (c) {
     case Choice::kCpu: return rng.chance_ppm(k.switch_ppm) ? 1 + rng.below(n - 1) : 0;
     case Choice::kIrq: return rng.chance_ppm(k.irq_ppm) ? 1 : 0;

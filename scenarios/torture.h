@@ -14,7 +14,7 @@
 #include "hazptr/design.h"
 #include "sched/machine.h"
 #include "sched/sim_kernel.h"
-#include "scenarios/params.h"
+#include "scenarios/torture_knobs.h"
 #include "scenarios/stack_frame.h"
 #include "sim/prng.h"
 
@@ -45,12 +45,12 @@ class Torture {
   };
   using ctx_type = typename D::ctx_type;
 
-  Torture(Machine& m, const Params& p) : m_(m), p_(p) {
+  Torture(Machine& m, const Params& p) : m_(m), k_(p) {
     seed_ = uint64_t(p.num("seed"));
     nesting_ = int(p.num("nesting"));
     stack_ctx_ = p.str("ctx") == "stack";
     free_mode_ = p.str("recycle") == "free";
-    broken_ = p.str("broken");
+    broken_ = k_.broken;
     retire_mode_ = p.str("reclaim") == "retire";
   }
 
@@ -64,14 +64,14 @@ class Torture {
     current_ = K::alloc_static<hazptr_torture*>("hazptr_torture_current");
     m_.ghost_watch(current_);
     if (!free_mode_) {
-      for (int64_t i = 0; i < p_.num("pool"); ++i)
+      for (int64_t i = 0; i < k_.pool; ++i)
         freelist_.push_back(static_cast<hazptr_torture*>(m_.static_alloc(sizeof(hazptr_torture), 8, "hazptr_tortures[]")));
       pool_size_ = freelist_.size();
     }
     int cpus = m_.nr_cpus();
-    int64_t nr = p_.num("nreaders");
+    int64_t nr = k_.nreaders;
     int nreaders = int(nr < 0 ? -nr * cpus : nr);
-    if (p_.flag("writer")) {
+    if (k_.writer) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_writer", &Torture::writer_entry, &args_.back());
     }
@@ -81,7 +81,7 @@ class Torture {
     }
     readers_left_ = nreaders;
     pending_.assign(size_t(cpus), {});
-    if (p_.num("defer_modulus") > 0 && !stack_ctx_) {
+    if (k_.defer_modulus > 0 && !stack_ctx_) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_do_pending", &Torture::do_pending_entry, &args_.back());
     }
@@ -89,11 +89,11 @@ class Torture {
       args_.push_back({this, 0});
       m_.create_task("hazptr_reclaim_worker", &Torture::reclaim_entry, &args_.back());
     }
-    if (p_.flag("preempt_kthread") && cpus > 1) {
+    if (k_.preempt_kthread && cpus > 1) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_preempt", &Torture::preempt_entry, &args_.back(), 0, true, 1);
     }
-    for (int64_t i = 0; i < p_.num("passive_tasks"); ++i) m_.create_passive_task(fmt::format("passive/{}", i));
+    for (int64_t i = 0; i < k_.passive_tasks; ++i) m_.create_passive_task(fmt::format("passive/{}", i));
     m_.add_final_check([](void* self) { static_cast<Torture*>(self)->final_check(); }, this);
   }
 
@@ -152,7 +152,7 @@ class Torture {
             this);
         ++stats_.reclaim_batches;
         if (last && design_.retired_count() == 0) break;
-        m_.sleep_ns(uint64_t(p_.num("reclaim_interval_ns")));
+        m_.sleep_ns(uint64_t(k_.reclaim_interval_ns));
       }
     }
   }
@@ -175,7 +175,7 @@ class Torture {
   }
 
   void torture_free(hazptr_torture* p) {
-    if (broken_ == "leak-retired" && !leaked_one_) {
+    if (broken_ == Broken::kLeakRetired && !leaked_one_) {
       leaked_one_ = true;  // deliberately forgotten: the leak check must notice
       return;
     }
@@ -208,7 +208,7 @@ class Torture {
   }
 
   void sync(hazptr_torture* old) {
-    if (broken_ == "skip-sync") return;
+    if (broken_ == Broken::kSkipSync) return;
     m_.ghost_sync_begin(old);
     m_.span_begin("hazptr_synchronize");
     design_.hazptr_synchronize(old);
@@ -237,13 +237,13 @@ class Torture {
 
   void writer() {
     Prng rng(seed_ * 0x9e3779b97f4a7c15ULL + 1);
-    for (int64_t pass = 0; pass < p_.num("writer_passes"); ++pass) {
+    for (int64_t pass = 0; pass < k_.writer_passes; ++pass) {
       stutter_wait();
-      m_.sleep_ns(uint64_t(p_.num("writer_delay_ns")) / 2 + rng.below(uint32_t(p_.num("writer_delay_ns") / 2 + 1)));
+      m_.sleep_ns(uint64_t(k_.writer_delay_ns) / 2 + rng.below(uint32_t(k_.writer_delay_ns / 2 + 1)));
       hazptr_torture* rp = torture_alloc();
       if (rp == nullptr) continue;
       K::store(&rp->htort_pipe_count, 0);
-      if (broken_ == "sleep-in-atomic" && pass == 1) {
+      if (broken_ == Broken::kSleepInAtomic && pass == 1) {
         K::preempt_disable();
         m_.sleep_ns(100);  // deliberately sleeping with preemption off
         K::preempt_enable();
@@ -333,7 +333,7 @@ class Torture {
 
   // hazptr_torture_reader_tail()'s release: in this task, or detached and released in an IPI.
   void release(hazptr_pending* hppp, Prng& rng, bool may_irq) {
-    if (may_irq && one_in(rng, p_.num("irq_release")) && m_.nr_cpus() > 1) {
+    if (may_irq && one_in(rng, k_.irq_release) && m_.nr_cpus() > 1) {
       K::preempt_disable();
       detach(hppp);
       m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_release_entry, hppp, true);
@@ -357,7 +357,7 @@ class Torture {
       for (int k = 0; k < nesting_; ++k) {
         auto* hppp = stack_ctx_ ? frame.get(size_t(k))
                                 : static_cast<hazptr_pending*>(m_.kmalloc(sizeof(hazptr_pending), "kmalloc'ed struct hazptr_pending"));
-        if (k == 0 && one_in(rng, p_.num("irq_acquire")) && m_.nr_cpus() > 1) {
+        if (k == 0 && one_in(rng, k_.irq_acquire) && m_.nr_cpus() > 1) {
           K::preempt_disable();
           m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_acquire_entry, hppp, true);
           K::preempt_enable();
@@ -371,19 +371,19 @@ class Torture {
         held[size_t(got++)] = hppp;
       }
       if (got == 0) {
-        m_.sleep_ns(uint64_t(p_.num("writer_delay_ns")));  // schedule_timeout_interruptible()
-        if (!p_.flag("writer") && ++passes >= p_.num("reader_passes")) break;
+        m_.sleep_ns(uint64_t(k_.writer_delay_ns));  // schedule_timeout_interruptible()
+        if (!k_.writer && ++passes >= k_.reader_passes) break;
         continue;
       }
-      if (rng.chance_ppm(p_.ppm("reader_udelay"))) udelay(uint64_t(p_.num("reader_udelay_ns")));
-      if (rng.chance_ppm(p_.ppm("reader_sleep"))) m_.sleep_ns(uint64_t(p_.num("reader_sleep_ns")));
-      if (rng.chance_ppm(p_.ppm("reader_yield")) && K::preempt_count() == 0) m_.yield_cpu();
-      if (p_.flag("irq_reader") && m_.nr_cpus() > 1 && rng.chance_ppm(100000))
+      if (rng.chance_ppm(k_.reader_udelay_ppm)) udelay(uint64_t(k_.reader_udelay_ns));
+      if (rng.chance_ppm(k_.reader_sleep_ppm)) m_.sleep_ns(uint64_t(k_.reader_sleep_ns));
+      if (rng.chance_ppm(k_.reader_yield_ppm) && K::preempt_count() == 0) m_.yield_cpu();
+      if (k_.irq_reader && m_.nr_cpus() > 1 && rng.chance_ppm(100000))
         m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_reader_entry, this, true);
       for (int k = 0; k < got; ++k) check_pipe(held[size_t(k)]->hpp_htp);
-      if (broken_ == "skip-release" && passes == 2) return;  // deliberately exits holding
+      if (broken_ == Broken::kSkipRelease && passes == 2) return;  // deliberately exits holding
       for (int k = got; k-- > 0;) {
-        if (k == 0 && !stack_ctx_ && one_in(rng, p_.num("defer_modulus"))) {
+        if (k == 0 && !stack_ctx_ && one_in(rng, k_.defer_modulus)) {
           defer(held[0], rng);
           continue;
         }
@@ -391,10 +391,10 @@ class Torture {
       }
       ++passes;
       ++stats_.reader_passes;
-      if (!p_.flag("writer") && passes >= p_.num("reader_passes")) break;
-      if (p_.num("reader_rest_ns") > 0) m_.sleep_ns(uint64_t(p_.num("reader_rest_ns")));
+      if (!k_.writer && passes >= k_.reader_passes) break;
+      if (k_.reader_rest_ns > 0) m_.sleep_ns(uint64_t(k_.reader_rest_ns));
     }
-    if (--readers_left_ == 0 && !p_.flag("writer")) stop_ = true;
+    if (--readers_left_ == 0 && !k_.writer) stop_ = true;
   }
 
   // hazptr_torture_defer(): detach and hand the ctx to a CPU's pending list.
@@ -427,13 +427,13 @@ class Torture {
       }
       cpu = (cpu + 1) % m_.nr_cpus();
       if (last) break;
-      m_.sleep_ns(uint64_t(p_.num("do_pending_ns")));
+      m_.sleep_ns(uint64_t(k_.do_pending_ns));
     }
   }
 
   // stutter_wait(): every other stutter period the torture tasks stand still.
   void stutter_wait() {
-    int64_t period = p_.num("stutter_ns");
+    int64_t period = k_.stutter_ns;
     if (period <= 0) return;
     uint64_t now = m_.now_ns();
     if ((now / uint64_t(period)) % 2 == 1) m_.sleep_ns((now / uint64_t(period) + 1) * uint64_t(period) - now);
@@ -463,9 +463,9 @@ class Torture {
     while (!must_stop()) {
       for (int cpu = 0; cpu < m_.nr_cpus() && !must_stop(); ++cpu) {
         m_.migrate_current_to(cpu);
-        udelay(uint64_t(p_.num("preempt_duration_ns")));
+        udelay(uint64_t(k_.preempt_duration_ns));
       }
-      m_.sleep_ns(uint64_t(p_.num("preempt_interval_ns")));
+      m_.sleep_ns(uint64_t(k_.preempt_interval_ns));
     }
   }
 
@@ -484,14 +484,14 @@ class Torture {
   }
 
   Machine& m_;
-  const Params& p_;
+  const TortureKnobs k_;
   D design_;
   uint64_t seed_ = 0;
   int nesting_ = 1;
   bool stack_ctx_ = true;
   bool free_mode_ = false;
   bool retire_mode_ = false;
-  std::string broken_;
+  Broken broken_ = Broken::kNone;
   bool leaked_one_ = false;
   hazptr_torture** current_ = nullptr;  // hazptr_torture_current
   std::deque<hazptr_torture*> freelist_;

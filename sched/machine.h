@@ -118,7 +118,10 @@ class Machine {
     step_begin(kind, addr, site);
     if (arming_) [[unlikely]]
       arm_step(running_cpu_);
-    if (elig_count_ > 1) pick_next_cpu(kind);
+    if (elig_count_ > 1) {
+      uint32_t v = cpu_choice(uint32_t(running_cpu_->elig_index), kind);
+      if (v != 0) move_to_cpu(v);
+    }
     Cpu* c = running_cpu_;
     if (sbs_.pending() != 0) [[unlikely]]
       maybe_drain();
@@ -332,11 +335,17 @@ class Machine {
     return decide_at_site(c, n, site, ev);
   }
   uint32_t decide_at_site(Choice c, uint32_t n, const Site& site, CoverEvent ev);
+  // Whether this run armed the site, worked out once per site and run.
+  bool site_armed(SiteEntry& e) {
+    if (e.armed < 0) [[unlikely]]
+      e.armed = decisions_.site_armed(e.stable_hash);
+    return e.armed != 0;
+  }
 
   bool preemptible(const Cpu* c) const {
     return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
   }
-  void pick_next_cpu(AccessKind kind);
+  void move_to_cpu(uint32_t v);  // to the vCPU v places after this one among those with work
   void maybe_drain();
   void drain_at(Cpu* c, uint32_t idx);
   void drain_all(Cpu* c);
@@ -359,7 +368,12 @@ class Machine {
   // highest priority. `base` is the index that value 0 names. A spin-wait hint (kRelax) yields:
   // under PCT it leaves the choice to the random stream, so a spinner cannot starve the vCPU it
   // waits for, which on real hardware runs in parallel.
-  uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
+  uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad) {
+    if (decisions_.plain()) [[likely]]
+      return decide(Choice::kCpu, uint32_t(elig_count_));
+    return cpu_choice_slow(base, kind);
+  }
+  uint32_t cpu_choice_slow(uint32_t base, AccessKind kind);
   void arm_step(Cpu* c);
   void cost_access(AccessKind kind, const void* addr);
   void cost_span_begin(const char* name);

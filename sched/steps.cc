@@ -10,7 +10,7 @@ namespace hazsim {
 
 uint32_t Machine::decide_at_site(Choice c, uint32_t n, const Site& site, CoverEvent ev) {
   SiteEntry& e = sites_.lookup(site);
-  uint32_t v = decisions_.choose(c, n, decisions_.arming() && decisions_.site_armed(e.stable_hash));
+  uint32_t v = decisions_.choose(c, n, decisions_.arming() && site_armed(e));
   e.offered |= cover_bit(ev);
   if (v != 0) e.hit |= cover_bit(ev);
   return v;
@@ -22,7 +22,7 @@ uint32_t Machine::decide_at_site(Choice c, uint32_t n, const Site& site, CoverEv
 // from recorded choices, so a replay stalls the same way.
 void Machine::arm_step(Cpu* c) {
   if (c->stalled_until <= now_) {
-    if (c->curr->is_idle || !decisions_.site_armed(sites_.lookup(c->curr->last_site).stable_hash)) return;
+    if (c->curr->is_idle || !site_armed(sites_.lookup(c->curr->last_site))) return;
     uint32_t v = decisions_.choose(Choice::kStall, DecisionSource::kStallChoices, true);
     if (v == 0) return;
     c->stalled_until = now_ + (uint64_t(1) << v) * cfg_.step_ns;
@@ -51,7 +51,7 @@ void Machine::arm_step(Cpu* c) {
   c->stalled_until = 0;
 }
 
-uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {
+uint32_t Machine::cpu_choice_slow(uint32_t base, AccessKind kind) {
   uint32_t n = uint32_t(elig_count_);
   // bounded:K counts preemptions as CHESS does: at a spin-wait hint the next vCPU runs, free.
   if (decisions_.bounded() && kind == AccessKind::kRelax) return n < 2 ? 0 : decisions_.record(1);
@@ -69,11 +69,9 @@ uint32_t Machine::cpu_choice(uint32_t base, AccessKind kind) {
   return decisions_.record(best);
 }
 
-void Machine::pick_next_cpu(AccessKind kind) {
+void Machine::move_to_cpu(uint32_t v) {
   Cpu* c = running_cpu_;
   uint32_t n = uint32_t(elig_count_);
-  uint32_t v = cpu_choice(uint32_t(c->elig_index), kind);
-  if (v == 0) return;
   ++n_cpu_switches_;
   Cpu* d = &cpus_[size_t(elig_[(uint32_t(c->elig_index) + v) % n])];
   resume_cpu_from(c->curr->fiber, d);

@@ -21,24 +21,35 @@ const char* shadow_name(Shadow s) {
   return "?";
 }
 
-Arena::Arena(size_t capacity) : capacity_(capacity) {
-  // Reserved, not committed: pages appear as the bump pointer reaches them.
-  void* p = mmap(nullptr, capacity_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+namespace {
+// Reserved, not committed: zeroed pages appear as they are first touched, so a machine costs
+// only what its runs use (the arena and its two shadow maps reserve 320 MiB between them).
+char* reserve_zeroed(size_t bytes, const char* what) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
-    std::perror("hazsim: mmap of the simulated memory arena");
+    std::fprintf(stderr, "hazsim: cannot reserve %zu bytes for %s\n", bytes, what);
     std::abort();
   }
-  base_ = static_cast<char*>(p);
-  shadow_.assign(capacity_ / kGranule, 0);
-  linked_.assign(capacity_ / kGranule, 0);
+  return static_cast<char*>(p);
+}
+}  // namespace
+
+Arena::Arena(size_t capacity) : capacity_(capacity) {
+  base_ = reserve_zeroed(capacity_, "the simulated memory arena");
+  shadow_ = reinterpret_cast<uint8_t*>(reserve_zeroed(capacity_ / kGranule, "the arena's shadow"));
+  linked_ = reinterpret_cast<uint8_t*>(reserve_zeroed(capacity_ / kGranule, "the arena's list ghost bits"));
 }
 
-Arena::~Arena() { munmap(base_, capacity_); }
+Arena::~Arena() {
+  munmap(base_, capacity_);
+  munmap(shadow_, capacity_ / kGranule);
+  munmap(linked_, capacity_ / kGranule);
+}
 
 void Arena::reset() {
   std::memset(base_, 0, used_);
-  std::fill(shadow_.begin(), shadow_.begin() + long((used_ + kGranule - 1) / kGranule), 0);
-  std::fill(linked_.begin(), linked_.begin() + long((used_ + kGranule - 1) / kGranule), 0);
+  std::memset(shadow_, 0, (used_ + kGranule - 1) / kGranule);
+  std::memset(linked_, 0, (used_ + kGranule - 1) / kGranule);
   used_ = 0;
   allocs_.clear();
 }
@@ -50,7 +61,7 @@ void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t 
   // A poisoned granule after each object, like a redzone, so an overrun is not silently valid.
   size_t end = start + (size + kGranule - 1) / kGranule * kGranule;
   if (end + kGranule > capacity_) return nullptr;
-  std::fill(shadow_.begin() + long(start / kGranule), shadow_.begin() + long(end / kGranule), uint8_t(kind));
+  std::memset(shadow_ + start / kGranule, uint8_t(kind), (end - start) / kGranule);
   used_ = end + kGranule;
   allocs_.push_back(AllocInfo{start, uint32_t(size), pid, step, 0, -1, what});
   return base_ + start;
@@ -77,7 +88,7 @@ bool Arena::retire(void* p, Shadow dead_kind, int pid, uint64_t step) {
   info->free_pid = pid;
   size_t g0 = info->offset / kGranule;
   size_t g1 = g0 + (info->size + kGranule - 1) / kGranule;
-  std::fill(shadow_.begin() + long(g0), shadow_.begin() + long(g1), uint8_t(dead_kind));
+  std::memset(shadow_ + g0, uint8_t(dead_kind), g1 - g0);
   return true;
 }
 

@@ -81,8 +81,8 @@ class Arena {
   char* base_ = nullptr;
   size_t capacity_ = 0;
   size_t used_ = 0;
-  std::vector<uint8_t> shadow_;
-  std::vector<uint8_t> linked_;
+  uint8_t* shadow_ = nullptr;  // a Shadow per granule
+  uint8_t* linked_ = nullptr;  // the list ghost bit per granule
   std::vector<AllocInfo> allocs_;  // sorted by offset (allocation is a bump pointer)
 };
 

@@ -47,7 +47,9 @@ std::string outcome(Machine& m, const Key& k) {
   EXPECT_TRUE(p.set("memory_model", k.memory_model, &err)) << err;
   EXPECT_TRUE(p.set("strategy", k.strategy, &err)) << err;
   EXPECT_TRUE(p.set("seed", std::to_string(k.seed), &err)) << err;
-  if (p.num("passive_tasks") > 100) EXPECT_TRUE(p.set("passive_tasks", "100", &err)) << err;
+  if (p.num("passive_tasks") > 100) {
+    EXPECT_TRUE(p.set("passive_tasks", "100", &err)) << err;
+  }
   ScenarioOutcome o = run_scenario(m, p);
   if (!o.error.empty()) return "refused";
   char buf[64];
