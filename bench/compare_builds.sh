@@ -19,12 +19,20 @@ grep -q step_bench "$wt/bench/BUILD" || printf '\ncc_binary(name = "step_bench",
 bazel build "${flags[@]}" //bench:step_bench >&2
 base_bin="$wt/bazel-bin/bench/step_bench"
 new_bin="$(bazel info "${flags[@]}" bazel-bin 2>/dev/null)/bench/step_bench"
-base_out=$("$base_bin" "$rounds" "$seeds")
-new_out=$("$new_bin" "$rounds" "$seeds")
-echo "base ($rev):"; echo "$base_out"
-echo "this tree:"; echo "$new_out"
-paste <(echo "$base_out") <(echo "$new_out") | awk -F'\t' '{
-  split($1, a, " "); split($2, b, " ");
-  same = (a[13] == b[13] && a[15] == b[15]) ? "same schedules" : "DIFFERENT schedules";
-  printf "%s %s: %.1f -> %.1f ns/step, %.2fx faster (%s)\n", a[1], a[2], a[3], b[3], a[3] / b[3], same }'
+# Rounds alternate between the builds, so that the machine's drift falls on both alike.
+: >"$wt/base.txt"
+: >"$wt/new.txt"
+for _ in $(seq "$rounds"); do
+  "$base_bin" 1 "$seeds" >>"$wt/base.txt"
+  "$new_bin" 1 "$seeds" >>"$wt/new.txt"
+done
+summary() {  # median ns/step per strategy, with the steps and checksum of its runs
+  sort -k2,2 -k3,3n "$1" | awk '{ n[$2]++; v[$2, n[$2]] = $3; steps[$2] = $13; sum[$2] = $15 }
+    END { for (s in n) printf "%s %s %.1f %s %s\n", "TORTURE/v5", s, v[s, int((n[s] + 1) / 2)], steps[s], sum[s] }' | sort
+}
+echo "median ns/step of $rounds alternating rounds ($seeds seeds each):"
+join -j 2 <(summary "$wt/base.txt") <(summary "$wt/new.txt") | awk -v rev="$rev" '{
+  same = ($4 == $8 && $5 == $9) ? "same schedules" : "DIFFERENT schedules";
+  printf "TORTURE/v5 %-9s  %s %6.1f   this tree %6.1f   %.2fx faster  (%s: %s steps, checksum %s)\n",
+         $1, rev, $3, $7, $3 / $7, same, $8, $9 }'
 (cd "$wt" && bazel shutdown >/dev/null 2>&1 || true)

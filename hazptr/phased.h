@@ -376,12 +376,12 @@ class HazptrPhased {
     bool warn_remote_cpu = !LOAD(ctx->detach_cpu) && LOAD(ctx->acquire_cpu) != cpu,
          warn_remote_task = !LOAD(ctx->detach_task) && LOAD(ctx->acquire_pid) != pid;
 
-    K::warn_once(warn_remote_cpu || warn_remote_task,
-                 fmt::format("Hazard Pointer (addr={}) released on remote {} without {}. Acquire: pid={}, cpu={}. "
-                             "Release: pid={}, cpu={}.",
-                             addr, warn_remote_task ? "task" : "cpu",
-                             warn_remote_task ? "being detached from task" : "context switch", LOAD(ctx->acquire_pid),
-                             LOAD(ctx->acquire_cpu), pid, cpu));
+    K::warn_once(warn_remote_cpu || warn_remote_task, [&] {
+      return fmt::format("Hazard Pointer (addr={}) released on remote {} without {}. Acquire: pid={}, cpu={}. "
+                         "Release: pid={}, cpu={}.",
+                         addr, warn_remote_task ? "task" : "cpu",
+                         warn_remote_task ? "being detached from task" : "context switch", LOAD(ctx->acquire_pid),
+                         LOAD(ctx->acquire_cpu), pid, cpu); });
   }
 
   void hazptr_release(hazptr_ctx* ctx, void* addr) {

@@ -180,9 +180,12 @@ struct SimKernel {
 
   // current->pid (in an interrupt: the interrupted task's)
   static int current_pid() { return m().current_task() ? m().current_task()->pid : -1; }
-  // WARN_ONCE(cond, fmt, ...): the message is formatted by the caller.
-  static bool warn_once(bool cond, const std::string& msg, Site s = Site::current()) {
-    if (cond) m().fail(Oracle::kWarn, "WARNING: " + msg, s);
+  // WARN_ONCE(cond, fmt, ...): `message()` formats the text; as in the kernel, it and the
+  // arguments it reads are evaluated only when the warning fires.
+  template <class F>
+  static bool warn_once(bool cond, F&& message, Site s = Site::current()) {
+    if (cond) [[unlikely]]
+      m().fail(Oracle::kWarn, "WARNING: " + std::string(message()), s);
     return cond;
   }
 

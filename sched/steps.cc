@@ -59,8 +59,8 @@ uint32_t Machine::cpu_choice_slow(uint32_t base, AccessKind kind) {
   if (n < 2) return 0;
   uint32_t best = 0;
   int64_t best_prio = INT64_MIN;
-  for (uint32_t k = 0; k < n; ++k) {
-    Cpu& c = cpus_[size_t(elig_[(base + k) % n])];
+  for (uint32_t k = 0, i = base % n; k < n; ++k, i = i + 1 == n ? 0 : i + 1) {  // i = (base + k) % n
+    Cpu& c = cpus_[size_t(elig_[i])];
     // An idle vCPU with work runs the task it is about to switch to; priority of its first one.
     Task* t = c.curr->is_idle && c.rq_head ? c.rq_head : c.curr;
     int64_t prio = t->is_idle ? INT64_MIN + 1 : decisions_.pct_priority(t->pid);
