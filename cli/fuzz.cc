@@ -1,0 +1,327 @@
+#include "cli/fuzz.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "explore/bounded.h"
+#include "scenarios/campaign_coverage.h"
+
+namespace hazsim::cli {
+
+namespace {
+
+struct FuzzTotals {
+  std::string error;
+  long runs = 0, failures = 0, corpus_runs = 0;
+  std::map<std::string, long> by_oracle;
+  CampaignCoverage coverage;
+  size_t corpus = 0;
+};
+
+// Coverage guidance: runs that hit a new (site, event) pair join the corpus; every fourth run
+// retraces the first part of a random or arm corpus entry (its seed, a prefix of its choices) and
+// goes on with fresh choices from there. The schedule file of such a run has that seed and all its
+// choices, so it replays like any other.
+struct Corpus {
+  static constexpr size_t kMax = 256;
+  struct Entry {
+    std::string seed;
+    std::vector<uint16_t> decisions;
+  };
+  std::vector<Entry> entries;
+
+  // Run i as an extension: sets p's seed to the entry's and returns the prefix (empty: a fresh run).
+  std::vector<uint16_t> prefix_for(long i, Params* p) const {
+    if (entries.empty() || i % 4 != 3) return {};
+    uint64_t h = uint64_t(i) * 0x9E3779B97F4A7C15ull;
+    const Entry& e = entries[(h >> 32) % entries.size()];
+    std::string err;
+    p->set("seed", e.seed, &err);
+    return std::vector<uint16_t>(e.decisions.begin(), e.decisions.begin() + long(h % (e.decisions.size() + 1)));
+  }
+  // Only fresh random and arm runs can be extended: PCT's choices are its own.
+  static bool extensible(const Params& p) {
+    StrategyKind k;
+    int d;
+    std::string strategy = p.str("strategy");
+    if (strategy == "portfolio") strategy = portfolio_member(uint64_t(p.num("seed")));
+    parse_strategy(strategy, &k, &d);
+    return k == StrategyKind::kRandom || k == StrategyKind::kArm;
+  }
+  void add(long i, std::string seed, std::vector<uint16_t> decisions) {
+    Entry e{std::move(seed), std::move(decisions)};
+    if (entries.size() < kMax) entries.push_back(std::move(e));
+    else entries[size_t(i) % kMax] = std::move(e);
+  }
+};
+
+// One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
+// jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
+// the same whichever thread runs it.
+FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double max_seconds,
+                    const std::string& artifacts, bool summary_only, double shrink_seconds, int jobs) {
+  FuzzTotals t;
+  std::mutex mu;  // guards t, printing and the shrink decision
+  std::atomic<long> next{0};
+  std::atomic<bool> stop{false};
+  auto start = std::chrono::steady_clock::now();
+  auto last_status = start;
+  bool tty = isatty(STDERR_FILENO);
+  uint64_t seed0 = uint64_t(base.num("seed"));
+  std::error_code ec;
+  std::filesystem::create_directories(artifacts, ec);
+
+  // Bazel test sharding: shard k of n runs seeds k, k+n, k+2n, ... of the campaign.
+  long shards = 1, shard = 0;
+  if (const char* n = std::getenv("TEST_TOTAL_SHARDS")) {
+    shards = std::max(1L, std::atol(n));
+    if (const char* k = std::getenv("TEST_SHARD_INDEX")) shard = std::atol(k);
+  }
+  // Coverage and the corpus advance in rounds: a run sees the corpus as it stood when its round
+  // began, and a round's runs are merged in order once all of them have finished, so a campaign
+  // is the same for any --jobs.
+  constexpr long kRound = 32;
+  struct Finished {
+    long i;
+    std::string seed;
+    bool extensible;  // a fresh random or arm run: may join the corpus
+    std::vector<uint16_t> decisions;
+    std::vector<SiteEntry> sites;
+  };
+  std::map<long, Finished> finished;  // by position k, not yet merged
+  long merged = 0;                    // positions below this are merged
+  std::condition_variable round_done;
+  Corpus corpus;
+  auto merge_rounds = [&](bool rest) {  // with mu held
+    for (;;) {
+      long end = merged + kRound;
+      bool complete = true;
+      for (long k = merged; k < end && complete; ++k) complete = finished.count(k) != 0;
+      if (!complete && !(rest && !finished.empty())) return;
+      for (long k = merged; k < end; ++k) {
+        auto it = finished.find(k);
+        if (it == finished.end()) continue;
+        if (t.coverage.merge(it->second.sites) && it->second.extensible)
+          corpus.add(it->second.i, std::move(it->second.seed), std::move(it->second.decisions));
+        finished.erase(it);
+      }
+      merged = end;
+      round_done.notify_all();
+    }
+  };
+  auto worker = [&] {
+    Machine m;
+    m.set_coverage(true);
+    for (;;) {
+      if (g_interrupted || stop) return;
+      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (max_seconds > 0 && elapsed >= max_seconds) return;
+      long k = next++;
+      long i = k * shards + shard;
+      if (runs > 0 && i >= runs) return;
+      Params p = base;
+      std::string err;
+      p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
+      std::vector<uint16_t> prefix;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        while (merged < k / kRound * kRound && !stop && !g_interrupted)
+          round_done.wait_for(lock, std::chrono::milliseconds(100));  // a signal cannot notify
+        if (stop || g_interrupted) {
+          stop = true;  // this position will not run: nobody may wait for its round
+          round_done.notify_all();
+          return;
+        }
+        prefix = corpus.prefix_for(i, &p);
+      }
+      ScenarioOutcome out =
+          run_scenario(m, p, nullptr, nullptr, prefix.empty() ? nullptr : &prefix, seed0 + uint64_t(i));
+      bool shrink_this = false;
+      std::string path;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!out.error.empty()) {
+          t.error = out.error;
+          stop = true;
+          return;
+        }
+        ++t.runs;
+        t.corpus_runs += !prefix.empty();
+        Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), out.decisions, {}};
+        m.sites().for_each([&](const SiteEntry& e) {
+          if (e.in_design && e.offered) f.sites.push_back(e);
+        });
+        finished.emplace(k, std::move(f));
+        merge_rounds(false);
+        if (out.run.failed) {
+          ++t.failures;
+          long& of_kind = t.by_oracle[oracle_name(out.run.failure.oracle)];
+          ++of_kind;
+          std::string run_name = prefix.empty() ? "seed" + p.str("seed")
+                                                : fmt::format("run{}-extends-seed{}", seed0 + uint64_t(i), p.str("seed"));
+          path = fmt::format("{}/{}-{}-{}.sched", artifacts, p.str("scenario"), p.str("design"), run_name);
+          std::string werr;
+          bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+          if (!summary_only || t.failures == 1)
+            fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                       run_name, out.run.failure.message, oracle_name(out.run.failure.oracle),
+                       saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+          std::fflush(stdout);
+          // Shrink the first failure of each kind (a new oracle), keeping both files.
+          shrink_this = saved && shrink_seconds > 0 && of_kind == 1;
+        }
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
+          last_status = now;
+          double secs = std::chrono::duration<double>(now - start).count();
+          if (tty)
+            fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures,
+                       t.runs / secs);
+          else
+            fmt::print(stderr, "hazsim-fuzz: {} {}: {} runs, {} failures, {:.1f} s\n", base.str("scenario"),
+                       base.str("design"), t.runs, t.failures, secs);
+        }
+      }
+      if (shrink_this) {
+        ShrinkOptions so;
+        so.max_seconds = shrink_seconds;
+        std::string min_path = sibling_path(path, ".min.sched"), serr;
+        std::lock_guard<std::mutex> lock(mu);  // keeps the shrink report in one piece
+        if (!shrink_and_save(p, out.decisions, min_path, so, false, &serr))
+          fmt::print("hazsim-fuzz: could not shrink {}: {}\n", path, serr);
+        std::fflush(stdout);
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& th : threads) th.join();
+  merge_rounds(true);
+  if (tty) fmt::print(stderr, "\r\033[K");
+  t.corpus = corpus.entries.size();
+  return t;
+}
+
+// bounded:K: every schedule with at most K eventful choices, depth first, one thread.
+FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts) {
+  FuzzTotals t;
+  std::error_code ec;
+  std::filesystem::create_directories(artifacts, ec);
+  Machine m;
+  ExploreResult r = explore_all(m.decisions(), runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
+    if (g_interrupted || !t.error.empty()) return;
+    ScenarioOutcome out = run_scenario(m, p, nullptr, &prefix);
+    if (!out.error.empty()) {
+      t.error = out.error;
+      return;
+    }
+    ++t.runs;
+    if (!out.run.failed) return;
+    ++t.failures;
+    ++t.by_oracle[oracle_name(out.run.failure.oracle)];
+    std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, p.str("scenario"), p.str("design"),
+                                   p.str("strategy"), t.runs);
+    for (char& c : path)
+      if (c == ':') c = '-';
+    std::string werr;
+    bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+    if (t.failures <= 3)
+      fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                 p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle),
+                 saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+  });
+  fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
+             p.str("strategy").substr(8),
+             r.exhausted ? "the space is exhausted" : "stopped before the space was exhausted (--runs)");
+  return t;
+}
+
+// fuzz runs the portfolio unless the command line names a strategy.
+bool strategy_given(const RunOptions& o) {
+  if (!o.strategy.empty()) return true;
+  for (const auto& kv : o.sets)
+    if (kv.rfind("strategy=", 0) == 0) return true;
+  return false;
+}
+
+// The campaign's coverage: a line, the first `show` pairs never hit, and the whole table in a file.
+void report_coverage(const Params& p, const FuzzTotals& t, const std::string& artifacts, size_t show) {
+  std::vector<std::string> missed = t.coverage.never_hit();
+  std::string path = fmt::format("{}/{}-{}-coverage.txt", artifacts, p.str("scenario"), p.str("design")), err;
+  bool saved = write_file(path, t.coverage.table(), &err);
+  fmt::print("hazsim-fuzz: coverage: {} of {} (site, event) pairs in design code hit; {} runs extended {} corpus "
+             "entries; {} never hit{}\n",
+             t.coverage.hit_pairs(), t.coverage.offered_pairs(), t.corpus_runs, t.corpus, missed.size(),
+             saved ? " (table: " + path + ")" : "");
+  for (size_t i = 0; i < missed.size() && i < show; ++i) fmt::print("    never: {}\n", missed[i]);
+  if (missed.size() > show && show > 0) fmt::print("    ... and {} more\n", missed.size() - show);
+}
+
+}  // namespace
+
+int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
+             double shrink_seconds, int jobs) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string err;
+  if (cflist) {
+    if (!load_cflist(&pairs, &err)) return usage_error(err);
+  } else {
+    if (o.scenario.empty()) return usage_error("fuzz needs a SCENARIO or --cflist");
+    pairs.emplace_back(o.scenario, o.design);
+  }
+  std::vector<std::pair<RunOptions, Params>> plan;
+  for (const auto& [scn, design] : pairs) {
+    RunOptions ro = o;
+    ro.scenario = scn;
+    if (!design.empty()) ro.design = design;
+    Params p;
+    if (!ro.resolve(&p, &err)) return usage_error(err);
+    if (!strategy_given(ro) && p.str("strategy") == "random") p.set("strategy", "portfolio", &err);
+    if (const char* r = std::getenv("TEST_RANDOM_SEED"))  // bazel test --runs_per_test: one seed range per run
+      p.set("seed", std::to_string(p.num("seed") + std::atol(r) * 1000003L), &err);
+    plan.emplace_back(ro, p);
+  }
+  // Under `bazel test`: say that sharding is honoured, and let --runs_per_test vary the seeds.
+  if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(status, "w"));
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  long total_failures = 0;
+  std::vector<std::string> summary;
+  for (auto& [ro, p] : plan) {
+    if (g_interrupted) break;
+    auto start = std::chrono::steady_clock::now();
+    bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
+    FuzzTotals t = bounded ? fuzz_bounded(p, runs, artifacts)
+                           : fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
+    if (!t.error.empty()) return usage_error(t.error);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::string kinds;
+    for (const auto& [k, n] : t.by_oracle) kinds += fmt::format("{}{}: {}", kinds.empty() ? "" : ", ", k, n);
+    summary.push_back(fmt::format("hazsim-fuzz: {:<12} {:<17} {:>6} runs {:>6} failures{} {:.1f} s ({:.0f} runs/s){}",
+                                  p.str("scenario"), p.str("design"), t.runs, t.failures,
+                                  kinds.empty() ? "" : " (" + kinds + ")", secs, secs > 0 ? t.runs / secs : 0.0,
+                                  g_interrupted ? " [interrupted]" : ""));
+    if (!cflist) fmt::print("{}\n", summary.back());
+    if (!bounded) report_coverage(p, t, artifacts, cflist ? 0 : 10);
+    total_failures += t.failures;
+  }
+  if (cflist) {
+    fmt::print("hazsim-fuzz: summary\n");
+    for (const auto& line : summary) fmt::print("{}\n", line);
+  }
+  if (total_failures > 0) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
+  return total_failures > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace hazsim::cli
