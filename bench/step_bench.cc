@@ -1,5 +1,6 @@
-// Cost of one machine step on the default workload: TORTURE on v5, under `random` and under the
-// fuzzing default `portfolio`, in nanoseconds of wall time per step (median of rounds). It also
+// Cost of one machine step on the default workload: TORTURE on v5, under `random`, under the
+// fuzzing default `portfolio`, and under the portfolio with (site, event) coverage on as `hazsim
+// fuzz` runs it, in nanoseconds of wall time per step (median of rounds). It also
 // prints the total steps and a checksum of the runs' schedule hashes, so that two builds run side
 // by side (bench/compare_builds.sh) can be shown to have run the same schedules.
 //   bazel run //bench:step_bench -- [rounds] [seeds]
@@ -20,7 +21,8 @@ struct Round {
   uint64_t steps, checksum;
 };
 
-Round run_round(hazsim::Machine& m, const char* strategy, int seeds) {
+Round run_round(hazsim::Machine& m, const char* strategy, bool coverage, int seeds) {
+  m.set_coverage(coverage);
   hazsim::Params p;
   std::string err;
   if (!hazsim::load_scenario("TORTURE", &p, &err) || !p.set("design", "v5", &err) || !p.set("strategy", strategy, &err)) {
@@ -50,16 +52,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   hazsim::Machine m;
-  for (const char* strategy : {"random", "portfolio"}) {
+  struct Config {
+    const char* name;
+    const char* strategy;
+    bool coverage;
+  };
+  for (Config c : {Config{"random", "random", false}, Config{"portfolio", "portfolio", false},
+                   Config{"fuzz", "portfolio", true}}) {
     std::vector<double> ns;
     Round last{};
     for (int i = 0; i < rounds; ++i) {
-      last = run_round(m, strategy, seeds);
+      last = run_round(m, c.strategy, c.coverage, seeds);
       ns.push_back(last.ns_per_step);
     }
     std::sort(ns.begin(), ns.end());
     std::printf("TORTURE/v5 %-9s %6.1f ns/step (median of %d; min %.1f, max %.1f)  steps %llu  checksum %016llx\n",
-                strategy, ns[ns.size() / 2], rounds, ns.front(), ns.back(), static_cast<unsigned long long>(last.steps),
+                c.name, ns[ns.size() / 2], rounds, ns.front(), ns.back(), static_cast<unsigned long long>(last.steps),
                 static_cast<unsigned long long>(last.checksum));
   }
   return 0;

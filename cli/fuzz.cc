@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -32,19 +33,21 @@ struct FuzzTotals {
 // retraces the first part of a random or arm corpus entry (its seed, a prefix of its choices) and
 // goes on with fresh choices from there. The schedule file of such a run has that seed and all its
 // choices, so it replays like any other.
+// A corpus is copied for each merged round (scenarios/campaign_coverage.h: later rounds read an
+// earlier one's), so entries are shared and never changed.
 struct Corpus {
   static constexpr size_t kMax = 256;
   struct Entry {
     std::string seed;
     std::vector<uint16_t> decisions;
   };
-  std::vector<Entry> entries;
+  std::vector<std::shared_ptr<const Entry>> entries;
 
   // Run i as an extension: sets p's seed to the entry's and returns the prefix (empty: a fresh run).
   std::vector<uint16_t> prefix_for(long i, Params* p) const {
     if (entries.empty() || i % 4 != 3) return {};
     uint64_t h = uint64_t(i) * 0x9E3779B97F4A7C15ull;
-    const Entry& e = entries[(h >> 32) % entries.size()];
+    const Entry& e = *entries[(h >> 32) % entries.size()];
     std::string err;
     p->set("seed", e.seed, &err);
     return std::vector<uint16_t>(e.decisions.begin(), e.decisions.begin() + long(h % (e.decisions.size() + 1)));
@@ -59,7 +62,7 @@ struct Corpus {
     return k == StrategyKind::kRandom || k == StrategyKind::kArm;
   }
   void add(long i, std::string seed, std::vector<uint16_t> decisions) {
-    Entry e{std::move(seed), std::move(decisions)};
+    auto e = std::make_shared<const Entry>(Entry{std::move(seed), std::move(decisions)});
     if (entries.size() < kMax) entries.push_back(std::move(e));
     else entries[size_t(i) % kMax] = std::move(e);
   }
@@ -87,10 +90,9 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
     shards = std::max(1L, std::atol(n));
     if (const char* k = std::getenv("TEST_SHARD_INDEX")) shard = std::atol(k);
   }
-  // Coverage and the corpus advance in rounds: a run sees the corpus as it stood when its round
-  // began, and a round's runs are merged in order once all of them have finished, so a campaign
-  // is the same for any --jobs.
-  constexpr long kRound = 32;
+  // Coverage and the corpus advance in rounds (scenarios/campaign_coverage.h), so a campaign is
+  // the same for any --jobs.
+  constexpr long kRound = kCampaignRound;
   struct Finished {
     long i;
     std::string seed;
@@ -102,6 +104,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   long merged = 0;                    // positions below this are merged
   std::condition_variable round_done;
   Corpus corpus;
+  // The corpus after each merged round that a position still running or to come may read.
+  std::map<long, std::shared_ptr<const Corpus>> seen{{0, std::make_shared<const Corpus>()}};
   auto merge_rounds = [&](bool rest) {  // with mu held
     for (;;) {
       long end = merged + kRound;
@@ -116,6 +120,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
         finished.erase(it);
       }
       merged = end;
+      seen.emplace(merged / kRound, std::make_shared<const Corpus>(corpus));
+      seen.erase(seen.begin(), seen.lower_bound(corpus_rounds_seen(merged)));
       round_done.notify_all();
     }
   };
@@ -135,14 +141,14 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       std::vector<uint16_t> prefix;
       {
         std::unique_lock<std::mutex> lock(mu);
-        while (merged < k / kRound * kRound && !stop && !g_interrupted)
+        while (merged < corpus_rounds_seen(k) * kRound && !stop && !g_interrupted)
           round_done.wait_for(lock, std::chrono::milliseconds(100));  // a signal cannot notify
         if (stop || g_interrupted) {
           stop = true;  // this position will not run: nobody may wait for its round
           round_done.notify_all();
           return;
         }
-        prefix = corpus.prefix_for(i, &p);
+        prefix = seen.at(corpus_rounds_seen(k))->prefix_for(i, &p);
       }
       ScenarioOutcome out =
           run_scenario(m, p, nullptr, nullptr, prefix.empty() ? nullptr : &prefix, seed0 + uint64_t(i));

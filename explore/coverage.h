@@ -41,14 +41,12 @@ class SiteTable {
   SiteEntry& lookup(const std::source_location& s) {
     const char* f = s.function_name();
     uint32_t line = s.line();
-    size_t i = (uintptr_t(f) * 0x9E3779B97F4A7C15ull + line) >> 20 & (kCapacity - 1);
-    for (;;) {
-      SiteEntry& e = entries_[i];
-      if (e.func == f && e.line == line) [[likely]]
-        return e;
-      if (e.func == nullptr) return insert(e, s, i);
-      i = (i + 1) & (kCapacity - 1);
-    }
+    // A step's decisions (preemption, interrupt, arming) are about the same site: one entry of
+    // memory spares most probes. Entries never move, so the pointer stays good.
+    if (last_ && last_->func == f && last_->line == line) [[likely]]
+      return *last_;
+    last_ = &probe(s, f, line);
+    return *last_;
   }
 
   // Forgets the offered/hit bits of the last run (the sites stay known).
@@ -61,6 +59,17 @@ class SiteTable {
   }
 
  private:
+  SiteEntry& probe(const std::source_location& s, const char* f, uint32_t line) {
+    size_t i = (uintptr_t(f) * 0x9E3779B97F4A7C15ull + line) >> 20 & (kCapacity - 1);
+    for (;;) {
+      SiteEntry& e = entries_[i];
+      if (e.func == f && e.line == line) [[likely]]
+        return e;
+      if (e.func == nullptr) return insert(e, s, i);
+      i = (i + 1) & (kCapacity - 1);
+    }
+  }
+
   SiteEntry& insert(SiteEntry& e, const std::source_location& s, size_t i) {
     if (used_.size() >= kCapacity / 2) [[unlikely]]
       return overflow_;  // a pathological number of sites: stop telling them apart
@@ -78,6 +87,7 @@ class SiteTable {
   std::vector<SiteEntry> entries_;
   std::vector<uint32_t> used_;
   SiteEntry overflow_;
+  SiteEntry* last_ = nullptr;
 };
 
 }  // namespace hazsim

@@ -98,7 +98,10 @@ class DecisionSource {
       case StrategyKind::kPct:
         v = cursor_.script ? prefix_or_fresh(c, n, false) : random_choice(rng_, knobs_, c, n);
         break;
-      case StrategyKind::kArm: v = prefix_or_fresh(c, n, armed); break;
+      case StrategyKind::kArm:
+        if (cursor_.script) v = prefix_or_fresh(c, n, armed);
+        else v = armed ? arming_.choice(rng_, knobs_, c, n) : random_choice(rng_, knobs_, c, n);
+        break;
       case StrategyKind::kExplore:
         if (!explorer_.branches(c)) return 0;
         v = explorer_.choose(cursor_, n);

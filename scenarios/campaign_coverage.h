@@ -13,6 +13,18 @@
 
 namespace hazsim {
 
+// A campaign's runs are taken in rounds of kCampaignRound positions; a round's runs are merged into
+// the coverage and the corpus in order once all of them have finished. The runs of round r see
+// the corpus as it stood after round r - kCorpusLag was merged (none before), so up to
+// (kCorpusLag + 1) rounds run at once and the campaign is the same for any number of workers.
+inline constexpr long kCampaignRound = 32;
+inline constexpr long kCorpusLag = 7;
+// The number of merged rounds whose corpus position k sees.
+inline long corpus_rounds_seen(long k) {
+  long r = k / kCampaignRound - kCorpusLag;
+  return r > 0 ? r : 0;
+}
+
 class CampaignCoverage {
  public:
   // Merges the last run's sites; true if it hit a pair that no earlier run hit.

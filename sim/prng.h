@@ -22,7 +22,7 @@ class Prng {
     for (auto& w : s_) w = splitmix64(sm);
   }
 
-  uint64_t next() {
+  [[gnu::always_inline]] uint64_t next() {
     const uint64_t result = rotl(s_[1] * 5, 7) * 9;
     const uint64_t t = s_[1] << 17;
     s_[2] ^= s_[0];
@@ -35,7 +35,7 @@ class Prng {
   }
 
   // Uniform in [0, n), n > 0: Lemire's multiply-shift with rejection, so no modulo bias.
-  uint32_t below(uint32_t n) {
+  [[gnu::always_inline]] uint32_t below(uint32_t n) {
     uint64_t m = uint64_t(uint32_t(next() >> 32)) * n;
     uint32_t low = uint32_t(m);
     if (low < n) {
