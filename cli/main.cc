@@ -205,6 +205,8 @@ int main(int argc, char** argv) {
   }
 
   if (runs < 0) return usage_error("--runs must be >= 0");
+  // --max-total-time alone runs until the time is up, as libFuzzer does; --runs still caps it.
+  if (fuzz->parsed() && max_total_time > 0 && fuzz->count("--runs") == 0) runs = 0;
   if (list->parsed()) return cmd_list(list_params);
   if (run->parsed()) return cmd_run(run_opts, save);
   if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);

@@ -127,6 +127,27 @@ bool list_empty(const list_head* head, Site s = Site::current()) {
   return K::read_once(&head->next, s) == head;
 }
 
+// ---- <linux/llist.h>: adding is a cmpxchg loop and taking everything an xchg, both fully
+// ordered (value-returning atomics), so what the adder wrote before is seen by the taker ----
+
+// llist_add(): true if the list was empty.
+template <class K>
+bool llist_add(llist_node* n, llist_head* h, Site s = Site::current()) {
+  llist_node* first = K::read_once(&h->first, s);
+  for (;;) {
+    K::store(&n->next, first, s);  // new_last->next = first
+    llist_node* seen = K::cmpxchg(&h->first, first, n, s);
+    if (seen == first) return first == nullptr;
+    first = seen;
+  }
+}
+
+// llist_del_all(): the whole list, newest first.
+template <class K>
+llist_node* llist_del_all(llist_head* h, Site s = Site::current()) {
+  return K::xchg(&h->first, static_cast<llist_node*>(nullptr), s);
+}
+
 // ---- hlist ----
 
 template <class K>

@@ -10,6 +10,14 @@ struct list_head {
   list_head* prev;
 };
 
+// <linux/llist.h>: a lock-less singly linked list.
+struct llist_node {
+  llist_node* next;
+};
+struct llist_head {
+  llist_node* first;
+};
+
 struct hlist_node {
   hlist_node* next;
   hlist_node** pprev;

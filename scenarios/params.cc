@@ -80,7 +80,7 @@ const std::vector<ParamSpec>& Params::specs() {
       {"drain_prob", "0.2", ParamType::kProb, 0, 0, "",
        "random, tso/pso: chance at a step that one buffered store drains"},
       {"max_steps", "4000000", ParamType::kInt, 1000, INT64_MAX, "", "step bound of the whole run"},
-      {"sync_bound", "400000", ParamType::kInt, 100, INT64_MAX, "", "step bound of one hazptr_synchronize"},
+      {"sync_bound", "400000", ParamType::kInt, 100, INT64_MAX, "", "steps of its own one hazptr_synchronize may take (no-progress beyond)"},
       {"starve_bound", "1500000", ParamType::kInt, 100, INT64_MAX, "", "steps a runnable task may wait"},
       {"step_ns", "2", ParamType::kInt, 1, 1000000, "", "virtual nanoseconds per step"},
       {"broken", "none", ParamType::kChoice, 0, 0, "none skip-sync skip-release leak-retired sleep-in-atomic",

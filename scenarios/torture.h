@@ -80,7 +80,7 @@ class Torture {
       m_.create_task(fmt::format("hazptr_torture_reader/{}", i), &Torture::reader_entry, &args_.back(), i % cpus);
     }
     readers_left_ = nreaders;
-    pending_.assign(size_t(cpus), {});
+    if (k_.defer_modulus > 0 && !stack_ctx_) pending_ = K::alloc_percpu<kapi::llist_head>("hazptr_pending");
     if (k_.defer_modulus > 0 && !stack_ctx_) {
       args_.push_back({this, 0});
       m_.create_task("hazptr_torture_do_pending", &Torture::do_pending_entry, &args_.back());
@@ -278,6 +278,7 @@ class Torture {
   // struct hazptr_pending: a ctx and what it protects, handed between contexts by the
   // irq_acquire, irq_release and deferral paths.
   struct hazptr_pending {
+    kapi::llist_node hpp_node;
     ctx_type hpp_hc;
     hazptr_torture* hpp_htp;
   };
@@ -401,7 +402,7 @@ class Torture {
   void defer(hazptr_pending* hppp, Prng& rng) {
     K::preempt_disable();
     detach(hppp);
-    pending_[rng.below(uint32_t(m_.nr_cpus()))].push_back(hppp);
+    kapi::llist_add<K>(&hppp->hpp_node, K::per_cpu_ptr(pending_, int(rng.below(uint32_t(m_.nr_cpus())))));
     ++stats_.deferred;
     K::preempt_enable();
   }
@@ -418,9 +419,10 @@ class Torture {
       bool all = must_stop();
       for (int c = 0; c < m_.nr_cpus(); ++c) {
         if (!all && c != cpu) continue;
-        std::vector<hazptr_pending*> list;
-        list.swap(pending_[size_t(c)]);  // llist_del_all()
-        for (hazptr_pending* hppp : list) {
+        // llist_for_each_entry_safe() over llist_del_all(): the next node is read before the release
+        for (kapi::llist_node *n = kapi::llist_del_all<K>(K::per_cpu_ptr(pending_, c)), *next; n; n = next) {
+          auto* hppp = reinterpret_cast<hazptr_pending*>(reinterpret_cast<char*>(n) - offsetof(hazptr_pending, hpp_node));
+          next = K::load(&n->next);
           check_pipe(hppp->hpp_htp);
           release(hppp, rng, true);
         }
@@ -498,7 +500,7 @@ class Torture {
   size_t pool_size_ = 0;
   std::vector<hazptr_torture*> removed_;  // hazptr_torture_removed
   std::deque<Arg> args_;  // tasks keep pointers to their Arg: addresses must stay put
-  std::vector<std::vector<hazptr_pending*>> pending_;  // per-CPU hazptr_pending lists
+  kapi::PerCpu<kapi::llist_head> pending_;  // DEFINE_PER_CPU(struct llist_head, hazptr_pending)
   static inline thread_local Torture* tl_self_ = nullptr;  // for IPI handlers, which get one argument
   bool stop_ = false;  // torture_must_stop()
   bool writer_done_ = false;

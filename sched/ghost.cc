@@ -24,6 +24,7 @@ void Machine::ghost_detached(const void* key) { ghost_.detached(key); }
 void Machine::ghost_sync_begin(const void* p) {
   Task* t = current_task();
   t->sync_begin = step_ == 0 ? 1 : step_;
+  t->sync_steps = 0;
   t->sync_addr = p;
 }
 

@@ -40,7 +40,7 @@ struct MachineConfig {
   int cpus = 4;
   MemoryModel memory_model = MemoryModel::kSC;
   uint64_t max_steps = 5'000'000;
-  uint64_t sync_bound = 500'000;     // steps one hazptr_synchronize may take
+  uint64_t sync_bound = 500'000;     // steps of its own one hazptr_synchronize may take
   uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
   uint32_t step_ns = 2;               // virtual time per step
   size_t task_data_size = 0;          // the design's per-task fields
@@ -311,7 +311,7 @@ class Machine {
     record(kind, off, site);
     if (step_ >= next_check_step_) [[unlikely]]
       periodic_checks();
-    if (t->sync_begin != 0 && step_ - t->sync_begin > cfg_.sync_bound) [[unlikely]]
+    if (t->sync_begin != 0 && ++t->sync_steps > cfg_.sync_bound) [[unlikely]]
       sync_too_long(t, site);
     if (now_ >= next_timer_) [[unlikely]]
       fire_timers();

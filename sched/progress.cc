@@ -36,8 +36,9 @@ void Machine::sync_too_long(Task* t, const Site& site) {
                              ht ? fmt::format("now at {}", site_text(ht->last_site)) : "");
     }
   fail(Oracle::kNoProgress,
-       fmt::format("no progress: hazptr_synchronize({}) in {} has not returned after {} steps (sync_bound={}){}",
-                   describe_addr(t->sync_addr), task_label(t), step_ - t->sync_begin, cfg_.sync_bound,
+       fmt::format("no progress: hazptr_synchronize({}) in {} has not returned after {} steps of its own, {} of "
+                   "the machine (sync_bound={} of its own){}",
+                   describe_addr(t->sync_addr), task_label(t), t->sync_steps, step_ - t->sync_begin, cfg_.sync_bound,
                    holders.empty() ? std::string("; no reader holds it") : holders),
        site);
 }

@@ -33,6 +33,7 @@ struct Task {
   uint64_t wake_at = 0;
   uint64_t runnable_since = 0;  // step it last became runnable
   uint64_t sync_begin = 0;      // step its current hazptr_synchronize began (0: none)
+  uint64_t sync_steps = 0;      // steps this task itself has made since then (sync_bound counts these)
   uint64_t watched_load = 0;    // step of its last load of the published pointer (Load A)
   const void* sync_addr = nullptr;
   Task* rq_next = nullptr;

@@ -79,6 +79,10 @@ check bounded 1 "$HAZSIM" fuzz SMALL --design busted --strategy bounded:2 --runs
 grep -q 'the space is exhausted' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bounded report"; }
 check bounded-replay 1 "$HAZSIM" replay "$(ls "$TMP/bnd"/*.sched | head -1)"
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
+# --max-total-time alone runs until the time is up, past the 100 runs --runs defaults to.
+check max-total-time 0 "$HAZSIM" fuzz SMALL --design v5 --strategy random --max-total-time 3 --artifacts "$TMP/mtt"
+runs=$(sed -n 's/^hazsim-fuzz: SMALL *v5 *\([0-9]*\) runs.*/\1/p' "$TMP/out")
+[ "${runs:-0}" -gt 100 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL --max-total-time alone stopped at ${runs:-?} runs"; }
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

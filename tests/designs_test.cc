@@ -120,6 +120,19 @@ TEST(Designs, DetachPathsRunAndPassOnListphase) {
   }
 }
 
+// DETACH's deferred releases reach the do_pending kthread through per-CPU llists in simulated
+// memory, as hazptrtorture hands them over (llist_add()'s cmpxchg, llist_del_all()'s xchg: fully
+// ordered). Through a plain host-side list, with no ordering, these seeds reported list
+// corruption on listphase under tso and pso: the releasing kthread saw the deferring reader's
+// ctx before that reader's detach stores had left its store buffer.
+TEST(Designs, DeferredHandOffIsOrderedAsTheKernelsLlist) {
+  for (auto [mm, seed] : {std::pair{"tso", 21}, {"tso", 26}, {"tso", 73}, {"pso", 117}, {"pso", 297}, {"pso", 305}}) {
+    ScenarioOutcome o = run("DETACH", "listphase", seed, {{"memory_model", mm}, {"strategy", "random"}});
+    EXPECT_FALSE(o.run.failed) << mm << " seed " << seed << ": " << o.run.failure.message;
+    EXPECT_GT(o.stats.deferred, 0) << mm << " seed " << seed;
+  }
+}
+
 TEST(Designs, PctPassesCorrectDesignsAndCatchesBusted) {
   for (const char* strategy : {"pct:2", "pct:3"}) {
     for (int seed = 1; seed <= 4; ++seed) {

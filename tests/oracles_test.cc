@@ -161,6 +161,32 @@ TEST(Oracles, NoProgressWhenSynchronizeWaitsOnAReaderThatNeverReleases) {
   EXPECT_NE(r.failure.message.find("held by test/0"), std::string::npos) << r.failure.message;
 }
 
+// sync_bound counts the synchronizing task's own steps: a synchronize that sleeps while other
+// tasks run many steps, then returns, is progress (it counted the machine's steps before, and
+// fired here).
+TEST(Oracles, SyncBoundCountsOnlyTheSynchronizingTasksOwnSteps) {
+  Machine m;
+  int* obj = nullptr;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  cfg.sync_bound = 2000;
+  RunResult r = run_tasks(
+      m,
+      {{[&] {
+          m.ghost_sync_begin(obj);
+          for (int i = 0; i < 100; ++i) (void)K::read_once(obj);  // its own steps: well under the bound
+          m.sleep_ns(200000);                                     // meanwhile the other task runs 20,000
+          for (int i = 0; i < 100; ++i) (void)K::read_once(obj);
+          m.ghost_sync_end(obj);
+        }},
+       {[&] {
+          for (int i = 0; i < 20000; ++i) (void)K::read_once(obj);
+        }}},
+      cfg, 1, [&] { obj = static_cast<int*>(m.static_alloc(sizeof(int), 8, "obj")); });
+  EXPECT_FALSE(r.failed) << r.failure.message;
+  EXPECT_GT(r.steps, 20000u);
+}
+
 TEST(Oracles, NoProgressWhenTheRunExceedsItsStepBound) {
   Machine m;
   MachineConfig cfg;
