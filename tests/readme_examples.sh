@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The outputs README.md shows, produced here: `readme_examples.sh HAZSIM NAME` prints example NAME
+# exactly as the README shows it (long outputs cut the same way each time). It runs in the current
+# directory, which should be an empty one: the examples write schedules and artifacts there.
+# tests/readme_check.sh compares them with README.md, and rewrites them with --update.
+set -uo pipefail
+hazsim="$1"
+cut_middle() {  # cut_middle HEAD TAIL: the first HEAD lines, "...", the last TAIL lines
+  awk -v h="$1" -v t="$2" '{ line[NR] = $0 } END {
+    if (NR <= h + t) { for (i = 1; i <= NR; i++) print line[i]; exit }
+    for (i = 1; i <= h; i++) print line[i]; print "..."; for (i = NR - t + 1; i <= NR; i++) print line[i] }'
+}
+case "$2" in
+  campaign)  # ./hazsim: two coverage lines, then the closing table
+    "$hazsim" fuzz --cflist --runs 40 --artifacts hazsim-artifacts >out.txt 2>/dev/null
+    { grep -m 2 '^hazsim-fuzz: coverage' out.txt; echo "..."; sed -n '/^hazsim-fuzz: summary/,$p' out.txt; } ;;
+  failing-run)
+    "$hazsim" run TORTURE --seed 3 | cut_middle 7 5 ;;
+  shrink)
+    "$hazsim" run TORTURE --design v4 --seed 3 --save v4.sched >/dev/null
+    "$hazsim" shrink v4.sched | awk '/^  step/ { n++ } n <= 1 || !/^  step/ { print; next } { rest[++r] = $0 }
+      END { print "  ..."; for (i = r - 2; i <= r; i++) if (i > 0) print rest[i] }' ;;
+  passing-run)
+    echo '$ ./hazsim run TORTURE --design v4-nopreempt --seed 1 --save ok.sched'
+    "$hazsim" run TORTURE --design v4-nopreempt --seed 1 --save ok.sched
+    echo '$ ./hazsim replay ok.sched -q'
+    "$hazsim" replay ok.sched -q ;;
+  *) echo "readme_examples.sh: no example '$2'" >&2; exit 2 ;;
+esac
+exit 0
