@@ -1,8 +1,13 @@
 #include "cli/compare.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -96,6 +101,32 @@ Row row_of(const CostOutcome& o) {
   return r;
 }
 
+// A string literal for a gnuplot script: single-quoted, with a quote written twice.
+std::string gnuplot_quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs a program with an argument vector (no shell), its output discarded; true if it exited 0.
+bool run_quietly(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return false;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 // One SVG per (sweep, metric) with a line per design, drawn by gnuplot if it is installed.
 bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string>& designs,
           const std::vector<Point>& points, size_t sweep_index, const char* metric, const char* ylabel,
@@ -105,10 +136,10 @@ bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string
   std::error_code ec;
   std::filesystem::create_directories(dir + "/plot-data", ec);
   std::string script = fmt::format(
-      "set terminal svg size 800,500 dynamic font 'sans,12'\nset termoption noenhanced\nset output '{}'\n"
+      "set terminal svg size 800,500 dynamic font 'sans,12'\nset termoption noenhanced\nset output {}\n"
       "set title '{} against {} (log axes; 0 drawn at 1)'\n"
       "set xlabel '{}'\nset ylabel '{}'\nset key outside right\nset grid\n",
-      svg_path, ylabel, sw.key, sw.key, ylabel);
+      gnuplot_quoted(svg_path), ylabel, sw.key, sw.key, ylabel);
   bool numeric_log = sw.key == "passive_tasks" || sw.key == "cpus";
   if (numeric_log) script += "set logscale xy\n";
   else script += "set logscale y\n";
@@ -126,13 +157,14 @@ bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string
     std::string dat = fmt::format("{}-{}.dat", base, d);
     std::string err;
     if (data.empty() || !write_file(dat, data, &err)) continue;
-    plots += fmt::format("{}'{}' using 1:2 with linespoints title '{}'", plots.empty() ? "plot " : ", ", dat, d);
+    plots += fmt::format("{}{} using 1:2 with linespoints title {}", plots.empty() ? "plot " : ", ", gnuplot_quoted(dat),
+                         gnuplot_quoted(d));
   }
   if (plots.empty()) return false;
   std::string gp = base + ".gp", err;
   if (!write_file(gp, script + plots + "\n", &err)) return false;
   *svg = svg_path;
-  return std::system(fmt::format("gnuplot '{}' 2>/dev/null", gp).c_str()) == 0;
+  return run_quietly({"gnuplot", gp});
 }
 
 }  // namespace
@@ -221,7 +253,7 @@ int cmd_compare(const CompareOptions& o) {
   std::string csv_path = o.out_dir + "/compare.csv";
   if (!write_file(csv_path, csv, &err)) return fail(err);
   fmt::print("\nhazsim-compare: table written to {}\n", csv_path);
-  bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  bool have_gnuplot = run_quietly({"gnuplot", "--version"});
   for (size_t si = 0; si < sweeps.size(); ++si)
     for (auto [metric, label] : {std::pair{"sync", "synchronize cycles"}, std::pair{"reader", "reader section cycles"}}) {
       std::string svg;

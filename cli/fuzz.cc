@@ -175,7 +175,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
           ++of_kind;
           std::string run_name = prefix.empty() ? "seed" + p.str("seed")
                                                 : fmt::format("run{}-extends-seed{}", seed0 + uint64_t(i), p.str("seed"));
-          path = fmt::format("{}/{}-{}-{}.sched", artifacts, p.str("scenario"), p.str("design"), run_name);
+          path = fmt::format("{}/{}-{}-{}.sched", artifacts, path_component(p.str("scenario")),
+                             path_component(p.str("design")), run_name);
           std::string werr;
           bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
           if (!summary_only || t.failures == 1)
@@ -236,10 +237,11 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts
     if (!out.run.failed) return;
     ++t.failures;
     ++t.by_oracle[oracle_name(out.run.failure.oracle)];
-    std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, p.str("scenario"), p.str("design"),
-                                   p.str("strategy"), t.runs);
-    for (char& c : path)
+    std::string strategy = p.str("strategy");
+    for (char& c : strategy)
       if (c == ':') c = '-';
+    std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, path_component(p.str("scenario")),
+                                   path_component(p.str("design")), path_component(strategy), t.runs);
     std::string werr;
     bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
     if (t.failures <= 3)
@@ -264,7 +266,9 @@ bool strategy_given(const RunOptions& o) {
 // The campaign's coverage: a line, the first `show` pairs never hit, and the whole table in a file.
 void report_coverage(const Params& p, const FuzzTotals& t, const std::string& artifacts, size_t show) {
   std::vector<std::string> missed = t.coverage.never_hit();
-  std::string path = fmt::format("{}/{}-{}-coverage.txt", artifacts, p.str("scenario"), p.str("design")), err;
+  std::string path = fmt::format("{}/{}-{}-coverage.txt", artifacts, path_component(p.str("scenario")),
+                                 path_component(p.str("design"))),
+              err;
   bool saved = write_file(path, t.coverage.table(), &err);
   fmt::print("hazsim-fuzz: coverage: {} of {} (site, event) pairs in design code hit; {} runs extended {} corpus "
              "entries; {} never hit{}\n",

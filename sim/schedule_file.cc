@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace hazsim {
@@ -120,40 +119,6 @@ bool parse_schedule(const std::string& text, const std::string& origin, Schedule
     return bad(fmt::format("file is truncated or corrupt: {} choices declared, {} present", declared,
                            s.decisions.size()));
   *out = std::move(s);
-  return true;
-}
-
-bool write_file(const std::string& path, const std::string& text, std::string* err) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      *err = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-      return false;
-    }
-    f << text;
-    if (!f.flush()) {
-      *err = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-      return false;
-    }
-  }
-  // Rename so an interrupted campaign never leaves a half-written schedule behind.
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *err = fmt::format("cannot write {}: {}", path, std::strerror(errno));
-    return false;
-  }
-  return true;
-}
-
-bool read_file(const std::string& path, std::string* text, std::string* err) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    *err = fmt::format("cannot read {}: {}", path, std::strerror(errno));
-    return false;
-  }
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  *text = ss.str();
   return true;
 }
 

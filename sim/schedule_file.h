@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/files.h"  // write_file and read_file, which schedule files are read and written with
+
 namespace hazsim {
 
 inline constexpr const char* kScheduleFormat = "hazsim-schedule 1";
@@ -24,7 +26,5 @@ std::string format_schedule(const ScheduleFile& s);
 // false with *err one line ("FILE:LINE: ...") on any malformed input; never crashes.
 bool parse_schedule(const std::string& text, const std::string& origin, ScheduleFile* out, std::string* err);
 
-bool write_file(const std::string& path, const std::string& text, std::string* err);
-bool read_file(const std::string& path, std::string* text, std::string* err);
 
 }  // namespace hazsim

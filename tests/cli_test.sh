@@ -84,5 +84,30 @@ check max-total-time 0 "$HAZSIM" fuzz SMALL --design v5 --strategy random --max-
 runs=$(sed -n 's/^hazsim-fuzz: SMALL *v5 *\([0-9]*\) runs.*/\1/p' "$TMP/out")
 [ "${runs:-0}" -gt 100 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL --max-total-time alone stopped at ${runs:-?} runs"; }
 
+# Outputs never replace what is not a regular file, and inputs must be regular files.
+echo keep >"$TMP/target"
+ln -sf "$TMP/target" "$TMP/link.sched"
+check save-to-symlink 2 "$HAZSIM" run SMALL --design v5 --save "$TMP/link.sched"
+one_line_error save-to-symlink "symbolic link"
+[ -L "$TMP/link.sched" ] && [ "$(cat "$TMP/target")" = keep ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL --save replaced a symbolic link"; }
+rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+timeout 20 cat "$TMP/fifo" >"$TMP/fifo.out" &
+reader=$!
+check save-to-fifo 0 "$HAZSIM" run SMALL --design v5 --save "$TMP/fifo"
+wait "$reader"
+[ -p "$TMP/fifo" ] && grep -q '^format = hazsim-schedule' "$TMP/fifo.out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL --save to a FIFO did not write into it"; }
+ls "$TMP"/*.tmp >/dev/null 2>&1 && { fail=$((fail+1)); echo "FAIL temporaries left: $(ls "$TMP"/*.tmp)"; } || pass=$((pass+1))
+mkdir -p "$TMP/adir"
+check run-directory 2 "$HAZSIM" run "$TMP/adir"
+one_line_error run-directory "is a directory"
+check run-device 2 timeout 10 "$HAZSIM" run /dev/zero
+one_line_error run-device "not a regular file"
+# compare's output path reaches gnuplot as an argument and a quoted string, never through a shell.
+check compare-quote 0 "$HAZSIM" compare --designs v5 --sweep cpus=2 --out "$TMP/q'\$(touch $TMP/PWNED)'"
+[ ! -e "$TMP/PWNED" ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL compare --out ran a shell command"; }
+# Names from parameters become one path component: artifacts stay in --artifacts.
+check set-scenario-path 1 "$HAZSIM" fuzz TORTURE --design busted --runs 1 --shrink-time 0 --set scenario=../../escape --artifacts "$TMP/in/art"
+[ -z "$(ls "$TMP"/escape* "$TMP/in"/escape* 2>/dev/null)" ] && ls "$TMP/in/art"/*escape*.sched >/dev/null 2>&1 && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL artifacts left --artifacts: $(ls "$TMP" "$TMP/in")"; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
