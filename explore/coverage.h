@@ -52,6 +52,7 @@ class SiteTable {
   // Forgets the offered/hit bits of the last run (the sites stay known).
   void clear_run() {
     for (uint32_t i : used_) entries_[i].offered = entries_[i].hit = 0, entries_[i].armed = -1;
+    overflow_.offered = overflow_.hit = 0, overflow_.armed = -1;
   }
   template <class F>
   void for_each(F f) const {

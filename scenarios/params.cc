@@ -96,12 +96,14 @@ Params::Params() {
   for (const auto& s : specs()) values_.emplace_back(s.key, s.def);
 }
 
+// The whole token, and nothing else: strtoll alone would skip leading white space (a newline in a
+// --set value was accepted, then written unescaped into the schedule) and stop at an embedded NUL.
 bool parse_int(const std::string& s, int64_t* out) {
-  if (s.empty()) return false;
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
   errno = 0;
   char* end = nullptr;
   long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno != 0 || end == s.c_str() || *end != '\0') return false;
+  if (errno != 0 || end == s.c_str() || end != s.c_str() + s.size()) return false;
   *out = v;
   return true;
 }
@@ -110,13 +112,19 @@ bool parse_int(const std::string& s, int64_t* out) {
 bool parse_prob_ppm(const std::string& s, uint32_t* out) {
   size_t i = 0;
   uint64_t whole = 0;
+  bool any_digit = false;
   if (i >= s.size() || !(std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) return false;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) whole = whole * 10 + uint64_t(s[i++] - '0');
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+    whole = whole * 10 + uint64_t(s[i++] - '0');
+    any_digit = true;
+    if (whole > 1) return false;  // a probability: no wrap-around of a long integer part
+  }
   uint64_t frac = 0;
   int digits = 0;
   if (i < s.size() && s[i] == '.') {
     ++i;
     while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      any_digit = true;
       if (digits < 6) {
         frac = frac * 10 + uint64_t(s[i] - '0');
         ++digits;
@@ -126,7 +134,7 @@ bool parse_prob_ppm(const std::string& s, uint32_t* out) {
       ++i;
     }
   }
-  if (i != s.size()) return false;
+  if (i != s.size() || !any_digit) return false;  // "." alone is no number
   while (digits < 6) frac *= 10, ++digits;
   uint64_t ppm = whole * 1000000 + frac;
   if (ppm > 1000000) return false;

@@ -46,6 +46,25 @@ TEST(Params, ProbabilitiesAreExactDecimals) {
   EXPECT_FALSE(parse_prob_ppm("", &v));
   EXPECT_FALSE(parse_prob_ppm("-0.1", &v));
   EXPECT_FALSE(parse_prob_ppm("0.1x", &v));
+  // Whole tokens only, no wrap-around (each was accepted before: as 0.5, 0, 0 and 0).
+  EXPECT_FALSE(parse_prob_ppm("288230376151711744.5", &v));
+  EXPECT_FALSE(parse_prob_ppm("18446744073709551616", &v));
+  EXPECT_FALSE(parse_prob_ppm(".", &v));
+  EXPECT_FALSE(parse_prob_ppm("2", &v));
+}
+
+TEST(Params, IntegersAreWholeTokens) {
+  int64_t v;
+  ASSERT_TRUE(parse_int("-42", &v));
+  EXPECT_EQ(v, -42);
+  EXPECT_FALSE(parse_int(std::string("1\0garbage", 9), &v));  // accepted as 1 before
+  EXPECT_FALSE(parse_int("\n4", &v));                            // accepted as 4 before
+  EXPECT_FALSE(parse_int(" 4", &v));
+  EXPECT_FALSE(parse_int("4 ", &v));
+  EXPECT_FALSE(parse_int("99999999999999999999", &v));
+  Params p;
+  std::string err;
+  EXPECT_FALSE(p.set("cpus", "\n4", &err));
 }
 
 TEST(Params, ScenarioFileErrorsNameTheLine) {
