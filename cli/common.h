@@ -28,7 +28,7 @@ int usage_error(const std::string& msg);
 struct RunOptions {
   std::string scenario;
   std::string design, memory_model, strategy;
-  int64_t seed = -1, cpus = -1;
+  std::string seed, cpus;  // checked by the parameter table (range, whole token), as --set is
   std::vector<std::string> sets;
   bool quiet = false;
 
@@ -60,8 +60,8 @@ struct RunOptions {
     if (!design.empty() && !set("design", design)) return false;
     if (!memory_model.empty() && !set("memory_model", memory_model)) return false;
     if (!strategy.empty() && !set("strategy", strategy)) return false;
-    if (seed >= 0 && !set("seed", std::to_string(seed))) return false;
-    if (cpus >= 0 && !set("cpus", std::to_string(cpus))) return false;
+    if (!seed.empty() && !set("seed", seed)) return false;
+    if (!cpus.empty() && !set("cpus", cpus)) return false;
     return true;
   }
 

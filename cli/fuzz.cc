@@ -290,6 +290,14 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (o.scenario.empty()) return usage_error("fuzz needs a SCENARIO or --cflist");
     pairs.emplace_back(o.scenario, o.design);
   }
+  // Bazel's sharding: a shard index outside the shard count would run no seed and pass.
+  if (const char* n = std::getenv("TEST_TOTAL_SHARDS")) {
+    int64_t shards = 0, shard = 0;
+    const char* k = std::getenv("TEST_SHARD_INDEX");
+    if (!parse_int(n, &shards) || shards < 1 || (k && (!parse_int(k, &shard) || shard < 0 || shard >= shards)))
+      return usage_error(fmt::format("TEST_SHARD_INDEX='{}' must be from 0 to TEST_TOTAL_SHARDS-1 (TEST_TOTAL_SHARDS='{}')",
+                                     k ? k : "", n));
+  }
   std::vector<std::pair<RunOptions, Params>> plan;
   for (const auto& [scn, design] : pairs) {
     RunOptions ro = o;
@@ -298,8 +306,13 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     Params p;
     if (!ro.resolve(&p, &err)) return usage_error(err);
     if (!strategy_given(ro) && p.str("strategy") == "random") p.set("strategy", "portfolio", &err);
-    if (const char* r = std::getenv("TEST_RANDOM_SEED"))  // bazel test --runs_per_test: one seed range per run
-      p.set("seed", std::to_string(p.num("seed") + std::atol(r) * 1000003L), &err);
+    // bazel test --runs_per_test: one seed range per run; the sum wraps modulo 2^63.
+    if (const char* r = std::getenv("TEST_RANDOM_SEED")) {
+      int64_t v;
+      if (!parse_int(r, &v)) return usage_error(fmt::format("TEST_RANDOM_SEED='{}' is not an integer", r));
+      uint64_t seed = (uint64_t(p.num("seed")) + uint64_t(v) * 1000003u) & uint64_t(INT64_MAX);
+      p.set("seed", std::to_string(seed), &err);
+    }
     plan.emplace_back(ro, p);
   }
   // Under `bazel test`: say that sharding is honoured, and let --runs_per_test vary the seeds.

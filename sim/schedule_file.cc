@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <sstream>
 
 namespace hazsim {
@@ -52,7 +53,7 @@ std::string format_schedule(const ScheduleFile& s) {
   return out;
 }
 
-bool parse_schedule(const std::string& text, const std::string& origin, ScheduleFile* out, std::string* err) {
+bool parse_schedule(const std::string& text, const std::string& origin, ScheduleFile* out, std::string* err) try {
   ScheduleFile s;
   std::istringstream in(text);
   std::string line;
@@ -74,7 +75,12 @@ bool parse_schedule(const std::string& text, const std::string& origin, Schedule
         if (!parse_u64(tok.substr(0, star), 10, &v) || v > 0xffff ||
             (star != std::string::npos && (!parse_u64(tok.substr(star + 1), 10, &count) || count == 0)))
           return bad(fmt::format("bad choice '{}' (expected a number or number*count)", tok));
-        if (s.decisions.size() + count > (uint64_t(1) << 31)) return bad("too many choices");
+        // Bounded before anything is allocated: by the declared count (written before the
+        // choices), and by kMaxChoices, so a few bytes of run-length counts cannot exhaust memory.
+        if (declared != UINT64_MAX && s.decisions.size() + count > declared)
+          return bad(fmt::format("more choices than the {} declared", declared));
+        if (s.decisions.size() + count > kMaxChoices)
+          return bad(fmt::format("more than {} choices", kMaxChoices));
         s.decisions.insert(s.decisions.end(), size_t(count), uint16_t(v));
       }
       continue;
@@ -120,6 +126,9 @@ bool parse_schedule(const std::string& text, const std::string& origin, Schedule
                            s.decisions.size()));
   *out = std::move(s);
   return true;
+} catch (const std::bad_alloc&) {  // within kMaxChoices, but more than this machine can hold
+  *err = fmt::format("{}: too large to load", origin);
+  return false;
 }
 
 }  // namespace hazsim

@@ -12,6 +12,9 @@
 namespace hazsim {
 
 inline constexpr const char* kScheduleFormat = "hazsim-schedule 1";
+// At most this many choices in a file (512 MiB of them in memory): far beyond any run's record
+// at the default bounds, and a stop for run-length counts that would exhaust memory.
+inline constexpr uint64_t kMaxChoices = uint64_t(1) << 28;
 
 struct ScheduleFile {
   std::vector<std::pair<std::string, std::string>> params;  // every run parameter

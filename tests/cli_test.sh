@@ -109,5 +109,15 @@ check compare-quote 0 "$HAZSIM" compare --designs v5 --sweep cpus=2 --out "$TMP/
 check set-scenario-path 1 "$HAZSIM" fuzz TORTURE --design busted --runs 1 --shrink-time 0 --set scenario=../../escape --artifacts "$TMP/in/art"
 [ -z "$(ls "$TMP"/escape* "$TMP/in"/escape* 2>/dev/null)" ] && ls "$TMP/in/art"/*escape*.sched >/dev/null 2>&1 && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL artifacts left --artifacts: $(ls "$TMP" "$TMP/in")"; }
 
+# Seeds, CPU counts and the Bazel environment are checked, never silently replaced.
+check negative-seed 2 "$HAZSIM" run SMALL --design v5 --seed -5
+one_line_error negative-seed "seed = '-5'"
+check negative-cpus 2 "$HAZSIM" run SMALL --design v5 --cpus -1
+one_line_error negative-cpus "cpus = '-1'"
+check huge-seed 2 "$HAZSIM" run SMALL --design v5 --seed 18446744073709551615
+check bad-shard 2 env TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=2 "$HAZSIM" fuzz SMALL --design v5 --runs 4 --artifacts "$TMP/sh"
+one_line_error bad-shard "TEST_SHARD_INDEX='2'"
+check big-random-seed 0 env TEST_RANDOM_SEED=9223372036854775807 "$HAZSIM" fuzz SMALL --design v5 --runs 2 --artifacts "$TMP/rs"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -130,6 +130,11 @@ TEST(ScheduleFile, RejectsMalformedInput) {
   EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\nschedule_hash = zz\nchoices:\n", "f", &s, &err));
   EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\n", "f", &s, &err));
   EXPECT_NE(err.find("missing 'choices:'"), std::string::npos);
+  // Run-length counts are bounded before anything is allocated (these 58 bytes took 6.3 GB).
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\nchoices:\n0*1073741823 0*1073741823\n", "f", &s, &err));
+  EXPECT_NE(err.find("more than"), std::string::npos) << err;
+  EXPECT_FALSE(parse_schedule("format = hazsim-schedule 1\ndecisions = 4\nchoices:\n0*100000000\n", "f", &s, &err));
+  EXPECT_NE(err.find("more choices than the 4 declared"), std::string::npos) << err;
 }
 
 TEST(ScheduleFile, RandomGarbageNeverCrashes) {
