@@ -1,4 +1,4 @@
-// Set-up, the run loop, and the entry points of tasks and idle loops.
+// Set-up, the run loop, fibers (task and idle entry, switching), and a stopping run's accesses.
 #include "sched/machine.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-// The step's decisions: which vCPU runs next, choices noted per site (coverage) and armed
-// sites' stalls (strategy arm), and what an access does once the run is stopping.
+// The step's decisions: which vCPU runs next (PCT's and bounded's rules), choices noted per site
+// (coverage), and armed sites' stalls (strategy arm).
 #include "sched/machine.h"
 
 #include <algorithm>
