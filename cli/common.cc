@@ -22,7 +22,14 @@ ScheduleFile schedule_of(const Params& p, const ScenarioOutcome& o) {
   return s;
 }
 
+void warn_if_mutation_unused(const Params& p, uint64_t applied) {
+  if (p.str("mutate") == "none" || applied != 0) return;
+  fmt::print(stderr, "hazsim: warning: mutate={} changed nothing: no such barrier or release ran in a function of "
+             "that name\n", p.str("mutate"));
+}
+
 void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
+  warn_if_mutation_unused(p, o.run.mutations_applied);
   if (!quiet) {
     fmt::print("{}\n", start_line(p));
     fmt::print("hazsim-torture: {}\n", o.reader_pipe);

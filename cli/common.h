@@ -80,6 +80,8 @@ struct RunOptions {
 ScheduleFile schedule_of(const Params& p, const ScenarioOutcome& o);
 // The start line, the torture's status lines, the failure report and the end line of a run.
 void print_run(const Params& p, const ScenarioOutcome& o, bool quiet);
+// A warning on stderr when mutate= is set and `applied` (how often it changed a barrier) is 0.
+void warn_if_mutation_unused(const Params& p, uint64_t applied);
 // FILE.sched -> FILE<suffix>, beside it (".min.sched", ".json").
 std::string sibling_path(const std::string& file, const char* suffix);
 bool load_schedule_file(const std::string& file, ScheduleFile* s, Params* p, std::string* err);

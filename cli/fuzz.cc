@@ -24,6 +24,7 @@ namespace {
 struct FuzzTotals {
   std::string error;
   long runs = 0, failures = 0, corpus_runs = 0;
+  uint64_t mutations_applied = 0;
   std::map<std::string, long> by_oracle;
   CampaignCoverage coverage;
   size_t corpus = 0;
@@ -162,6 +163,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
           return;
         }
         ++t.runs;
+        t.mutations_applied += out.run.mutations_applied;
         t.corpus_runs += !prefix.empty();
         Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), out.decisions, {}};
         m.sites().for_each([&](const SiteEntry& e) {
@@ -234,6 +236,7 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts
       return;
     }
     ++t.runs;
+    t.mutations_applied += out.run.mutations_applied;
     if (!out.run.failed) return;
     ++t.failures;
     ++t.by_oracle[oracle_name(out.run.failure.oracle)];
@@ -337,6 +340,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
                                   g_interrupted ? " [interrupted]" : ""));
     if (!cflist) fmt::print("{}\n", summary.back());
     if (!bounded) report_coverage(p, t, artifacts, cflist ? 0 : 10);
+    if (t.runs > 0) warn_if_mutation_unused(p, t.mutations_applied);
     total_failures += t.failures;
   }
   if (cflist) {

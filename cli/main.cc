@@ -210,8 +210,13 @@ int main(int argc, char** argv) {
   if (list->parsed()) return cmd_list(list_params);
   if (run->parsed()) return cmd_run(run_opts, save);
   if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);
-  if (fuzz->parsed())
+  if (fuzz->parsed()) {
+    // Each job is a whole machine (~65 MB): past the cores it only costs memory.
+    unsigned cores = std::thread::hardware_concurrency();
+    if (cores > 0 && unsigned(jobs) > cores)
+      fmt::print(stderr, "hazsim: warning: --jobs {} is more than this machine's {} cores\n", jobs, cores);
     return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds, jobs);
+  }
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
   if (compare->parsed()) {

@@ -57,7 +57,7 @@ void Machine::reset(const MachineConfig& cfg) {
   waiters_.clear();
   ghost_.reset();
   sbs_.reset(cfg.memory_model);
-  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_drains_ = n_cpu_switches_ = 0;
+  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_drains_ = n_cpu_switches_ = mutations_applied_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;
   for (int i = 0; i < cfg.cpus; ++i) {
@@ -160,6 +160,7 @@ RunResult Machine::run() {
   r.migrations = n_migrations_;
   r.drains = n_drains_;
   r.cpu_switches = n_cpu_switches_;
+  r.mutations_applied = mutations_applied_;
   if (failed_) r.last_events = log_.last_events();
   return r;
 }
@@ -316,9 +317,8 @@ void Machine::task_exit(Task* t) {
 // The idle loop comes last in this file on purpose: the source line of its access (331) is part
 // of every recorded schedule in which an interrupt reaches an idle vCPU (the event hash folds in
 // lines, and arm hashes its armed sites from function name and line), so it must not move.
-// tests/golden_hashes_test pins it. Moving it on purpose means regenerating that test's file and
-// saying in the commit that the schedules of such runs (IRQ, DETACH) change: old schedule files
-// of them would no longer replay.
+// tests/golden_hashes_test pins it. Moving it on purpose means regenerating that file and saying
+// in the commit that such runs' schedules (IRQ, DETACH) change: old files replay to other hashes.
 void Machine::idle_entry(void* arg) {
   Task* idle = static_cast<Task*>(arg);
   Machine& m = *tl_current_;

@@ -59,6 +59,7 @@ struct RunResult {
   uint64_t migrations = 0;
   uint64_t drains = 0;          // buffered stores drained by a choice (not by a barrier)
   uint64_t cpu_switches = 0;    // steps where the choice moved to another vCPU
+  uint64_t mutations_applied = 0;  // barriers dropped or releases made plain by mutate=
   std::vector<Event> last_events;  // oldest first, on failure
 };
 
@@ -170,8 +171,12 @@ class Machine {
   void fence_wmb() {
     if (running_cpu_) running_cpu_->sb.order_later_stores();
   }
-  bool mutated(MutationKind k, const Site& site) const {
-    return cfg_.mutation.applies(k, site);
+  bool mutated(MutationKind k, const Site& site) {
+    if (cfg_.mutation.kind != k) [[likely]]
+      return false;
+    bool hit = cfg_.mutation.matches(site);
+    mutations_applied_ += hit;
+    return hit;
   }
 
   // --- kernel services for the kernel-API layer ---
@@ -467,6 +472,7 @@ class Machine {
 
   GhostHolds ghost_;
 
+  uint64_t mutations_applied_ = 0;
   uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0, n_drains_ = 0, n_cpu_switches_ = 0;
   int next_cpu_rr_ = 0;
 

@@ -13,7 +13,6 @@ enum class MutationKind : uint8_t { kNone, kDropMb, kDropWmb, kPlainRelease };
 struct Mutation {
   MutationKind kind = MutationKind::kNone;
   std::string function;
-  bool applies(MutationKind k, const Site& site) const { return kind == k && matches(site); }
   bool matches(const Site& site) const;  // the site is in `function`
 };
 // "drop-mb@FN", "drop-wmb@FN", "plain-release@FN" or "none".

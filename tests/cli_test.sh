@@ -119,5 +119,13 @@ check bad-shard 2 env TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=2 "$HAZSIM" fuzz SMAL
 one_line_error bad-shard "TEST_SHARD_INDEX='2'"
 check big-random-seed 0 env TEST_RANDOM_SEED=9223372036854775807 "$HAZSIM" fuzz SMALL --design v5 --runs 2 --artifacts "$TMP/rs"
 
+# A mutation that changes nothing says so; more jobs than cores are warned about.
+check unused-mutation 0 "$HAZSIM" run SMALL --design v5 --set mutate=drop-mb@no_such_function -q
+grep -q "mutate=drop-mb@no_such_function changed nothing" "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL no warning for an unused mutation"; }
+"$HAZSIM" run WEAK --memory-model tso --set mutate=drop-mb@hazptr_acquire --seed 1 -q >"$TMP/out" 2>"$TMP/err"
+grep -q "changed nothing" "$TMP/err" && { fail=$((fail+1)); echo "FAIL warned about a mutation that applied"; } || pass=$((pass+1))
+check many-jobs 0 "$HAZSIM" fuzz SMALL --design v5 --runs 2 --jobs 256 --artifacts "$TMP/mj"
+grep -q "more than this machine's" "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL no warning for --jobs past the cores"; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
