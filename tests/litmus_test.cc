@@ -147,6 +147,35 @@ TEST(Litmus, MessagePassingIsForbiddenUnderPsoWithWmbOrRelease) {
   EXPECT_FALSE(mp_violated(explore(MemoryModel::kPSO, mp(MpOrder::kRelease))));
 }
 
+// The deferred hand-off of the DETACH workload: a task writes, then hands a node over with
+// llist_add(); the taker llist_del_all()s and reads. llist_add()'s cmpxchg is a full barrier, so
+// no schedule lets the taker see the list entry and the old value. Published with a plain store
+// instead (what the old host-side hand-off amounted to), pso lets the stores drain out of order.
+std::vector<Body> llist_handoff(bool plain) {
+  return {[=](const Vars& v, long* r) {
+            auto* node = static_cast<kapi::llist_node*>(Machine::current().kmalloc(sizeof(kapi::llist_node), "node"));
+            auto* head = reinterpret_cast<kapi::llist_head*>(v.y);
+            K::write_once(v.x, 1);
+            if (plain) K::write_once(&head->first, node);
+            else kapi::llist_add<K>(node, head);
+            *r = -1;
+          },
+          [=](const Vars& v, long* r) {
+            auto* head = reinterpret_cast<kapi::llist_head*>(v.y);
+            kapi::llist_node* n = plain ? K::read_once(&head->first) : kapi::llist_del_all<K>(head);
+            *r = n ? K::read_once(v.x) : -1;
+          }};
+}
+
+TEST(Litmus, LlistHandOffOrdersWhatTheAdderWroteBefore) {
+  for (MemoryModel mm : {MemoryModel::kSC, MemoryModel::kTSO, MemoryModel::kPSO}) {
+    auto o = explore(mm, llist_handoff(false));
+    EXPECT_FALSE(o.count({-1, 0})) << memory_model_name(mm) << ": the taker saw the node but not the write";
+    EXPECT_TRUE(o.count({-1, 1})) << memory_model_name(mm);
+  }
+  EXPECT_TRUE(explore(MemoryModel::kPSO, llist_handoff(true)).count({-1, 0}));
+}
+
 TEST(Litmus, AThreadReadsItsOwnBufferedStore) {
   // Store-to-load forwarding: a thread never reads an older value than its own last store.
   for (MemoryModel mm : {MemoryModel::kTSO, MemoryModel::kPSO}) {
