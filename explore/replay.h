@@ -16,7 +16,6 @@ struct ScriptCursor {
     pos = 0;
     diverged = false;
   }
-  bool active() const { return script != nullptr; }
   bool more() const { return script != nullptr && pos < script->size(); }
 
   // Replay: the next recorded value; one out of range is a divergence and reads as 0.

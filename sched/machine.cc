@@ -56,7 +56,7 @@ void Machine::reset(const MachineConfig& cfg) {
   lock_owners_.clear();
   waiters_.clear();
   ghost_.reset();
-  sbs_.reset(cfg.memory_model);
+  sbs_.reset();
   n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_drains_ = n_cpu_switches_ = mutations_applied_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;

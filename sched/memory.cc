@@ -13,7 +13,8 @@ namespace hazsim {
 void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
   Cpu* c = running_cpu_;
   if (c->sb.n == StoreBuffer::kCapacity) drain_at(c, 0);  // a full buffer stalls until its oldest drains
-  sbs_.push(c->sb, BufferedStore{p, bits, size, 0, c->curr->pid, step_, c->curr->last_site}, release);
+  sbs_.push(c->sb, BufferedStore{p, bits, size, 0, c->curr->pid, step_, c->curr->last_site},
+            release && cfg_.memory_model == MemoryModel::kPSO);
 }
 
 void Machine::forwarded_load(const void* p, void* out, size_t size) {

@@ -70,18 +70,17 @@ struct StoreBuffer {
 // The buffers of every vCPU, with the counts the step needs to skip them cheaply.
 class StoreBuffers {
  public:
-  void reset(MemoryModel m) {
-    model_ = m;
+  void reset() {
     pending_ = 0;
     nonempty_ = 0;
   }
-  MemoryModel model() const { return model_; }
   uint32_t pending() const { return pending_; }    // buffered stores over all vCPUs
   uint32_t nonempty() const { return nonempty_; }  // vCPUs with at least one buffered store
 
-  // The buffer must not be full (drain its oldest first).
-  void push(StoreBuffer& sb, const BufferedStore& s, bool release) {
-    if (release && model_ == MemoryModel::kPSO && sb.n != 0) ++sb.group;
+  // The buffer must not be full (drain its oldest first). `new_group`: a release store under pso,
+  // which earlier stores must drain before.
+  void push(StoreBuffer& sb, const BufferedStore& s, bool new_group) {
+    if (new_group && sb.n != 0) ++sb.group;
     if (sb.n == 0) ++nonempty_;
     sb.e[sb.n] = s;
     sb.e[sb.n++].group = sb.group;
@@ -95,7 +94,6 @@ class StoreBuffers {
   }
 
  private:
-  MemoryModel model_ = MemoryModel::kSC;
   uint32_t pending_ = 0;
   uint32_t nonempty_ = 0;
 };
