@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "cli/compare.h"
 #include "cli/fuzz.h"
+#include "cli/litmus.h"
 #include "cli/report.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
@@ -194,6 +195,14 @@ int main(int argc, char** argv) {
   compare->add_option("--out", cmp.out_dir, "directory for compare.csv and the plots");
   compare->add_option("--jobs", cmp.jobs, "threads")->check(CLI::Range(1, 256));
 
+  std::vector<std::string> litmus_files;
+  std::string litmus_model = "weak";
+  uint64_t litmus_max_runs = 5'000'000;
+  auto* litmus = app.add_subcommand("litmus", "run litmus tests (the LKMM's C format) over every schedule, as herd7 reports");
+  litmus->add_option("FILE", litmus_files, "litmus test files")->required();
+  litmus->add_option("--memory-model", litmus_model, "sc, tso, pso or weak");
+  litmus->add_option("--max-runs", litmus_max_runs, "schedules to run at most per test");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -208,6 +217,7 @@ int main(int argc, char** argv) {
   // --max-total-time alone runs until the time is up, as libFuzzer does; --runs still caps it.
   if (fuzz->parsed() && max_total_time > 0 && fuzz->count("--runs") == 0) runs = 0;
   if (list->parsed()) return cmd_list(list_params);
+  if (litmus->parsed()) return cmd_litmus(litmus_files, litmus_model, litmus_max_runs);
   if (run->parsed()) return cmd_run(run_opts, save);
   if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);
   if (fuzz->parsed()) {

@@ -26,6 +26,8 @@ class SiteArming {
   // A choice at an armed site (n >= 2); kStall's value is log-uniform over the lengths.
   uint32_t choice(Prng& rng, const RandomKnobs& knobs, Choice c, uint32_t n) const {
     if (c == Choice::kCpu || c == Choice::kDrainEntry) return random_choice(rng, knobs, c, n);
+    // weak: an armed load returns the oldest value it is still allowed to see.
+    if (c == Choice::kReadFrom) return rng.chance_ppm(fire_ppm_) ? n - 1 : random_choice(rng, knobs, c, n);
     return rng.chance_ppm(fire_ppm_) ? 1 + rng.below(n - 1) : 0;
   }
 

@@ -16,9 +16,10 @@
 
 namespace hazsim {
 
-enum class CoverEvent : uint8_t { kPreempt, kIrq, kMigrate, kDrain };
-inline constexpr int kCoverEvents = 4;
-inline constexpr const char* kCoverEventNames[kCoverEvents] = {"preemption", "interrupt", "migration", "drain"};
+enum class CoverEvent : uint8_t { kPreempt, kIrq, kMigrate, kDrain, kStale };
+inline constexpr int kCoverEvents = 5;
+inline constexpr const char* kCoverEventNames[kCoverEvents] = {"preemption", "interrupt", "migration", "drain",
+                                                               "stale-read"};
 inline constexpr uint8_t cover_bit(CoverEvent e) { return uint8_t(1u << unsigned(e)); }
 
 struct SiteEntry {

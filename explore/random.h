@@ -13,7 +13,8 @@ struct RandomKnobs {
   uint32_t preempt_ppm = 3000;    // chance of preemption at a preemptible access
   uint32_t irq_ppm = 200000;      // chance a pending interrupt is delivered at an access
   uint32_t migrate_ppm = 100000;  // chance an enqueued task moves to another vCPU
-  uint32_t drain_ppm = 200000;    // chance, at a step, that some buffered store drains (tso, pso)
+  uint32_t drain_ppm = 200000;    // chance, at a step, that some buffered store drains (tso, pso, weak)
+  uint32_t stale_ppm = 300000;    // weak: chance a load that may return an older value does
 };
 
 // n >= 2. Inlined: at most call sites the kind is a constant and the switch folds away.
@@ -26,6 +27,7 @@ struct RandomKnobs {
     case Choice::kDrain: return rng.chance_ppm(k.drain_ppm) ? 1 + rng.below(n - 1) : 0;
     case Choice::kDrainEntry: return rng.below(n);
     case Choice::kStall: return 0;  // only armed sites stall
+    case Choice::kReadFrom: return rng.chance_ppm(k.stale_ppm) ? 1 + rng.below(n - 1) : 0;
   }
   return 0;
 }

@@ -20,8 +20,9 @@ const std::vector<ParamSpec>& Params::specs() {
       {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list)"},
       {"workload", "torture", ParamType::kChoice, 0, 0, "torture", "the workload the tasks run"},
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
-      {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso",
-       "sc, tso (FIFO store buffers), or pso (stores may also drain out of order)"},
+      {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso weak",
+       "sc, tso (FIFO store buffers), pso (stores may also drain out of order), or weak (loads may also "
+       "return older values, as arm64, POWER and the LKMM allow)"},
       {"strategy", "random", ParamType::kStrategy, 0, 0, "",
        "exploration strategy: random, pct:D (PCT aiming at bugs of depth D), bounded:K (every schedule "
        "with at most K eventful choices; for small scenarios), arm (site arming, as BUGGIFY), or portfolio "
@@ -78,7 +79,9 @@ const std::vector<ParamSpec>& Params::specs() {
       {"irq_prob", "0.2", ParamType::kProb, 0, 0, "", "random: chance a pending IPI is delivered at an access"},
       {"migrate_prob", "0.1", ParamType::kProb, 0, 0, "", "random: chance an enqueued task changes vCPU"},
       {"drain_prob", "0.2", ParamType::kProb, 0, 0, "",
-       "random, tso/pso: chance at a step that one buffered store drains"},
+       "random, tso/pso/weak: chance at a step that one buffered store drains"},
+      {"stale_prob", "0.3", ParamType::kProb, 0, 0, "",
+       "random, weak: chance a load that may return an older value than memory holds does"},
       {"max_steps", "4000000", ParamType::kInt, 1000, INT64_MAX, "", "step bound of the whole run"},
       {"sync_bound", "400000", ParamType::kInt, 100, INT64_MAX, "", "steps of its own one hazptr_synchronize may take (no-progress beyond)"},
       {"starve_bound", "1500000", ParamType::kInt, 100, INT64_MAX, "", "steps a runnable task may wait"},
@@ -86,8 +89,8 @@ const std::vector<ParamSpec>& Params::specs() {
       {"broken", "none", ParamType::kChoice, 0, 0, "none skip-sync skip-release leak-retired sleep-in-atomic",
        "a deliberately broken workload, to show the checks fire"},
       {"mutate", "none", ParamType::kMutation, 0, 0, "",
-       "a deliberately broken design: drop-mb@FUNC, drop-wmb@FUNC or plain-release@FUNC changes that "
-       "barrier in function FUNC only"},
+       "a deliberately broken design: drop-mb@FUNC, drop-wmb@FUNC, drop-rmb@FUNC, plain-release@FUNC or "
+       "plain-acquire@FUNC changes that barrier in function FUNC only"},
   };
   return kSpecs;
 }

@@ -26,6 +26,7 @@ RandomKnobs random_knobs(const Params& p) {
   k.irq_ppm = p.ppm("irq_prob");
   k.migrate_ppm = p.ppm("migrate_prob");
   k.drain_ppm = p.ppm("drain_prob");
+  k.stale_ppm = p.ppm("stale_prob");
   return k;
 }
 

@@ -56,7 +56,7 @@ void Machine::reset(const MachineConfig& cfg) {
   lock_owners_.clear();
   waiters_.clear();
   ghost_.reset();
-  sbs_.reset();
+  reset_memory_model();
   n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_drains_ = n_cpu_switches_ = mutations_applied_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;
@@ -139,8 +139,8 @@ RunResult Machine::run() {
   main_loop();
   teardown();
   stop_ = false;  // end-of-run checks read memory like boot code does
-  if (!failed_)
-    for (auto& c : cpus_) drain_all(&c);
+  // What is still buffered reaches memory (in an order the stream chooses under store reduction).
+  if (!failed_) drain_rest();
   if (!failed_) {
     for (auto& h : final_checks_) {
       h.fn(h.ctx);

@@ -33,6 +33,7 @@
 #include "sim/event_log.h"
 #include "sim/fiber.h"
 #include "sim/memory_model.h"
+#include "sim/weak_memory.h"
 
 namespace hazsim {
 
@@ -81,6 +82,11 @@ class Machine {
   // Note which (site, event) pairs each run offers and hits (see explore/coverage.h); off by default
   // because it costs a table lookup per decision.
   void set_coverage(bool on) { coverage_ = on; }
+  // Exhaustive exploration of small tests (litmus): a store into a store buffer commutes with
+  // every step of the other vCPUs and with every drain, so it needs no vCPU or drain choice of
+  // its own (a partial-order reduction); the stores left buffered at the end drain in an order
+  // the stream chooses. Off by default (schedules of scenarios stay as they are).
+  void set_store_reduction(bool on) { store_reduction_ = on; }
   // The sites of the last run with their offered/hit bits (coverage, or an arm run).
   const SiteTable& sites() const { return sites_; }
   // Every event of the next run is appended here too (nullptr: only the last 64 are kept).
@@ -125,7 +131,7 @@ class Machine {
     }
     Cpu* c = running_cpu_;
     if (sbs_.pending() != 0) [[unlikely]]
-      maybe_drain();
+      maybe_drain(kind);
     if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
       maybe_deliver_irq(c);
     if (preemptible(c)) maybe_preempt(c);
@@ -144,11 +150,22 @@ class Machine {
     static_assert(sizeof(T) <= 8);
     if (p == ghost_.watched()) [[unlikely]]
       note_watched_load();
+    if (weak_) [[unlikely]]
+      return weak_load(p, false);
     if (running_cpu_ == nullptr || running_cpu_->sb.n == 0) [[likely]]
       return *p;
     T v;
     forwarded_load(p, &v, sizeof(T));
     return v;
+  }
+  // smp_load_acquire(): under weak, what the message read carries applies to every later access.
+  template <class T>
+  T load_mem_acquire(const T* p) {
+    if (!weak_) [[likely]]
+      return load_mem(p);
+    if (p == ghost_.watched()) [[unlikely]]
+      note_watched_load();
+    return weak_load(p, true);
   }
   template <class T>
   void store_mem(T* p, T v, bool release) {
@@ -163,14 +180,56 @@ class Machine {
     std::memcpy(&bits, &v, sizeof(T));
     buffer_store(p, bits, sizeof(T), release);
   }
-  // smp_mb(), RMW atomics, locks: this vCPU's buffered stores reach memory.
+  // smp_mb(), RMW atomics, locks: this vCPU's buffered stores reach memory (and under weak it
+  // takes every pending invalidation).
   void fence_full() {
     if (running_cpu_ && running_cpu_->sb.n != 0) drain_all(running_cpu_);
+    if (weak_ && running_cpu_) [[unlikely]]
+      weak_mem_.fence_mb(uint32_t(running_cpu_->id));
   }
-  // smp_wmb(): under pso, later stores may not drain before earlier ones.
+  // smp_wmb(): under pso and weak, later stores may not drain before earlier ones.
   void fence_wmb() {
-    if (running_cpu_) running_cpu_->sb.order_later_stores();
+    if (!running_cpu_) return;
+    if (weak_ && running_cpu_->sb.n == 0) [[unlikely]]
+      weak_mem_.order_point(uint32_t(running_cpu_->id));
+    running_cpu_->sb.order_later_stores();
   }
+  // smp_rmb(): under weak, later loads see what earlier loads' messages carried.
+  void fence_rmb() {
+    if (weak_ && running_cpu_) [[unlikely]]
+      weak_mem_.fence_rmb(uint32_t(running_cpu_->id));
+  }
+  // Before an acquiring RMW (a lock): a full barrier, except under weak, where only the stores
+  // up to this vCPU's last release (an unlock) must reach memory first (po-unlock-lock-po).
+  void fence_lock() {
+    if (!weak_) [[likely]]
+      return fence_full();
+    if (running_cpu_) drain_through_last_release(running_cpu_);
+  }
+  // The read half of an RMW at p (which reads the newest value): coherence moves on, and for an
+  // acquiring RMW what that value's store carried applies to later accesses.
+  void rmw_observe(const void* p, bool acquire) {
+    if (weak_ && running_cpu_) [[unlikely]]
+      weak_rmw_observe(p, acquire);
+  }
+  // The write half of an RMW. `full`: a value-returning atomic, ordered both ways.
+  template <class T>
+  void rmw_write(T* p, T v, bool full = true) {
+    if (!weak_ || running_cpu_ == nullptr) [[likely]] {
+      *p = v;
+      return;
+    }
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof(T));
+    weak_rmw_write(p, bits, sizeof(T), full);
+  }
+  // cpu_relax(): under weak, the location this vCPU spins on shows the newest value next.
+  void spin_hint() {
+    if (weak_ && running_cpu_) [[unlikely]]
+      weak_mem_.catch_up_last_load(uint32_t(running_cpu_->id));
+  }
+  uint64_t stale_reads() const { return weak_mem_.stale_reads(); }
+  bool weak() const { return weak_; }
   bool mutated(MutationKind k, const Site& site) {
     if (cfg_.mutation.kind != k) [[likely]]
       return false;
@@ -351,10 +410,23 @@ class Machine {
     return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
   }
   void move_to_cpu(uint32_t v);  // to the vCPU v places after this one among those with work
-  void maybe_drain();
+  void maybe_drain(AccessKind kind);
+  void drain_rest();  // at the end of the run
   void drain_at(Cpu* c, uint32_t idx);
   void drain_all(Cpu* c);
   void buffer_store(void* p, uint64_t bits, uint8_t size, bool release);
+  template <class T>
+  T weak_load(const T* p, bool acquire) {
+    uint64_t w = weak_load_word(p, sizeof(T), acquire);
+    T v;
+    std::memcpy(&v, &w, sizeof(T));
+    return v;
+  }
+  uint64_t weak_load_word(const void* p, size_t size, bool acquire);
+  void weak_rmw_observe(const void* p, bool acquire);
+  void weak_rmw_write(void* p, uint64_t bits, size_t size, bool full);
+  void drain_through_last_release(Cpu* c);
+  void reset_memory_model();  // after cfg_ is set
   void forwarded_load(const void* p, void* out, size_t size);
   void maybe_deliver_irq(Cpu* c);
   void maybe_preempt(Cpu* c) {
@@ -379,6 +451,9 @@ class Machine {
     return cpu_choice_slow(base, kind);
   }
   uint32_t cpu_choice_slow(uint32_t base, AccessKind kind);
+  bool reduced_store(AccessKind kind) const {
+    return store_reduction_ && kind == AccessKind::kStore && cfg_.memory_model != MemoryModel::kSC;
+  }
   void arm_step(Cpu* c);
   void cost_access(AccessKind kind, const void* addr);
   void cost_span_begin(const char* name);
@@ -432,6 +507,9 @@ class Machine {
   uint64_t step_ = 0;
   uint64_t now_ = 0;
   StoreBuffers sbs_;
+  bool weak_ = false;  // cfg_.memory_model == kWeak
+  bool store_reduction_ = false;
+  WeakMemory weak_mem_;
   uint64_t next_check_step_ = 0;
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;

@@ -10,11 +10,101 @@
 
 namespace hazsim {
 
+void Machine::reset_memory_model() {
+  sbs_.reset();
+  weak_ = cfg_.memory_model == MemoryModel::kWeak;
+  if (weak_) weak_mem_.reset(uint32_t(cfg_.cpus));
+}
+
 void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
   Cpu* c = running_cpu_;
   if (c->sb.n == StoreBuffer::kCapacity) drain_at(c, 0);  // a full buffer stalls until its oldest drains
-  sbs_.push(c->sb, BufferedStore{p, bits, size, 0, c->curr->pid, step_, c->curr->last_site},
-            release && cfg_.memory_model == MemoryModel::kPSO);
+  uint8_t slot = WeakMemory::kNoSlot;
+  if (release && weak_) {
+    if (c->sb.n == 0) weak_mem_.order_point(uint32_t(c->id));
+    slot = weak_mem_.snapshot_release(uint32_t(c->id));
+  }
+  sbs_.push(c->sb, BufferedStore{p, bits, size, 0, slot, c->curr->pid, step_, c->curr->last_site},
+            release && (cfg_.memory_model == MemoryModel::kPSO || weak_));
+}
+
+// A load under weak: from this vCPU's own buffer if it holds the location, else one of the
+// messages the location's history still offers this vCPU (the stream chooses; 0 = the newest).
+uint64_t Machine::weak_load_word(const void* p, size_t size, bool acquire) {
+  uint64_t out = 0;
+  Cpu* c = running_cpu_;
+  if (c == nullptr) {
+    std::memcpy(&out, p, size);
+    return out;
+  }
+  if (c->sb.n != 0) {
+    StoreBuffer::Forward f = c->sb.forward(p, &out, size);
+    if (f == StoreBuffer::Forward::kForwarded) return out;
+    if (f == StoreBuffer::Forward::kMustDrain) drain_all(c);
+  }
+  uintptr_t a = uintptr_t(p), word = a & ~uintptr_t(7);
+  if ((a & 7) + size > 8 || !arena_.contains(p)) {  // not a word of simulated memory: as it is
+    std::memcpy(&out, p, size);
+    return out;
+  }
+  uint64_t mem;
+  std::memcpy(&mem, reinterpret_cast<const void*>(word), 8);
+  WeakMemory::Options o = weak_mem_.options(uint32_t(c->id), word, a, mem);
+  uint64_t got = mem;
+  uint32_t k = 0;
+  if (o.n != 0) {
+    k = decide(Choice::kReadFrom, o.n, c->curr->last_site, CoverEvent::kStale);
+    uint64_t superseded = 0;
+    got = weak_mem_.read(uint32_t(c->id), o, k, acquire, &superseded);
+    // The hold dates from when the value it saw was still the newest (its Load A, for the ghost).
+    if (k != 0 && p == ghost_.watched() && c->curr->watched_load >= superseded)
+      c->curr->watched_load = superseded - 1;
+  }
+  std::memcpy(&out, reinterpret_cast<const char*>(&got) + (a & 7), size);
+  if (size == 8 && o.n != 0) {
+    const void* target = reinterpret_cast<const void*>(out);
+    if (arena_.contains(target))
+      if (const AllocInfo* ai = arena_.find(target)) {
+        uintptr_t lo = uintptr_t(arena_.base() + ai->offset);
+        weak_mem_.note_pointer(uint32_t(c->id), lo, lo + ai->size, a, o, k);
+      }
+  }
+  return out;
+}
+
+void Machine::weak_rmw_observe(const void* p, bool acquire) {
+  Cpu* c = running_cpu_;
+  uint64_t ignored;
+  if (c->sb.n != 0 && c->sb.forward(p, &ignored, 8) != StoreBuffer::Forward::kMemory)
+    drain_all(c);  // an RMW not fenced before (relaxed, acquire) still follows c's own stores to p
+  if (c->sb.n != 0 && c->sb.e[0].group != c->sb.group) {
+    // Its store goes straight to memory: the stores an smp_wmb() or a release ordered before it
+    // must be there first.
+    while (c->sb.n != 0 && c->sb.e[0].group != c->sb.group && !(stop_ && failed_)) drain_at(c, 0);
+    weak_mem_.order_point(uint32_t(c->id));
+  }
+  if (arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), uintptr_t(p) & ~uintptr_t(7), acquire);
+}
+
+void Machine::weak_rmw_write(void* p, uint64_t bits, size_t size, bool full) {
+  uintptr_t a = uintptr_t(p), word = a & ~uintptr_t(7);
+  if ((a & 7) + size > 8 || !arena_.contains(p)) {
+    std::memcpy(p, &bits, size);
+  } else {
+    uint64_t before, after;
+    std::memcpy(&before, reinterpret_cast<const void*>(word), 8);
+    std::memcpy(p, &bits, size);
+    std::memcpy(&after, reinterpret_cast<const void*>(word), 8);
+    weak_mem_.commit_rmw(uint32_t(running_cpu_->id), word, before, after, full, step_);
+  }
+  if (full) weak_mem_.fence_mb(uint32_t(running_cpu_->id));
+}
+
+void Machine::drain_through_last_release(Cpu* c) {
+  uint32_t last = 0;
+  for (uint32_t i = 0; i < c->sb.n; ++i)
+    if (c->sb.e[i].view_slot != WeakMemory::kNoSlot) last = i + 1;
+  while (last-- > 0 && !(stop_ && failed_)) drain_at(c, 0);
 }
 
 void Machine::forwarded_load(const void* p, void* out, size_t size) {
@@ -24,7 +114,8 @@ void Machine::forwarded_load(const void* p, void* out, size_t size) {
   std::memcpy(out, p, size);
 }
 
-void Machine::maybe_drain() {
+void Machine::maybe_drain(AccessKind kind) {
+  if (reduced_store(kind)) return;
   uint32_t v = decide(Choice::kDrain, sbs_.nonempty() + 1, running_cpu_->curr->last_site, CoverEvent::kDrain);
   if (v == 0) return;
   Cpu* target = nullptr;
@@ -34,7 +125,7 @@ void Machine::maybe_drain() {
       break;
     }
   uint32_t idx = 0;
-  if (cfg_.memory_model == MemoryModel::kPSO) {
+  if (cfg_.memory_model == MemoryModel::kPSO || weak_) {
     std::array<uint32_t, StoreBuffer::kCapacity> eligible;
     uint32_t ne = target->sb.drainable(&eligible);
     idx = eligible[decide(Choice::kDrainEntry, ne)];
@@ -57,7 +148,42 @@ void Machine::drain_at(Cpu* c, uint32_t idx) {
     return;
   }
   if (e.addr == ghost_.watched()) ghost_.note_store_reaches_memory(e.addr, e.size, step_);
+  if (!weak_) [[likely]] {
+    std::memcpy(e.addr, &e.value, e.size);
+    return;
+  }
+  uintptr_t a = uintptr_t(e.addr), word = a & ~uintptr_t(7);
+  if ((a & 7) + e.size > 8) {
+    std::memcpy(e.addr, &e.value, e.size);  // not word-aligned: memory only (loads then read memory)
+    return;
+  }
+  uint64_t before, after;
+  std::memcpy(&before, reinterpret_cast<const void*>(word), 8);
   std::memcpy(e.addr, &e.value, e.size);
+  std::memcpy(&after, reinterpret_cast<const void*>(word), 8);
+  weak_mem_.commit(uint32_t(c->id), word, before, after, e.group, e.view_slot, step_);
+}
+
+void Machine::drain_rest() {
+  if (!store_reduction_) {
+    for (auto& c : cpus_) drain_all(&c);
+    return;
+  }
+  while (sbs_.pending() != 0 && !failed_) {
+    uint32_t v = decide(Choice::kDrain, sbs_.nonempty());
+    Cpu* target = nullptr;
+    for (Cpu& c : cpus_)
+      if (c.sb.n != 0 && v-- == 0) {
+        target = &c;
+        break;
+      }
+    uint32_t idx = 0;
+    if (cfg_.memory_model == MemoryModel::kPSO || weak_) {
+      std::array<uint32_t, StoreBuffer::kCapacity> eligible;
+      idx = eligible[decide(Choice::kDrainEntry, target->sb.drainable(&eligible))];
+    }
+    drain_at(target, idx);
+  }
 }
 
 void Machine::drain_all(Cpu* c) {

@@ -16,7 +16,9 @@ bool parse_mutation(const std::string& s, Mutation* out) {
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
   if (kind == "drop-mb") out->kind = MutationKind::kDropMb;
   else if (kind == "drop-wmb") out->kind = MutationKind::kDropWmb;
+  else if (kind == "drop-rmb") out->kind = MutationKind::kDropRmb;
   else if (kind == "plain-release") out->kind = MutationKind::kPlainRelease;
+  else if (kind == "plain-acquire") out->kind = MutationKind::kPlainAcquire;
   else return false;
   out->function = fn;
   return true;

@@ -1,6 +1,7 @@
 // SimKernel: the kernel-API policy on the simulated machine. Every function that touches shared
 // memory is a step boundary (Machine::access), then performs the access on simulated memory.
-// Under sequential consistency the orderings of release, acquire and the barriers are implied.
+// Under sc, tso and pso loads stay in order, so acquire and smp_rmb() are plain; under weak each
+// primitive has its LKMM meaning (sim/weak_memory.h).
 #pragma once
 #include <fmt/format.h>
 
@@ -34,17 +35,21 @@ struct SimKernel {
     if (m().access(AccessKind::kStore, p, sizeof(T), s))
       m().store_mem(p, T(v), !m().mutated(MutationKind::kPlainRelease, s));
   }
-  // Loads are never reordered in any of the models, so acquire is a plain load.
   template <class T>
   static T load_acquire(const T* p, Site s = Site::current()) {
-    return read_once(p, s);
+    if (!m().access(AccessKind::kLoad, p, sizeof(T), s)) return T{};
+    return m().mutated(MutationKind::kPlainAcquire, s) ? m().load_mem(p) : m().load_mem_acquire(p);
   }
-  // smp_cond_load_acquire(): spin, one shared load per iteration, until cond(VAL).
+  // smp_cond_load_acquire(): spin, one shared load per iteration, until cond(VAL), then
+  // smp_acquire__after_ctrl_dep(), which is smp_rmb() (no instruction of its own, so no step).
   template <class T, class F>
   static T cond_load_acquire(const T* p, F cond, Site s = Site::current()) {
     for (;;) {
       T v = read_once(p, s);
-      if (cond(v) || m().stopping()) return v;
+      if (cond(v) || m().stopping()) {
+        if (!m().mutated(MutationKind::kPlainAcquire, s)) m().fence_rmb();
+        return v;
+      }
       cpu_relax(s);  // as smp_cond_load_relaxed() does between loads
     }
   }
@@ -57,20 +62,24 @@ struct SimKernel {
     if (m().mutated(MutationKind::kDropWmb, s)) return;
     if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_wmb();
   }
-  static void smp_rmb(Site s = Site::current()) { m().access(AccessKind::kFence, nullptr, 0, s); }
+  static void smp_rmb(Site s = Site::current()) {
+    if (m().access(AccessKind::kFence, nullptr, 0, s) && !m().mutated(MutationKind::kDropRmb, s)) m().fence_rmb();
+  }
   static void cpu_relax(Site s = Site::current()) {
-    m().access(AccessKind::kRelax, nullptr, 0, s);
+    if (m().access(AccessKind::kRelax, nullptr, 0, s)) m().spin_hint();
     m().cost_extra(cost::kPause);
   }
 
-  // Value-returning atomics are full barriers: the vCPU's buffered stores drain first.
+  // Value-returning atomics are full barriers: the vCPU's buffered stores drain first, and an
+  // RMW reads the newest value (memory holds it).
   template <class T, class V>
   static T xchg(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
     m().cost_extra(cost::kAtomic);
     T old = *p;
-    *p = T(v);
+    m().rmw_observe(p, true);
+    m().rmw_write(p, T(v));
     return old;
   }
   template <class T, class V, class W>
@@ -79,7 +88,20 @@ struct SimKernel {
     m().fence_full();
     m().cost_extra(cost::kAtomic);
     T old = *p;
-    if (old == T(expected)) *p = T(desired);
+    m().rmw_observe(p, true);
+    if (old == T(expected)) m().rmw_write(p, T(desired));
+    return old;
+  }
+  // The lock's cmpxchg: under weak an acquire only (raw_spin_lock() and mutex_lock() are not
+  // full barriers in the LKMM); under sc, tso and pso a locked RMW, as x86's.
+  template <class T, class V, class W>
+  static T cmpxchg_acquire(T* p, V expected, W desired, Site s = Site::current()) {
+    if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
+    m().fence_lock();
+    m().cost_extra(cost::kAtomic);
+    T old = *p;
+    m().rmw_observe(p, true);
+    if (old == T(expected)) m().rmw_write(p, T(desired), false);
     return old;
   }
   template <class T, class V>
@@ -87,7 +109,8 @@ struct SimKernel {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
     m().cost_extra(cost::kAtomic);
-    *p = T(*p + v);
+    m().rmw_observe(p, true);
+    m().rmw_write(p, T(*p + v));
     return *p;
   }
 
@@ -108,7 +131,7 @@ struct SimKernel {
     preempt_disable();
     uint64_t before = m().task_cycles();
     bool contended = false;
-    while (cmpxchg(&l->locked, 0, 1, s) != 0) {
+    while (cmpxchg_acquire(&l->locked, 0, 1, s) != 0) {
       contended = true;
       if (m().stopping()) return;
       m().check_lock_self_deadlock(l, s);
@@ -138,7 +161,7 @@ struct SimKernel {
   static void mutex_lock(kapi::mutex* mx, Site s = Site::current()) {
     m().might_sleep(s);
     long me = m().current_task()->pid;
-    while (cmpxchg(&mx->owner, 0L, me, s) != 0) {
+    while (cmpxchg_acquire(&mx->owner, 0L, me, s) != 0) {
       if (m().stopping()) return;
       m().note_mutex_wait();
       m().wait_on(mx, "a mutex", s);

@@ -53,6 +53,7 @@ void Machine::arm_step(Cpu* c) {
 
 uint32_t Machine::cpu_choice_slow(uint32_t base, AccessKind kind) {
   uint32_t n = uint32_t(elig_count_);
+  if (reduced_store(kind)) return 0;
   // bounded:K counts preemptions as CHESS does: at a spin-wait hint the next vCPU runs, free.
   if (decisions_.bounded() && kind == AccessKind::kRelax) return n < 2 ? 0 : decisions_.record(1);
   if (!decisions_.pct() || kind == AccessKind::kRelax) return decide(Choice::kCpu, n);

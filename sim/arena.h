@@ -76,6 +76,7 @@ class Arena {
   const void* first_linked(const void* p, size_t n) const;
 
   size_t used() const { return used_; }
+  const char* base() const { return base_; }
 
  private:
   char* base_ = nullptr;

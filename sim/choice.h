@@ -15,6 +15,7 @@ enum class Choice : uint8_t {
   kDrain,    // drain the oldest buffered store of one vCPU now (value = 1 + index among vCPUs with stores)
   kDrainEntry,  // PSO: which of the stores eligible to drain (value = index)
   kStall,       // arm: at an armed site, stall this vCPU for 2^value steps of virtual time
+  kReadFrom,    // weak: which message a load returns (value = how many older than the newest it may see)
 };
 inline constexpr uint32_t choice_bit(Choice c) { return 1u << unsigned(c); }
 

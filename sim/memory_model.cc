@@ -7,12 +7,13 @@ const char* memory_model_name(MemoryModel m) {
     case MemoryModel::kSC: return "sc";
     case MemoryModel::kTSO: return "tso";
     case MemoryModel::kPSO: return "pso";
+    case MemoryModel::kWeak: return "weak";
   }
   return "?";
 }
 
 bool memory_model_from_name(const std::string& s, MemoryModel* out) {
-  for (MemoryModel m : {MemoryModel::kSC, MemoryModel::kTSO, MemoryModel::kPSO})
+  for (MemoryModel m : {MemoryModel::kSC, MemoryModel::kTSO, MemoryModel::kPSO, MemoryModel::kWeak})
     if (s == memory_model_name(m)) {
       *out = m;
       return true;

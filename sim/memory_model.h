@@ -5,7 +5,9 @@
 //        lock operations, and at steps the decision stream chooses (x86).
 //   pso: as tso, but stores to different locations may also drain out of order, except across a
 //        release store, smp_wmb() or a full barrier (SPARC PSO).
-// Loads are never reordered in any of them.
+//   weak: as pso for the buffer, and loads may return older values than memory holds, as far as
+//        the barriers and dependencies allow (arm64, POWER, the LKMM): sim/weak_memory.h.
+// Loads are never reordered under sc, tso and pso.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -16,7 +18,7 @@
 
 namespace hazsim {
 
-enum class MemoryModel : uint8_t { kSC, kTSO, kPSO };
+enum class MemoryModel : uint8_t { kSC, kTSO, kPSO, kWeak };
 const char* memory_model_name(MemoryModel m);
 bool memory_model_from_name(const std::string& s, MemoryModel* out);
 
@@ -24,7 +26,8 @@ struct BufferedStore {
   void* addr;
   uint64_t value;
   uint8_t size;
-  uint32_t group;  // pso: stores of a lower group drain first (release and smp_wmb start a group)
+  uint32_t group;  // pso, weak: stores of a lower group drain first (release and smp_wmb start a group)
+  uint8_t view_slot;  // weak: the release view it carries (WeakMemory::kNoSlot: none)
   int pid;
   uint64_t step;
   Site site;
