@@ -57,6 +57,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     } else {
       RandomKnobs k = random_knobs(p);
       uint64_t seed = uint64_t(p.num("seed"));
+      if (cfg.memory_model == MemoryModel::kWeak) k = with_ordering_window(k, seed);
       if (kind == StrategyKind::kPct)
         m.decisions().start_pct(seed, k, depth, uint64_t(p.num("pct_steps")));
       else if (kind == StrategyKind::kArm)

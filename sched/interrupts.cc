@@ -51,9 +51,12 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
   d.ipis[(d.ipi_head + d.ipi_count) % uint32_t(d.ipis.size())] = Ipi{fn, arg, wait ? &done : nullptr};
   ++d.ipi_count;
   update_eligible(&d);
-  if (wait)
-    while (!done)
-      if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
+  if (!wait) return;
+  while (!done)
+    if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
+  // csd_lock_wait() ends with an acquire of the flag the handler's CPU released: under weak the
+  // waiter sees what the handler wrote (modelled as a full barrier's view: stronger, never weaker).
+  if (weak_) weak_mem_.fence_mb(uint32_t(running_cpu_->id));
 }
 
 }  // namespace hazsim

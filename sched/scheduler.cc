@@ -182,6 +182,9 @@ void Machine::block(const char* what, const Site& site) {
 void Machine::wake_up_task(Task* t) {
   if (t->state != TaskState::kSleeping && t->state != TaskState::kBlocked) return;
   record(AccessKind::kWake, uint64_t(t->pid), t->last_site);
+  // A wake-up that wakes implies a full barrier (try_to_wake_up()); under sc, tso and pso the
+  // wakee's own schedule() already orders what it needs, so only weak pays for it here.
+  if (weak_) fence_full();
   if (cpus_[size_t(t->cpu)].curr == t) {
     // Still on its CPU, inside __schedule() (the kernel's p->on_cpu): only its state changes,
     // and __schedule() keeps it runnable instead of switching it out for good.

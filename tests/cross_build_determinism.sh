@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 FLAGS=(--noshow_progress --ui_event_filters=-info)
 RUNS=("TORTURE --design v4 --seed 1" "TORTURE --design v4-nopreempt --seed 2" "NESTING --design v4-nopreempt --seed 3"
       "TORTURE-HEAP --design busted --seed 4" "IRQ --design v4-nopreempt --seed 5"
-      "WEAK --memory-model tso --seed 6" "NESTING --design v4-nopreempt --memory-model pso --seed 7")
+      "WEAK --memory-model tso --seed 6" "NESTING --design v4-nopreempt --memory-model pso --seed 7"
+      "NESTING --design v5 --memory-model weak --seed 8" "TORTURE --design pertask --memory-model weak --seed 9")
 hashes() {
   local r
   for r in "${RUNS[@]}"; do

@@ -32,7 +32,7 @@ std::vector<Key> matrix() {
   std::vector<Key> keys;
   for (const std::string& scn : scenario_names())
     for (const char* design : {"v4", "v5", "listphase", "twophase", "pertask", "busted"})
-      for (const char* mm : {"sc", "tso", "pso"})
+      for (const char* mm : {"sc", "tso", "pso", "weak"})
         for (const char* strategy : {"random", "pct:3", "arm"})
           for (int seed : {1, 2}) keys.push_back({scn, design, mm, strategy, seed});
   return keys;

@@ -1,6 +1,6 @@
-// Weak memory finds missing barriers: a design with a barrier removed (or a release store made
-// plain) fails under the memory model that can reorder across it, and never under sc, on the same
-// seeds. The unmutated design passes under every model.
+// Weak memory finds missing barriers: a design with a barrier removed (or a release store or an
+// acquire load made plain) fails under the memory model that can reorder across it, and never
+// under sc, on the same seeds. The unmutated design passes under every model.
 #include <gtest/gtest.h>
 
 #include "scenarios/library.h"
@@ -13,6 +13,7 @@ struct Case {
   const char* scenario;
   const char* mutate;
   std::vector<std::pair<const char*, const char*>> sets;
+  const char* design = "v4-nopreempt";
 };
 
 // Failures over seeds 1..n; the first failing oracle in *oracle.
@@ -23,7 +24,7 @@ int failures(const Case& c, const char* model, int n, Oracle* oracle = nullptr) 
     Params p;
     std::string err;
     EXPECT_TRUE(load_scenario(c.scenario, &p, &err)) << err;
-    EXPECT_TRUE(p.set("design", "v4-nopreempt", &err)) << err;
+    EXPECT_TRUE(p.set("design", c.design, &err)) << err;
     EXPECT_TRUE(p.set("memory_model", model, &err)) << err;
     EXPECT_TRUE(p.set("mutate", c.mutate, &err)) << err;
     for (auto& [k, v] : c.sets) EXPECT_TRUE(p.set(k, v, &err)) << err;
@@ -76,8 +77,31 @@ TEST(MemoryModel, PlainPublishIsCaughtUnderPsoNotTso) {
   EXPECT_EQ(failures(c, "tso", 40), 0);
 }
 
+// The read side of v5's pairing, visible only when loads reorder (weak). The scan reads each
+// per-CPU slot with smp_cond_load_acquire() before the overflow lists; made plain, a scan that
+// sees a slot the hook has just cleared may still read the backup slot the hook filled before it
+// as empty, and returns while the preempted reader holds the pointer.
+TEST(MemoryModel, PlainAcquireInTheScanIsCaughtUnderWeakOnly) {
+  Case c{"NESTING", "plain-acquire@hazptr_synchronize_cpu_slots", {{"strategy", "portfolio"}}, "v5"};
+  Oracle o = Oracle::kNone;
+  EXPECT_GE(failures(c, "weak", 300, &o), 1);
+  EXPECT_EQ(o, Oracle::kSyncReturnedEarly);
+  EXPECT_EQ(failures(c, "pso", 300), 0);
+  EXPECT_EQ(failures(c, "sc", 300), 0);
+}
+
+// The other half of that pair: the hook's smp_store_release() of the cleared per-CPU slot, which
+// orders the copy into the backup slot before it. Plain, a scanner's acquire of the cleared slot
+// no longer brings the copy with it.
+TEST(MemoryModel, PlainReleaseInTheHookIsCaughtUnderWeakOnly) {
+  Case c{"NESTING", "plain-release@hazptr_promote_to_backup_slot", {{"strategy", "portfolio"}}, "v5"};
+  EXPECT_GE(failures(c, "weak", 300), 1);
+  EXPECT_EQ(failures(c, "pso", 300), 0);
+  EXPECT_EQ(failures(c, "sc", 300), 0);
+}
+
 TEST(MemoryModel, UnmutatedDesignPassesUnderEveryModel) {
-  for (const char* model : {"sc", "tso", "pso"}) {
+  for (const char* model : {"sc", "tso", "pso", "weak"}) {
     EXPECT_EQ(failures({"WEAK", "none", {}}, model, 15), 0) << model;
     EXPECT_EQ(failures({"NESTING", "none", {}}, model, 10), 0) << model;
   }

@@ -25,6 +25,9 @@ case "$2" in
     "$hazsim" run TORTURE --design v4-nopreempt --seed 1 --save ok.sched
     echo '$ ./hazsim replay ok.sched -q'
     "$hazsim" replay ok.sched -q ;;
+  litmus)
+    echo '$ hazsim litmus tests/litmus/MP+wmb+po.litmus'
+    "$hazsim" litmus "$(cd "$(dirname "$0")" && pwd)/litmus/MP+wmb+po.litmus" ;;
   *) echo "readme_examples.sh: no example '$2'" >&2; exit 2 ;;
 esac
 exit 0
