@@ -94,7 +94,8 @@ void BM_MachineStep(benchmark::State& state) {
 }
 BENCHMARK(BM_MachineStep)->Args({1, 0})->Args({4, 0})->Args({4, 300000})->Args({4, 1000000})->Unit(benchmark::kMillisecond);
 
-// The store buffers' cost per step: tasks alternating a store and a load, under each model.
+// The memory models' cost per step: tasks alternating a store to their own word and a load of the
+// next task's (so weak has histories to choose from), under each model.
 void BM_MachineStepModel(benchmark::State& state, MemoryModel model) {
   const long kSteps = 100000;
   Machine m;
@@ -112,7 +113,7 @@ void BM_MachineStepModel(benchmark::State& state, MemoryModel model) {
         long* w = words + reinterpret_cast<intptr_t>(a) * 8;
         for (long i = 0; i < kSteps / 2; ++i) {
           SimKernel::write_once(w, i);
-          (void)SimKernel::read_once(w + 1);
+          (void)SimKernel::read_once(words + (reinterpret_cast<intptr_t>(a) + 1) % 4 * 8);
         }
       }, reinterpret_cast<void*>(intptr_t(c)), c, true);
     steps += m.run().steps;
@@ -122,6 +123,7 @@ void BM_MachineStepModel(benchmark::State& state, MemoryModel model) {
 BENCHMARK_CAPTURE(BM_MachineStepModel, sc, MemoryModel::kSC)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_MachineStepModel, tso, MemoryModel::kTSO)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_MachineStepModel, pso, MemoryModel::kPSO)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_MachineStepModel, weak, MemoryModel::kWeak)->Unit(benchmark::kMillisecond);
 
 // Whole runs of the default scenario (TORTURE) on a design that completes it.
 void BM_TortureRun(benchmark::State& state, const char* design, const char* model) {
@@ -143,6 +145,7 @@ void BM_TortureRun(benchmark::State& state, const char* design, const char* mode
 BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_sc, "v4-nopreempt", "sc")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_tso, "v4-nopreempt", "tso")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_pso, "v4-nopreempt", "pso")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TortureRun, v4_nopreempt_weak, "v4-nopreempt", "weak")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TortureRun, busted_sc, "busted", "sc")->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/memory_model.h"
+namespace hazsim {
+enum class MemoryModel : uint8_t;  // sim/memory_model.h; declared here so the parser stands alone
+}
 
 namespace hazsim::litmus {
 

@@ -311,6 +311,7 @@ class Parser {
   }
 
   void statement(std::vector<Stmt>* out) {
+    Deeper guard(this);
     int line = peek().line;
     if (at(";")) {
       take();
@@ -411,6 +412,7 @@ class Parser {
     return 0;
   }
   Expr expr(int min_prec = 1) {
+    Deeper guard(this);
     Expr lhs = unary();
     for (;;) {
       if (peek().kind != Token::Kind::kPunct) return lhs;
@@ -429,6 +431,7 @@ class Parser {
     }
   }
   Expr unary() {
+    Deeper guard(this);
     int line = peek().line;
     if (at("!") || at("-") || at("~") || at("*") || at("&")) {
       std::string op = take().text;
@@ -515,6 +518,7 @@ class Parser {
     return a;
   }
   Prop prop() {
+    Deeper guard(this);
     Prop lhs = prop_and();
     while (at("\\/")) {
       take();
@@ -539,6 +543,7 @@ class Parser {
     return lhs;
   }
   Prop prop_not() {
+    Deeper guard(this);
     if (at("~") || at_ident("not")) {
       take();
       Prop n;
@@ -606,10 +611,21 @@ class Parser {
       if (!v.init_addr_of.empty() && !var(v.init_addr_of)) fail(fmt::format("'{}' is not a variable", v.init_addr_of));
   }
 
+  // Nesting deeper than any litmus test is refused rather than followed down the stack.
+  struct Deeper {
+    explicit Deeper(Parser* p) : p_(p) {
+      if (++p_->depth_ > kMaxDepth) p_->fail("nesting too deep");
+    }
+    ~Deeper() { --p_->depth_; }
+    Parser* p_;
+  };
+  static constexpr int kMaxDepth = 200;
+
   std::vector<Token> toks_;
   size_t pos_ = 0;
   Test* t_;
   Proc* proc_ = nullptr;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "explore/bounded.h"
 #include "scenarios/litmus.h"
+#include "sim/memory_model.h"
 #include "sched/sim_kernel.h"
 
 namespace hazsim::litmus {
@@ -64,7 +65,11 @@ class Thread {
   // The address an argument names: `*p` for READ_ONCE() and friends, `p` for the others.
   long* location(const Expr& e, bool deref) {
     const Expr& a = deref ? e.args.at(0) : e;
-    return reinterpret_cast<long*>(intptr_t(eval(a)));
+    int64_t v = eval(a);
+    for (long* var : tl_run->vars)
+      if (int64_t(intptr_t(var)) == v) return var;
+    // A NULL or computed pointer is the test's bug, reported as such, never followed.
+    fail(a, fmt::format("the address {:#x} is not a shared variable of the test", uint64_t(v)));
   }
   int64_t eval(const Expr& e) {
     switch (e.kind) {
