@@ -84,10 +84,10 @@ TEST(MemoryModel, PlainPublishIsCaughtUnderPsoNotTso) {
 TEST(MemoryModel, PlainAcquireInTheScanIsCaughtUnderWeakOnly) {
   Case c{"NESTING", "plain-acquire@hazptr_synchronize_cpu_slots", {{"strategy", "portfolio"}}, "v5"};
   Oracle o = Oracle::kNone;
-  EXPECT_GE(failures(c, "weak", 300, &o), 1);
+  EXPECT_GE(failures(c, "weak", 60, &o), 1);
   EXPECT_EQ(o, Oracle::kSyncReturnedEarly);
-  EXPECT_EQ(failures(c, "pso", 300), 0);
-  EXPECT_EQ(failures(c, "sc", 300), 0);
+  EXPECT_EQ(failures(c, "pso", 60), 0);
+  EXPECT_EQ(failures(c, "sc", 60), 0);
 }
 
 // The other half of that pair: the hook's smp_store_release() of the cleared per-CPU slot, which
@@ -95,9 +95,9 @@ TEST(MemoryModel, PlainAcquireInTheScanIsCaughtUnderWeakOnly) {
 // no longer brings the copy with it.
 TEST(MemoryModel, PlainReleaseInTheHookIsCaughtUnderWeakOnly) {
   Case c{"NESTING", "plain-release@hazptr_promote_to_backup_slot", {{"strategy", "portfolio"}}, "v5"};
-  EXPECT_GE(failures(c, "weak", 300), 1);
-  EXPECT_EQ(failures(c, "pso", 300), 0);
-  EXPECT_EQ(failures(c, "sc", 300), 0);
+  EXPECT_GE(failures(c, "weak", 60), 1);
+  EXPECT_EQ(failures(c, "pso", 60), 0);
+  EXPECT_EQ(failures(c, "sc", 60), 0);
 }
 
 TEST(MemoryModel, UnmutatedDesignPassesUnderEveryModel) {
