@@ -9,6 +9,7 @@
 #include "cli/compare.h"
 #include "cli/fuzz.h"
 #include "cli/litmus.h"
+#include "cli/litmus_sketch.h"
 #include "cli/report.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
@@ -87,8 +88,12 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
   ScenarioOutcome o = run_scenario(m, p, &s.decisions);
   m.set_full_trace(nullptr);
   if (!o.error.empty()) return usage_error(o.error);
-  std::string text = format == "json" ? chrome_json(events, m) : ftrace_text(events, m);
-  if (out.empty()) out = sibling_path(file, format == "json" ? ".json" : ".ftrace.txt");
+  std::string text = format == "json"     ? chrome_json(events, m)
+                     : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),
+                                                          o.run.failed ? oracle_name(o.run.failure.oracle) : "a passing run")
+                                          : ftrace_text(events, m);
+  const char* ext = format == "json" ? ".json" : format == "litmus" ? ".litmus" : ".ftrace.txt";
+  if (out.empty()) out = sibling_path(file, ext);
   if (out == "-") {
     fmt::print("{}", text);
     return kExitOk;
@@ -96,7 +101,9 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
   if (!write_file(out, text, &err)) return usage_error(err);
   fmt::print("hazsim-trace: {} events of a {} run written to {} ({})\n", events.size(),
              o.run.failed ? "failing" : "passing", out,
-             format == "json" ? "open it in Perfetto or chrome://tracing" : "open it in Perfetto: ui.perfetto.dev");
+             format == "json"     ? "open it in Perfetto or chrome://tracing"
+             : format == "litmus" ? "a litmus sketch: complete it, then herd7 or hazsim litmus"
+                                  : "open it in Perfetto: ui.perfetto.dev");
   return kExitOk;
 }
 
@@ -175,7 +182,8 @@ int main(int argc, char** argv) {
   std::string trace_file, trace_format = "ftrace", trace_out;
   auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
   trace->add_option("FILE", trace_file, "schedule file")->required();
-  trace->add_option("--format", trace_format, "ftrace or json")->check(CLI::IsMember({"ftrace", "json"}));
+  trace->add_option("--format", trace_format, "ftrace, json, or litmus (a sketch of the tasks' last accesses)")
+      ->check(CLI::IsMember({"ftrace", "json", "litmus"}));
   trace->add_option("-o,--output", trace_out, "where to write it (default beside FILE; - for stdout)");
 
   std::string shrink_file, shrink_out;

@@ -517,28 +517,19 @@ class Parser {
     a.name = ident("a register or variable");
     return a;
   }
-  Prop prop() {
+  // a \/ b binds looser than a /\ b; both associate to the left.
+  Prop prop() { return prop_binary("\\/", Prop::Kind::kOr); }
+  Prop prop_binary(const char* op, Prop::Kind kind) {
     Deeper guard(this);
-    Prop lhs = prop_and();
-    while (at("\\/")) {
+    bool is_or = kind == Prop::Kind::kOr;
+    Prop lhs = is_or ? prop_binary("/\\", Prop::Kind::kAnd) : prop_not();
+    while (at(op)) {
       take();
-      Prop o;
-      o.kind = Prop::Kind::kOr;
-      o.kids.push_back(std::move(lhs));
-      o.kids.push_back(prop_and());
-      lhs = std::move(o);
-    }
-    return lhs;
-  }
-  Prop prop_and() {
-    Prop lhs = prop_not();
-    while (at("/\\")) {
-      take();
-      Prop a;
-      a.kind = Prop::Kind::kAnd;
-      a.kids.push_back(std::move(lhs));
-      a.kids.push_back(prop_not());
-      lhs = std::move(a);
+      Prop node;
+      node.kind = kind;
+      node.kids.push_back(std::move(lhs));
+      node.kids.push_back(is_or ? prop_binary("/\\", Prop::Kind::kAnd) : prop_not());
+      lhs = std::move(node);
     }
     return lhs;
   }

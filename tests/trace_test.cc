@@ -8,7 +8,9 @@
 #include <regex>
 #include <sstream>
 
+#include "cli/litmus_sketch.h"
 #include "cli/trace.h"
+#include "scenarios/litmus.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 
@@ -173,6 +175,22 @@ TEST(Trace, ChromeJsonOfAFailureIsTraceEventJson) {
   for (size_t pos = 0; (pos = json.find(R"("ph":"B")", pos)) != std::string::npos; ++pos) ++b;
   for (size_t pos = 0; (pos = json.find(R"("ph":"E")", pos)) != std::string::npos; ++pos) ++e;
   EXPECT_EQ(b, e);
+}
+
+// The litmus sketch of a failure is a litmus test the parser accepts, with one thread per task
+// involved and the design functions named at each access.
+TEST(Trace, LitmusSketchOfAFailureParses) {
+  Machine m;
+  Traced t;
+  trace_run(m, "TORTURE", "busted", 1, &t);
+  ASSERT_TRUE(t.outcome.run.failed);
+  std::string text = litmus_sketch(t.events, m, "sketch", "sync-returned-early");
+  litmus::Test parsed;
+  std::string err;
+  ASSERT_TRUE(litmus::parse(text, &parsed, &err)) << err << "\n" << text;
+  EXPECT_GE(parsed.procs.size(), 1u);
+  EXPECT_LE(parsed.procs.size(), 4u);
+  EXPECT_NE(text.find("/* hazptr_"), std::string::npos) << text;
 }
 
 }  // namespace
