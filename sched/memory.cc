@@ -139,6 +139,7 @@ void Machine::drain_at(Cpu* c, uint32_t idx) {
   log_.record(step_, now_, c->id, e.pid, AccessKind::kDrain, arena_.contains(e.addr) ? arena_.offset_of(e.addr) : 0,
               e.site);
   if (!arena_.contains(e.addr) || arena_.check(e.addr, e.size) != Shadow::kStatic) {
+    if (e.view_slot != WeakMemory::kNoSlot) weak_mem_.free_slot(uint32_t(c->id), e.view_slot);
     if (!stop_)
       fail(arena_.contains(e.addr) ? Oracle::kUseAfterFree : Oracle::kWildAccess,
            fmt::format("a store buffered by cpu {} (pid {}, step {}) drained into {} ({})", c->id, e.pid, e.step,

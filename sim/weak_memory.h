@@ -69,6 +69,9 @@ class WeakMemory {
   void order_point(uint32_t c) { lower_seq_[c] = gseq_[c]; }
   // smp_store_release(): the view the store carries, kept until it drains.
   uint8_t snapshot_release(uint32_t c);
+  // A buffered release that will never reach memory (it drained into freed memory) gives its
+  // view slot back.
+  void free_slot(uint32_t c, uint8_t slot) { free_slots_[c] |= 1u << slot; }
   // smp_mb() (after the buffer drained), and the end of a fully ordered RMW.
   void fence_mb(uint32_t c);
   void fence_rmb(uint32_t c) { join(view(c, kCur), view(c, kPend)); }
