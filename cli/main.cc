@@ -40,7 +40,9 @@ int cmd_list(bool params) {
              "  replay         the choices of a schedule file (hazsim replay)\n");
   fmt::print("Memory models:\n  sc             sequential consistency\n"
              "  tso            FIFO store buffer per vCPU, store-to-load forwarding (x86)\n"
-             "  pso            tso, and stores to different locations may drain out of order\n");
+             "  pso            tso, and stores to different locations may drain out of order\n"
+             "  weak           pso, and loads may return older values as far as barriers, acquire/release,\n"
+             "                 dependencies and coherence allow (arm64, POWER, the LKMM; README)\n");
   fmt::print("Default matrix (CFLIST):\n");
   std::vector<std::pair<std::string, std::string>> cf;
   std::string err;
