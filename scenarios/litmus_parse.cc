@@ -310,6 +310,16 @@ class Parser {
     return false;
   }
 
+  // `reg = EXPR`, after the '='.
+  Stmt assignment(const std::string& reg, int line) {
+    Stmt s;
+    s.kind = Stmt::Kind::kAssign;
+    s.reg = reg;
+    s.expr = expr();
+    s.line = line;
+    return s;
+  }
+
   void statement(std::vector<Stmt>* out) {
     Deeper guard(this);
     int line = peek().line;
@@ -356,12 +366,7 @@ class Parser {
         if (!is_reg(name)) proc_->regs.push_back(name);
         if (at("=")) {
           take();
-          Stmt s;
-          s.kind = Stmt::Kind::kAssign;
-          s.reg = name;
-          s.expr = expr();
-          s.line = line;
-          out->push_back(std::move(s));
+          out->push_back(assignment(name, line));
         }
         if (at(",")) {
           take();
@@ -379,13 +384,8 @@ class Parser {
         fail(fmt::format("'{}' is not a declared local variable", name));
       }
       take();
-      Stmt s;
-      s.kind = Stmt::Kind::kAssign;
-      s.reg = name;
-      s.expr = expr();
-      s.line = line;
+      out->push_back(assignment(name, line));
       expect(";");
-      out->push_back(std::move(s));
       return;
     }
     if (at("*")) fail("unsupported: plain C access through a pointer (use READ_ONCE/WRITE_ONCE)");
