@@ -4,6 +4,7 @@
 // These are testbed designs, not kernel code.
 #pragma once
 #include "hazptr/phased.h"
+#include "hazptr/v4.h"
 
 #include "kapi/kernel_code_begin.h"
 
@@ -92,6 +93,52 @@ class HazptrNoGenBump : public InjectedBase<K> {
       // INJECTED: no STORE(overflow_list->gen, LOAD(overflow_list->gen) + 1)
       hlist_del(&ctx->backup_slot.overflow_node);
     }
+  }
+};
+
+// v4's acquire without its guard(preempt): the context-switch hook can run between
+// hazptr_chain_task_ctx() and the store of ctx->slot, find the ctx on the task's list with
+// ctx->slot still NULL, and dereference it (LOAD(ctx->slot)->addr). The kernel would oops; hazsim
+// must report a null-deref with a schedule file (issue 12), not crash.
+template <class K>
+class HazptrAcquireNoGuard : public HazptrV4<K, true> {
+  using Base = HazptrV4<K, true>;
+  using typename Base::hazptr_ctx;
+  using typename Base::hazptr_slot;
+
+ public:
+  void* hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
+    hazptr_slot* slot = nullptr;
+    void *addr, *addr2;
+
+    STORE(ctx->slot, nullptr);
+    addr = READ_ONCE(*addr_p);
+    for (;;) {
+      if (!addr) return nullptr;
+
+      // INJECTED: no guard(preempt)()
+      this->hazptr_chain_task_ctx(ctx);
+      if (likely(!Base::hazptr_slot_is_backup(ctx, slot))) {
+        slot = this->hazptr_get_free_percpu_slot();
+        if (unlikely(!slot)) slot = this->hazptr_chain_backup_slot(ctx);
+      }
+      WRITE_ONCE(slot->addr, addr);
+      smp_mb();
+      addr2 = READ_ONCE(*addr_p);
+      if (likely(ptr_eq(addr2, addr))) {
+        STORE(ctx->slot, slot);
+        break;
+      }
+      WRITE_ONCE(slot->addr, nullptr);
+      if (!addr2) {
+        if (Base::hazptr_slot_is_backup(ctx, slot)) this->hazptr_unchain_backup_slot(ctx);
+        this->hazptr_unchain_task_ctx(ctx);
+        return nullptr;
+      }
+      addr = addr2;
+      this->hazptr_unchain_task_ctx(ctx);
+    }
+    return addr2;
   }
 };
 

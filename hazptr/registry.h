@@ -49,6 +49,8 @@ inline constexpr DesignInfo kDesigns[] = {
      "listphase-nodebug whose release of a backup slot leaves the ctx on the overflow list"},
     {"inj-no-gen-bump", "(testbed: injected bug)",
      "listphase-nodebug whose release unchains a backup slot without bumping the list generation"},
+    {"inj-acquire-no-guard", "(testbed: injected bug)",
+     "v4 whose acquire runs without guard(preempt): the hook may find ctx->slot still NULL"},
 };
 
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.
@@ -75,6 +77,7 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "inj-promote-reordered") return run.template operator()<HazptrPromoteReordered<K>>();
   if (name == "inj-release-no-unchain") return run.template operator()<HazptrReleaseNoUnchain<K>>();
   if (name == "inj-no-gen-bump") return run.template operator()<HazptrNoGenBump<K>>();
+  if (name == "inj-acquire-no-guard") return run.template operator()<HazptrAcquireNoGuard<K>>();
   return false;
 }
 

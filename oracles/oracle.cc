@@ -21,6 +21,9 @@ constexpr Named kNames[] = {
     {Oracle::kSleepInAtomic, "sleep-in-atomic"},
     {Oracle::kPreemptImbalance, "preempt-imbalance"},
     {Oracle::kSyncNotPreemptible, "sync-not-preemptible"},
+    {Oracle::kNullDeref, "null-deref"},
+    {Oracle::kStackOverflow, "stack-overflow"},
+    {Oracle::kLockup, "lockup"},
 };
 }  // namespace
 

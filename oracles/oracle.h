@@ -19,6 +19,9 @@ enum class Oracle : uint8_t {
   kSleepInAtomic,       // sleeping with preemption off, irqs off, or a raw spinlock held
   kPreemptImbalance,    // preempt count not back to zero, or underflow
   kSyncNotPreemptible,  // hazptr_synchronize from a non-preemptible context
+  kNullDeref,           // an access within the first page: a NULL pointer (plus a field offset)
+  kStackOverflow,       // a task's kernel stack ran out (unbounded recursion)
+  kLockup,              // a vCPU kept interrupts off past lockup_steps (the hard-lockup watchdog)
 };
 
 const char* oracle_name(Oracle o);  // stable identifier, used in schedule files

@@ -24,6 +24,9 @@ struct Cpu : VCpu {
   std::array<Ipi, 32> ipis{};
   uint32_t ipi_head = 0, ipi_count = 0;
   bool idle_waiting = false;  // its idle task is parked with nothing to do
+  // The hard-lockup watchdog (sched/progress.cc): how often interrupts came back on, and what
+  // the count and the step were when the watchdog last saw them off.
+  uint64_t irqs_on = 0, watchdog_irqs_on = 0, watchdog_since = 0;
 };
 
 }  // namespace hazsim

@@ -17,7 +17,7 @@ void Machine::maybe_deliver_irq(Cpu* c) {
   ++c->in_irq;
   ++c->irq_off;
   ipi.fn(ipi.arg);
-  --c->irq_off;
+  c->irqs_on += --c->irq_off == 0;
   --c->in_irq;
   fence_full();
   if (ipi.done) *ipi.done = true;
@@ -28,6 +28,7 @@ void Machine::local_irq_enable(const Site& site) {
   if (!running_cpu_) return;
   if (--running_cpu_->irq_off < 0)
     fail(Oracle::kPreemptImbalance, fmt::format("local_irq_enable() underflow on cpu {}", running_cpu_->id), site);
+  running_cpu_->irqs_on += running_cpu_->irq_off == 0;
 }
 
 void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bool wait, const Site& site) {
@@ -38,7 +39,7 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
     ++running_cpu_->in_irq;
     fn(arg);
     --running_cpu_->in_irq;
-    --running_cpu_->irq_off;
+    running_cpu_->irqs_on += --running_cpu_->irq_off == 0;
     return;
   }
   fence_full();  // the IPI is sent with a full barrier, as the csd machinery does

@@ -209,7 +209,7 @@ bool Machine::stopped() {
 bool Machine::outside_run_access(const void* addr, size_t size, const Site& site) {
   if (stop_ && running_cpu_ != nullptr) return stopped();
   // Boot time and end-of-run checks: no step, no decision, but the address is still checked.
-  return addr == nullptr || check_address(addr, size, site);
+  return addr == nullptr ? size == 0 || bad_address(addr, size, site) : check_address(addr, size, site);
 }
 
 void Machine::resume_cpu_from(Fiber& from, Cpu* c) {
@@ -217,7 +217,7 @@ void Machine::resume_cpu_from(Fiber& from, Cpu* c) {
   Task* t = c->curr;
   if (!t->started) {
     t->started = true;
-    t->fiber.prepare(stacks_.get(), t->is_idle ? &Machine::idle_entry : &Machine::task_entry, t);
+    prepare_fiber(t);
   }
   Fiber::switch_to(from, t->fiber);
 }
@@ -232,7 +232,7 @@ void Machine::switch_fibers(Task* prev, Task* next) {
   update_eligible(c);
   if (!next->started) {
     next->started = true;
-    next->fiber.prepare(stacks_.get(), next->is_idle ? &Machine::idle_entry : &Machine::task_entry, next);
+    prepare_fiber(next);
   }
   Fiber::switch_to(prev->fiber, next->fiber);
   after_resume();
@@ -309,7 +309,7 @@ void Machine::task_exit(Task* t) {
   ++n_switches_;
   if (!next->started) {
     next->started = true;
-    next->fiber.prepare(stacks_.get(), next->is_idle ? &Machine::idle_entry : &Machine::task_entry, next);
+    prepare_fiber(next);
   }
   update_eligible(c);
 }

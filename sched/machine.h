@@ -43,6 +43,7 @@ struct MachineConfig {
   uint64_t max_steps = 5'000'000;
   uint64_t sync_bound = 500'000;     // steps of its own one hazptr_synchronize may take
   uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
+  uint64_t lockup_steps = 1'000'000;  // steps a vCPU may keep interrupts off (hard-lockup watchdog)
   uint32_t step_ns = 2;               // virtual time per step
   size_t task_data_size = 0;          // the design's per-task fields
   Mutation mutation;
@@ -141,7 +142,11 @@ class Machine {
     // have moved the line since the step began.
     if (cost_on_) [[unlikely]]
       cost_access(kind, addr);
-    return addr == nullptr || check_address(addr, size, site);
+    // A step with no memory of its own (a fence, a spin hint, the scheduler's work) passes NULL
+    // and size 0; NULL with a size is the design dereferencing a NULL pointer.
+    if (addr == nullptr) [[unlikely]]
+      return size == 0 || bad_address(addr, size, site);
+    return check_address(addr, size, site);
   }
 
   // --- memory under the run's model (after access() said the access may proceed) ---
@@ -228,7 +233,6 @@ class Machine {
     if (weak_ && running_cpu_) [[unlikely]]
       weak_mem_.catch_up_last_load(uint32_t(running_cpu_->id));
   }
-  uint64_t stale_reads() const { return weak_mem_.stale_reads(); }
   bool weak() const { return weak_; }
   bool mutated(MutationKind k, const Site& site) {
     if (cfg_.mutation.kind != k) [[likely]]
@@ -365,12 +369,17 @@ class Machine {
     return true;
   }
   bool bad_address(const void* addr, size_t size, const Site& site);
+  void stack_overflow(Task* t, const Site& site);
 
   void step_begin(AccessKind kind, const void* addr, const Site& site) {
     ++step_;
     now_ += cfg_.step_ns;
     Task* t = running_cpu_->curr;
     t->last_site = site;
+    // Unbounded recursion is reported before the fiber's guard page is hit (the frame of the
+    // access is on the running task's stack: interrupts run on the task they interrupt).
+    if (uintptr_t(__builtin_frame_address(0)) < t->stack_floor) [[unlikely]]
+      stack_overflow(t, site);
     uint64_t off = addr && arena_.contains(addr) ? arena_.offset_of(addr) : uint64_t(uintptr_t(addr));
     record(kind, off, site);
     if (step_ >= next_check_step_) [[unlikely]]
@@ -460,6 +469,7 @@ class Machine {
   void cost_span_end();
   void preempt_schedule(Cpu* c);
   void periodic_checks();
+  void check_lockups();
   void sync_too_long(Task* t, const Site& site);
 
   enum class SchedWhy : uint8_t { kPreempt, kSleep, kYield, kIdle, kExit };
@@ -486,6 +496,12 @@ class Machine {
 
   static void task_entry(void* arg);
   static void idle_entry(void* arg);
+  // Host faults (sched/host_faults.cc): every fiber starts in guarded_entry, which turns a
+  // SIGSEGV/SIGBUS of the code it runs into a report that ends the run.
+  void prepare_fiber(Task* t);
+  static void guarded_entry(void* arg);
+  [[noreturn]] void host_fault(int sig, int code, const void* addr);
+  friend struct HostFaults;
 
   static thread_local Machine* tl_current_;
   static constexpr uint64_t kCheckEvery = 4096;  // steps between the periodic progress checks

@@ -194,12 +194,18 @@ void Machine::drain_all(Cpu* c) {
 bool Machine::bad_address(const void* addr, size_t size, const Site& site) {
   Task* t = current_task();
   std::string who = t ? fmt::format("{} on cpu {}", task_label(t), running_cpu_->id) : std::string("end-of-run check");
+  const uintptr_t a = uintptr_t(addr);
+  const bool list_poison = a == 0x100 || a == 0x122 || a == 0x108 || a == 0x12a;
+  if (a < 4096 && !list_poison) {  // the page at 0 is never mapped: NULL plus a field offset
+    fail(Oracle::kNullDeref,
+         fmt::format("BUG: kernel NULL pointer dereference, address: {:#018x}: {} touched {} bytes", a, who, size),
+         site);
+    return false;
+  }
   if (!arena_.contains(addr)) {
     fail(Oracle::kWildAccess,
          fmt::format("wild access: {} touched {} bytes at {} outside simulated memory{}", who, size, addr,
-                     (uintptr_t(addr) == 0x100 || uintptr_t(addr) == 0x122 || uintptr_t(addr) == 0x108 ||
-                      uintptr_t(addr) == 0x12a)
-                         ? " (a LIST_POISON value: the node was list_del'ed)"
+                     list_poison ? " (a LIST_POISON value: the node was list_del'ed)"
                          : ""),
          site);
     return false;

@@ -14,6 +14,7 @@ void Machine::periodic_checks() {
     report_no_progress(fmt::format("the run did not finish within max_steps={}", cfg_.max_steps));
     return;
   }
+  check_lockups();
   for (auto& t : tasks_) {
     if (t->state == TaskState::kRunnable && !t->is_idle && step_ - t->runnable_since > cfg_.starve_bound) {
       const Cpu& c = cpus_[size_t(t->cpu)];
@@ -24,6 +25,26 @@ void Machine::periodic_checks() {
                        task_label(c.curr)),
            t->last_site);
     }
+  }
+}
+
+// The hard-lockup watchdog: a vCPU whose interrupts stayed off (no local_irq_enable(), no return
+// from an interrupt or from __schedule() that turned them back on) for lockup_steps of the
+// machine. The kernel's detector asks the same question of its timer interrupt, with an NMI.
+void Machine::check_lockups() {
+  for (auto& c : cpus_) {
+    if (c.irq_off == 0 || c.irqs_on != c.watchdog_irqs_on) {
+      c.watchdog_irqs_on = c.irqs_on;
+      c.watchdog_since = step_;
+      continue;
+    }
+    if (step_ - c.watchdog_since <= cfg_.lockup_steps) continue;
+    fail(Oracle::kLockup,
+         fmt::format("watchdog: Watchdog detected hard LOCKUP on cpu {}: interrupts off for over {} steps "
+                     "(lockup_steps={}) while {} runs there{}",
+                     c.id, step_ - c.watchdog_since, cfg_.lockup_steps, task_label(c.curr),
+                     c.in_irq ? ", in an interrupt handler" : ""),
+         c.curr->last_site);
   }
 }
 

@@ -124,7 +124,7 @@ void Machine::schedule(SchedWhy why, const Site& site) {
 
 void Machine::finish_task_switch() {
   Cpu* c = running_cpu_;
-  --c->irq_off;
+  c->irqs_on += --c->irq_off == 0;
   --c->curr->preempt_count;
 }
 

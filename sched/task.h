@@ -2,6 +2,7 @@
 // bookkeeping the machine keeps per task.
 #pragma once
 #include <array>
+#include <csetjmp>
 #include <cstdint>
 #include <string>
 
@@ -20,6 +21,8 @@ struct Task {
   TaskFn fn = nullptr;
   void* arg = nullptr;
   Fiber fiber;
+  uintptr_t stack_floor = 0;  // a frame below this is reported as a stack overflow
+  sigjmp_buf fault_jmp;       // where a host fault in this fiber ends up (sched/host_faults.cc)
   bool started = false;
   bool finished = false;
   bool is_idle = false;

@@ -59,6 +59,7 @@ thread_local Fiber tl_main_fiber;
 }  // namespace
 
 Fiber& Fiber::thread_main() { return tl_main_fiber; }
+const Fiber* Fiber::running() { return tl_running; }
 
 void Fiber::prepare(FiberStack stack, Entry entry, void* arg) {
   stack_ = stack;

@@ -53,6 +53,8 @@ class Fiber {
   [[noreturn]] void exit_to(Fiber& to);
 
   const FiberStack& stack() const { return stack_; }
+  // The fiber running on this host thread (nullptr before the first switch).
+  static const Fiber* running();
 
  private:
   static void trampoline(boost::context::detail::transfer_t t);

@@ -29,7 +29,6 @@ void WeakMemory::reset(uint32_t ncpus) {
   for (const Loc& l : locs_) table_[l.table_slot] = 0;
   locs_.clear();
   loc_views_.clear();
-  stale_reads_ = 0;
 }
 
 uint32_t WeakMemory::find(uintptr_t word) const {
@@ -105,7 +104,6 @@ uint64_t WeakMemory::read(uint32_t c, const Options& o, uint32_t k, bool acquire
   join(obs, carried);
   if (m.writer >= 0 && m.seq > obs[m.writer]) obs[m.writer] = m.seq;
   *superseded_step = k == 0 ? 0 : loc.msgs[(cidx + 1) % kHistory].step;
-  stale_reads_ += k != 0;
   return m.word;
 }
 

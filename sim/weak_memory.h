@@ -86,7 +86,6 @@ class WeakMemory {
     if (l < locs_.size()) floors(l)[c] = locs_[l].newest;
   }
 
-  uint64_t stale_reads() const { return stale_reads_; }
 
  private:
   struct Msg {
@@ -131,7 +130,6 @@ class WeakMemory {
   std::vector<uint32_t> last_load_;  // per vCPU: the location of its last load from history
   std::vector<Loc> locs_;
   std::vector<uint32_t> table_;       // open addressing: loc index + 1, 0 = empty
-  uint64_t stale_reads_ = 0;
 };
 
 }  // namespace hazsim

@@ -101,6 +101,11 @@ check bounded 1 "$HAZSIM" fuzz SMALL --design busted --strategy bounded:2 --runs
 grep -q 'the space is exhausted' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bounded report"; }
 check bounded-replay 1 "$HAZSIM" replay "$(ls "$TMP/bnd"/*.sched | head -1)"
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
+# A design that dereferences NULL is a report with a schedule file, never a crash of hazsim.
+check fuzz-null-deref 1 "$HAZSIM" fuzz TORTURE --design inj-acquire-no-guard --runs 3 --shrink-time 0 --artifacts "$TMP/nd"
+cat "$TMP/out" "$TMP/err" | grep -q 'null-deref' && [ "$(ls "$TMP/nd"/*.sched | wc -l)" -ge 1 ] && pass=$((pass+1)) ||
+  { fail=$((fail+1)); echo "FAIL null-deref report or schedule file"; }
+check null-deref-replays 1 "$HAZSIM" replay "$(grep -l 'null-deref' "$TMP/nd"/*.sched | head -1)"
 # --max-total-time alone runs until the time is up, past the 100 runs --runs defaults to.
 check max-total-time 0 "$HAZSIM" fuzz SMALL --design v5 --strategy random --max-total-time 3 --artifacts "$TMP/mtt"
 runs=$(sed -n 's/^hazsim-fuzz: SMALL *v5 *\([0-9]*\) runs.*/\1/p' "$TMP/out")
