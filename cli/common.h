@@ -36,7 +36,7 @@ struct RunOptions {
     app->add_option("--design", design, "hazard-pointer design (hazsim list)");
     app->add_option("--seed", seed, "seed (run: the run's; fuzz: the first of consecutive seeds)");
     app->add_option("--cpus", cpus, "number of vCPUs");
-    app->add_option("--memory-model", memory_model, "memory model: sc, tso or pso");
+    app->add_option("--memory-model", memory_model, "memory model: sc, tso, pso or weak");
     app->add_option("--strategy", strategy, "exploration strategy: random, pct:D, bounded:K, arm or portfolio (fuzz's default)");
     app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
     app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");

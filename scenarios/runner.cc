@@ -1,5 +1,8 @@
 #include "scenarios/runner.h"
 
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
 #include <memory>
 
 #include "hazptr/registry.h"
@@ -7,14 +10,42 @@
 
 namespace hazsim {
 
+// The step bounds of a scenario that does not set them grow with its size, so that a large
+// scenario's no-progress means a livelock and not a bound made for four vCPUs. The size is
+// max(vCPUs, readers/2)/4, so its unit is the default TORTURE (4 vCPUs, 2 readers each, 20
+// writer passes; ~150k steps a run, measured), for which the bounds are 4M steps a run, 400k of a synchronize's own, 1.5M waiting runnable, 1M
+// with interrupts off. Starvation and the watchdog count the machine's steps, of which a vCPU
+// gets a 1/cpus share, so they grow with the size. A synchronize's own steps grow with the CPUs
+// it scans, but from far below its bound (up to ~30k at 64 vCPUs, measured with --set
+// sync_bound), so its bound grows from size 8 on. The run's work grows faster than the size
+// (readers keep reading while the writer's longer scans run): measured 3.3-5.6M steps at 64
+// vCPUs, ~30x the 4-vCPU run, and 87M at 256; so size^1.5 (64x and 512x).
+void derive_bounds(const Params& p, MachineConfig* c) {
+  const int64_t cpus = p.num("cpus"), nr = p.num("nreaders");
+  const int64_t readers = nr < 0 ? -nr * cpus : nr;
+  const double size = double(std::max<int64_t>(4, std::max(cpus, readers / 2))) / 4.0;
+  const int64_t passes = p.num("writer") ? p.num("writer_passes") / 20 : p.num("reader_passes") / 40;
+  const double work = size * std::sqrt(size) * double(std::max<int64_t>(1, passes));
+  auto pick = [&](const char* key, double unit, uint8_t bit, uint64_t* out) {
+    int64_t v = p.num(key);
+    *out = v != 0 ? uint64_t(v) : uint64_t(unit);
+    if (v == 0) c->derived |= bit;
+  };
+  pick("max_steps", 4e6 * work, MachineConfig::kDerivedMaxSteps, &c->max_steps);
+  pick("sync_bound", 4e5 * std::max(1.0, size / 8), MachineConfig::kDerivedSync, &c->sync_bound);
+  pick("starve_bound", 1.5e6 * size, MachineConfig::kDerivedStarve, &c->starve_bound);
+  pick("lockup_steps", 1e6 * size, MachineConfig::kDerivedLockup, &c->lockup_steps);
+  c->bounds_origin = fmt::format("{} vCPUs, {} readers, {} writer passes", cpus, readers,
+                                 p.num("writer") ? p.num("writer_passes") : 0);
+}
+
 MachineConfig machine_config(const Params& p) {
   MachineConfig c;
   c.cpus = int(p.num("cpus"));
   memory_model_from_name(p.str("memory_model"), &c.memory_model);
-  c.max_steps = uint64_t(p.num("max_steps"));
-  c.sync_bound = uint64_t(p.num("sync_bound"));
-  c.starve_bound = uint64_t(p.num("starve_bound"));
+  derive_bounds(p, &c);
   c.step_ns = uint32_t(p.num("step_ns"));
+  c.tick_ns = uint64_t(p.num("tick_ns"));
   parse_mutation(p.str("mutate"), &c.mutation);
   return c;
 }

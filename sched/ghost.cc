@@ -11,11 +11,13 @@ void Machine::ghost_acquired(const void* p, const void* key) {
   Task* t = current_task();
   uint64_t since = t && ghost_.watched() && t->watched_load != 0 ? t->watched_load : step_;
   ghost_.acquired({p, key, t ? t->pid : -1, since, t});
+  note_progress();
   if (log_.tracing()) record(AccessKind::kHolds, ghost_.holds().size(), Site::current());
 }
 
 void Machine::ghost_released(const void* p, const void* key) {
   if (p == nullptr) return;
+  note_progress();
   if (ghost_.released(p, key) && log_.tracing()) record(AccessKind::kHolds, ghost_.holds().size(), Site::current());
 }
 
@@ -33,6 +35,7 @@ void Machine::ghost_sync_end(const void* p, const Site& site) {
   uint64_t begin = t->sync_begin;
   t->sync_begin = 0;
   t->sync_addr = nullptr;
+  note_progress();
   if (stop_) return;
   // Every reader whose Load A saw p before p stopped being published in memory must have been
   // waited for. Without a watched pointer, fall back to readers that acquired before the call.

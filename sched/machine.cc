@@ -40,7 +40,7 @@ void Machine::reset(const MachineConfig& cfg) {
   running_cpu_ = nullptr;
   step_ = 0;
   now_ = 0;
-  next_check_step_ = kCheckEvery;
+  reset_progress();
   live_ = 0;
   stop_ = false;
   tearing_down_ = false;
@@ -48,7 +48,7 @@ void Machine::reset(const MachineConfig& cfg) {
   failed_ = false;
   timers_.clear();
   timer_seq_ = 0;
-  next_timer_ = UINT64_MAX;
+  next_timer_ = next_tick_ = cfg.tick_ns;  // the first scheduler tick
   switch_hooks_.clear();
   final_checks_.clear();
   task_init_ = nullptr;
@@ -302,7 +302,7 @@ void Machine::task_exit(Task* t) {
     return;
   }
   Task* next = pick_next(c);
-  c->need_resched = false;
+  start_slice(c, next);
   next->state = TaskState::kRunning;
   next->cpu = c->id;
   c->curr = next;

@@ -44,7 +44,12 @@ struct MachineConfig {
   uint64_t sync_bound = 500'000;     // steps of its own one hazptr_synchronize may take
   uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
   uint64_t lockup_steps = 1'000'000;  // steps a vCPU may keep interrupts off (hard-lockup watchdog)
+  uint64_t tick_ns = 100'000;         // the scheduler tick and slice, in virtual time (UINT64_MAX: none)
   uint32_t step_ns = 2;               // virtual time per step
+  // For reports: which bounds were derived from the scenario's size (bits kDerived*), and from what.
+  static constexpr uint8_t kDerivedMaxSteps = 1, kDerivedSync = 2, kDerivedStarve = 4, kDerivedLockup = 8;
+  uint8_t derived = 0;
+  std::string bounds_origin;
   size_t task_data_size = 0;          // the design's per-task fields
   Mutation mutation;
 };
@@ -376,6 +381,7 @@ class Machine {
     now_ += cfg_.step_ns;
     Task* t = running_cpu_->curr;
     t->last_site = site;
+    t->last_step = step_;
     // Unbounded recursion is reported before the fiber's guard page is hit (the frame of the
     // access is on the running task's stack: interrupts run on the task they interrupt).
     if (uintptr_t(__builtin_frame_address(0)) < t->stack_floor) [[unlikely]]
@@ -470,6 +476,14 @@ class Machine {
   void preempt_schedule(Cpu* c);
   void periodic_checks();
   void check_lockups();
+  void note_progress() { last_progress_step_ = step_; }
+  void reset_progress() {
+    next_check_step_ = kCheckEvery;
+    last_progress_step_ = 0;
+    live_at_last_check_ = 0;
+  }
+  std::string bound_text(const char* name, uint64_t value, uint8_t bit) const;
+  std::string holder_state(const Task* t) const;
   void sync_too_long(Task* t, const Site& site);
 
   enum class SchedWhy : uint8_t { kPreempt, kSleep, kYield, kIdle, kExit };
@@ -485,6 +499,11 @@ class Machine {
   void finish_task_switch();
   void after_resume();
   void fire_timers();
+  void scheduler_tick();
+  void start_slice(Cpu* c, Task* next) {  // __schedule() picked `next` (maybe the same task again)
+    c->need_resched = false;
+    next->slice_start = now_;
+  }
   bool advance_to_next_timer();
   void add_timer(Task* t);
   void task_exit(Task* t);
@@ -527,6 +546,10 @@ class Machine {
   bool store_reduction_ = false;
   WeakMemory weak_mem_;
   uint64_t next_check_step_ = 0;
+  // The last step where the run visibly progressed: a hold taken or released, a synchronize that
+  // returned, a task that exited. No-progress reports say how long ago that was.
+  uint64_t last_progress_step_ = 0;
+  int live_at_last_check_ = 0;
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;
   bool tearing_down_ = false;
@@ -541,6 +564,7 @@ class Machine {
   std::vector<Timer> timers_;  // binary heap, earliest first
   uint64_t timer_seq_ = 0;
   uint64_t next_timer_ = UINT64_MAX;
+  uint64_t next_tick_ = UINT64_MAX;
 
   struct Hook {
     void (*fn)(void*);

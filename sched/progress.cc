@@ -8,10 +8,31 @@
 
 namespace hazsim {
 
+std::string Machine::bound_text(const char* name, uint64_t value, uint8_t bit) const {
+  if (!(cfg_.derived & bit)) return fmt::format("{}={}", name, value);
+  return fmt::format("{}={}, derived from {}", name, value, cfg_.bounds_origin);
+}
+
 void Machine::periodic_checks() {
   next_check_step_ = std::min(step_ + kCheckEvery, cfg_.max_steps);
+  if (live_ != live_at_last_check_) live_at_last_check_ = live_, note_progress();  // a task exited
   if (step_ >= cfg_.max_steps) {
-    report_no_progress(fmt::format("the run did not finish within max_steps={}", cfg_.max_steps));
+    // Whose fault: a run that still takes and drops holds or finishes synchronizes near the end
+    // is slow, and the bound is what stops it; one where nothing of the kind happened for a long
+    // stretch is livelocked.
+    const uint64_t quiet = step_ - last_progress_step_;
+    std::string verdict =
+        quiet < cfg_.max_steps / 10
+            ? fmt::format("the run was still progressing {} steps before the bound (a hold taken or released, a "
+                          "synchronize returned or a task exited): the bound is too small for this scenario, not a "
+                          "bug; raise max_steps",
+                          quiet)
+            : fmt::format("nothing progressed for the last {} steps (no hold taken or released, no synchronize "
+                          "returned, no task exited): a livelock",
+                          quiet);
+    report_no_progress(fmt::format("the run did not finish within {}; {}",
+                                   bound_text("max_steps", cfg_.max_steps, MachineConfig::kDerivedMaxSteps),
+                                   verdict));
     return;
   }
   check_lockups();
@@ -19,10 +40,15 @@ void Machine::periodic_checks() {
     if (t->state == TaskState::kRunnable && !t->is_idle && step_ - t->runnable_since > cfg_.starve_bound) {
       const Cpu& c = cpus_[size_t(t->cpu)];
       fail(Oracle::kNoProgress,
-           fmt::format("no progress: starvation: {} has been runnable on cpu {} for {} steps (starve_bound={}) "
-                       "while {} runs there",
-                       task_label(t.get()), t->cpu, step_ - t->runnable_since, cfg_.starve_bound,
-                       task_label(c.curr)),
+           fmt::format("no progress: starvation: {} has been runnable on cpu {} for {} steps ({}) while {} runs "
+                       "there{}",
+                       task_label(t.get()), t->cpu, step_ - t->runnable_since,
+                       bound_text("starve_bound", cfg_.starve_bound, MachineConfig::kDerivedStarve),
+                       task_label(c.curr),
+                       c.curr->preempt_count || c.irq_off
+                           ? fmt::format(" with preempt_count={}{}", c.curr->preempt_count,
+                                         c.irq_off ? ", interrupts off" : "")
+                           : std::string()),
            t->last_site);
     }
   }
@@ -40,27 +66,52 @@ void Machine::check_lockups() {
     }
     if (step_ - c.watchdog_since <= cfg_.lockup_steps) continue;
     fail(Oracle::kLockup,
-         fmt::format("watchdog: Watchdog detected hard LOCKUP on cpu {}: interrupts off for over {} steps "
-                     "(lockup_steps={}) while {} runs there{}",
-                     c.id, step_ - c.watchdog_since, cfg_.lockup_steps, task_label(c.curr),
+         fmt::format("watchdog: Watchdog detected hard LOCKUP on cpu {}: interrupts off for over {} steps ({}) "
+                     "while {} runs there{}",
+                     c.id, step_ - c.watchdog_since,
+                     bound_text("lockup_steps", cfg_.lockup_steps, MachineConfig::kDerivedLockup), task_label(c.curr),
                      c.in_irq ? ", in an interrupt handler" : ""),
          c.curr->last_site);
   }
 }
 
+std::string Machine::holder_state(const Task* t) const {
+  const char* st = t->state == TaskState::kRunning    ? "running"
+                   : t->state == TaskState::kRunnable ? "runnable"
+                   : t->state == TaskState::kSleeping ? "sleeping"
+                   : t->state == TaskState::kBlocked  ? "blocked"
+                                                      : "exited";
+  return fmt::format("{} on cpu {}, last step {} ago at {}", st, t->cpu, step_ - t->last_step,
+                     site_text(t->last_site));
+}
+
+// Whose fault a synchronize that does not return is: its own (nobody holds the pointer), a holder
+// that cannot run or cannot let go, or the bound (a holder that keeps running, as in a large
+// scenario with long read-side sections).
 void Machine::sync_too_long(Task* t, const Site& site) {
   std::string holders;
-  for (const auto& h : ghost_.holds())
-    if (h.addr == t->sync_addr) {
-      const Task* ht = static_cast<const Task*>(h.task);
-      holders += fmt::format("\n    held by {} since step {} ({})", ht ? task_label(ht) : "?", h.acquired_step,
-                             ht ? fmt::format("now at {}", site_text(ht->last_site)) : "");
-    }
+  int n = 0, stuck = 0;
+  for (const auto& h : ghost_.holds()) {
+    if (h.addr != t->sync_addr) continue;
+    const Task* ht = static_cast<const Task*>(h.task);
+    ++n;
+    if (!ht || ht->state == TaskState::kBlocked || ht->state == TaskState::kDead ||
+        step_ - ht->last_step > cfg_.sync_bound / 2)
+      ++stuck;
+    holders += fmt::format("\n    held by {} since step {} ({})", ht ? task_label(ht) : "?", h.acquired_step,
+                           ht ? holder_state(ht) : std::string("a context that is gone"));
+  }
+  std::string verdict =
+      n == 0       ? "no reader holds it: the synchronize itself does not end (the design, or a lost wake-up)"
+      : stuck != 0 ? "a holder cannot run or let go (blocked, gone, or not run for half the bound): a livelock or "
+                     "starvation, not the bound"
+                   : "every holder is still running: a long read-side section; if the scenario is large the bound "
+                     "may be what is too small";
   fail(Oracle::kNoProgress,
        fmt::format("no progress: hazptr_synchronize({}) in {} has not returned after {} steps of its own, {} of "
-                   "the machine (sync_bound={} of its own){}",
-                   describe_addr(t->sync_addr), task_label(t), t->sync_steps, step_ - t->sync_begin, cfg_.sync_bound,
-                   holders.empty() ? std::string("; no reader holds it") : holders),
+                   "the machine ({} of its own); {}{}",
+                   describe_addr(t->sync_addr), task_label(t), t->sync_steps, step_ - t->sync_begin,
+                   bound_text("sync_bound", cfg_.sync_bound, MachineConfig::kDerivedSync), verdict, holders),
        site);
 }
 
@@ -72,7 +123,8 @@ void Machine::report_no_progress(const std::string& why) {
                      : t->state == TaskState::kRunnable ? "runnable"
                      : t->state == TaskState::kSleeping ? "sleeping"
                                                         : "blocked";
-    detail += fmt::format("\n    {} {} on cpu {}, last at {}", task_label(t.get()), st, t->cpu, site_text(t->last_site));
+    detail += fmt::format("\n    {} {} on cpu {}, last step {} ago at {}", task_label(t.get()), st, t->cpu,
+                          step_ - t->last_step, site_text(t->last_site));
   }
   Task* t = current_task();
   fail(Oracle::kNoProgress, fmt::format("no progress: {}; unfinished tasks:{}", why, detail),

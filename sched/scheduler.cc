@@ -112,7 +112,7 @@ void Machine::schedule(SchedWhy why, const Site& site) {
     }
   }
   Task* next = pick_next(c);
-  c->need_resched = false;
+  start_slice(c, next);
   if (next == prev) {
     prev->state = TaskState::kRunning;
     finish_task_switch();
@@ -120,6 +120,20 @@ void Machine::schedule(SchedWhy why, const Site& site) {
   }
   switch_fibers(prev, next);
   finish_task_switch();
+}
+
+// The scheduler tick (HZ, in virtual time; every vCPU ticks at the same instants): a task that
+// has run a whole slice while another waits on its runqueue is marked need_resched, and is
+// preempted at its next preemptible step, or at the preempt_enable() that makes it preemptible.
+// Nothing is chosen here, so every strategy honours it, as CHESS's fair search does: pct's
+// priorities and bounded's preemption budget apply between ticks, and no strategy can keep a
+// runnable task off its own vCPU for longer than a slice (plus the non-preemptible section).
+void Machine::scheduler_tick() {
+  for (auto& c : cpus_) {
+    Task* t = c.curr;
+    if (!t->is_idle && c.rq_head != nullptr && now_ - t->slice_start >= cfg_.tick_ns) c.need_resched = true;
+  }
+  next_tick_ = now_ - now_ % cfg_.tick_ns + cfg_.tick_ns;
 }
 
 void Machine::finish_task_switch() {
@@ -182,9 +196,9 @@ void Machine::block(const char* what, const Site& site) {
 void Machine::wake_up_task(Task* t) {
   if (t->state != TaskState::kSleeping && t->state != TaskState::kBlocked) return;
   record(AccessKind::kWake, uint64_t(t->pid), t->last_site);
-  // A wake-up that wakes implies a full barrier (try_to_wake_up()); under sc, tso and pso the
-  // wakee's own schedule() already orders what it needs, so only weak pays for it here.
-  if (weak_) fence_full();
+  // A wake-up that wakes implies a full barrier (try_to_wake_up()): the waker's buffered stores
+  // reach memory before the wakee can run, under every model.
+  fence_full();
   if (cpus_[size_t(t->cpu)].curr == t) {
     // Still on its CPU, inside __schedule() (the kernel's p->on_cpu): only its state changes,
     // and __schedule() keeps it runnable instead of switching it out for good.

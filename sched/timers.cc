@@ -9,10 +9,12 @@ void Machine::add_timer(Task* t) {
   timers_.push_back({t->wake_at, timer_seq_++, t});
   std::push_heap(timers_.begin(), timers_.end(),
                  [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; });
-  next_timer_ = timers_.front().at;
+  next_timer_ = std::min(timers_.front().at, next_tick_);
 }
 
+// next_timer_ is the earlier of the first sleeper's deadline and the next scheduler tick.
 void Machine::fire_timers() {
+  if (now_ >= next_tick_) scheduler_tick();
   auto later = [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; };
   while (!timers_.empty() && timers_.front().at <= now_) {
     std::pop_heap(timers_.begin(), timers_.end(), later);
@@ -20,7 +22,7 @@ void Machine::fire_timers() {
     timers_.pop_back();
     if (tm.task->state == TaskState::kSleeping && tm.task->wake_at == tm.at) wake_up_task(tm.task);
   }
-  next_timer_ = timers_.empty() ? UINT64_MAX : timers_.front().at;
+  next_timer_ = std::min(timers_.empty() ? UINT64_MAX : timers_.front().at, next_tick_);
 }
 
 bool Machine::advance_to_next_timer() {
