@@ -72,6 +72,9 @@ const std::vector<ParamSpec>& Params::specs() {
       {"do_pending_ns", "3000", ParamType::kInt, 1, 1000000000, "", "the do_pending kthread's sleep between CPUs"},
       {"stutter_ns", "0", ParamType::kInt, 0, 1000000000, "",
        "every other period of this length the torture tasks stand still (0: no stutter)"},
+      {"idle_cpus", "0", ParamType::kInt, 0, 255, "",
+       "the last this many vCPUs run no torture task (the others' tasks are pinned): irq_reader's IPIs go there, "
+       "on top of the idle task"},
       {"irq_reader", "0", ParamType::kBool, 0, 1, "",
        "readers also acquire and release inside an IPI handler on another CPU"},
       {"switch_prob", "0.3", ParamType::kProb, 0, 0, "", "random: chance the next access is another vCPU's"},
@@ -88,6 +91,9 @@ const std::vector<ParamSpec>& Params::specs() {
        "steps of its own one hazptr_synchronize may take, no-progress beyond (0: derived)"},
       {"starve_bound", "0", ParamType::kInt, 0, INT64_MAX, "", "steps a runnable task may wait (0: derived)"},
       {"step_ns", "2", ParamType::kInt, 1, 1000000, "", "virtual nanoseconds per step"},
+      {"preempt", "full", ParamType::kChoice, 0, 0, "full voluntary none",
+       "the preemption model: CONFIG_PREEMPT (at any preemptible step), CONFIG_PREEMPT_VOLUNTARY (only at "
+       "might_sleep()), CONFIG_PREEMPT_NONE (only at schedule() and sleeps)"},
       {"tick_ns", "100000", ParamType::kInt, 1, INT64_MAX, "",
        "the scheduler tick and time slice, in virtual time: a task that ran a slice while another waits on its "
        "runqueue is preempted at its next preemptible step, under every strategy"},

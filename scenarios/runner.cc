@@ -46,6 +46,9 @@ MachineConfig machine_config(const Params& p) {
   derive_bounds(p, &c);
   c.step_ns = uint32_t(p.num("step_ns"));
   c.tick_ns = uint64_t(p.num("tick_ns"));
+  c.preempt = p.str("preempt") == "none"        ? PreemptModel::kNone
+              : p.str("preempt") == "voluntary" ? PreemptModel::kVoluntary
+                                                : PreemptModel::kFull;
   parse_mutation(p.str("mutate"), &c.mutation);
   return c;
 }

@@ -71,13 +71,18 @@ class Torture {
     int cpus = m_.nr_cpus();
     int64_t nr = k_.nreaders;
     int nreaders = int(nr < 0 ? -nr * cpus : nr);
+    // With idle_cpus the torture's tasks are pinned to the other vCPUs, so the last ones run only
+    // their idle tasks (and the interrupts irq_reader sends them).
+    const int busy = cpus - int(k_.idle_cpus);
+    const bool pin = k_.idle_cpus > 0;
     if (k_.writer) {
       args_.push_back({this, 0});
-      m_.create_task("hazptr_torture_writer", &Torture::writer_entry, &args_.back());
+      m_.create_task("hazptr_torture_writer", &Torture::writer_entry, &args_.back(), pin ? 0 : -1, pin);
     }
     for (int i = 0; i < nreaders; ++i) {
       args_.push_back({this, i});
-      m_.create_task(fmt::format("hazptr_torture_reader/{}", i), &Torture::reader_entry, &args_.back(), i % cpus);
+      m_.create_task(fmt::format("hazptr_torture_reader/{}", i), &Torture::reader_entry, &args_.back(), i % busy,
+                     pin);
     }
     readers_left_ = nreaders;
     if (k_.defer_modulus > 0 && !stack_ctx_) pending_ = K::alloc_percpu<kapi::llist_head>("hazptr_pending");
@@ -109,6 +114,9 @@ class Torture {
       if (!kHasRetire) return "reclaim = retire needs hazptr_retire() (designs with it: pertask, pertask-bitmap)";
       if (p.str("recycle") != "free") return "reclaim = retire needs recycle = free";
     }
+    if (p.num("idle_cpus") >= p.num("cpus")) return "idle_cpus must leave at least one vCPU for the torture's tasks";
+    if (p.num("idle_cpus") > 0 && (p.flag("preempt_kthread") || p.num("defer_modulus") > 0))
+      return "idle_cpus needs preempt_kthread = 0 and defer_modulus = 0 (those kthreads visit every vCPU)";
     if (p.num("defer_modulus") > 0 && p.str("ctx") == "stack")
       return "defer_modulus needs ctx = heap: an on-stack ctx cannot outlive its reader (hazptrtorture forbids it too)";
     return "";
@@ -379,7 +387,10 @@ class Torture {
       if (rng.chance_ppm(k_.reader_udelay_ppm)) udelay(uint64_t(k_.reader_udelay_ns));
       if (rng.chance_ppm(k_.reader_sleep_ppm)) m_.sleep_ns(uint64_t(k_.reader_sleep_ns));
       if (rng.chance_ppm(k_.reader_yield_ppm) && K::preempt_count() == 0) m_.yield_cpu();
-      if (k_.irq_reader && m_.nr_cpus() > 1 && rng.chance_ppm(100000))
+      // The IPI to an idle vCPU is sent after the release: the sender waits for the handler, and
+      // a hold of its own would make every scan wait for it anyway, hiding what the handler holds.
+      const bool irq = k_.irq_reader && m_.nr_cpus() > 1 && rng.chance_ppm(100000);
+      if (irq && k_.idle_cpus == 0)
         m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_reader_entry, this, true);
       for (int k = 0; k < got; ++k) check_pipe(held[size_t(k)]->hpp_htp);
       if (broken_ == Broken::kSkipRelease && passes == 2) return;  // deliberately exits holding
@@ -390,8 +401,12 @@ class Torture {
         }
         release(held[size_t(k)], rng, k == 0);
       }
+      if (irq && k_.idle_cpus > 0)
+        m_.smp_call_function_single(m_.nr_cpus() - 1 - int(rng.below(uint32_t(k_.idle_cpus))),
+                                    &Torture::irq_reader_entry, this, true);
       ++passes;
       ++stats_.reader_passes;
+      m_.cond_resched();  // as the torture's reader loop does (only preempt=none|voluntary makes it a switch)
       if (!k_.writer && passes >= k_.reader_passes) break;
       if (k_.reader_rest_ns > 0) m_.sleep_ns(uint64_t(k_.reader_rest_ns));
     }
@@ -447,6 +462,8 @@ class Torture {
     auto* hppp = static_cast<hazptr_pending*>(m_.kmalloc(sizeof(hazptr_pending), "GFP_ATOMIC struct hazptr_ctx"));
     hppp->hpp_htp = readlock(hppp);
     if (hppp->hpp_htp) {
+      // On an idle vCPU the handler holds for a while, so that a scan can pass meanwhile.
+      if (k_.idle_cpus > 0) udelay(uint64_t(k_.reader_udelay_ns));
       check_pipe(hppp->hpp_htp);
       readunlock(hppp);
       ++stats_.irq_reads;

@@ -15,6 +15,7 @@ struct TortureKnobs {
       : nreaders(p.num("nreaders")),
         pool(p.num("pool")),
         passive_tasks(p.num("passive_tasks")),
+        idle_cpus(p.num("idle_cpus")),
         defer_modulus(p.num("defer_modulus")),
         irq_acquire(p.num("irq_acquire")),
         irq_release(p.num("irq_release")),
@@ -37,7 +38,7 @@ struct TortureKnobs {
         reader_yield_ppm(p.ppm("reader_yield")),
         broken(broken_from(p.str("broken"))) {}
 
-  int64_t nreaders, pool, passive_tasks, defer_modulus, irq_acquire, irq_release, writer_passes, reader_passes;
+  int64_t nreaders, pool, passive_tasks, idle_cpus, defer_modulus, irq_acquire, irq_release, writer_passes, reader_passes;
   int64_t writer_delay_ns, reader_udelay_ns, reader_sleep_ns, reader_rest_ns, do_pending_ns, stutter_ns;
   int64_t preempt_duration_ns, preempt_interval_ns, reclaim_interval_ns;
   bool writer, irq_reader, preempt_kthread;

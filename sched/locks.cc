@@ -32,6 +32,9 @@ void Machine::might_sleep(const Site& site) {
                      t->raw_locks_held ? fmt::format(", {} raw spinlock(s) held", t->raw_locks_held) : "",
                      running_cpu_->irq_off ? ", interrupts disabled" : "", running_cpu_->in_irq ? ", in interrupt" : ""),
          site);
+  // CONFIG_PREEMPT_VOLUNTARY: might_sleep() is a preemption point (might_resched()), taken when
+  // need_resched is set or the stream chooses to preempt here.
+  if (cfg_.preempt == PreemptModel::kVoluntary) cond_resched(site);
 }
 
 void Machine::note_lock_acquired(void* lock) {

@@ -37,8 +37,14 @@
 
 namespace hazsim {
 
+// CONFIG_PREEMPT (full), CONFIG_PREEMPT_VOLUNTARY, CONFIG_PREEMPT_NONE.
+enum class PreemptModel : uint8_t { kFull, kVoluntary, kNone };
+
 struct MachineConfig {
   int cpus = 4;
+  // full: preemption at any preemptible step and at preempt_enable(); voluntary: also at
+  // might_sleep(), and not otherwise; none: only where the task calls schedule() or sleeps.
+  PreemptModel preempt = PreemptModel::kFull;
   MemoryModel memory_model = MemoryModel::kSC;
   uint64_t max_steps = 5'000'000;
   uint64_t sync_bound = 500'000;     // steps of its own one hazptr_synchronize may take
@@ -266,7 +272,14 @@ class Machine {
 
   // Sleeping (virtual time) and voluntary scheduling.
   void sleep_ns(uint64_t ns, const Site& site = Site::current());
-  void yield_cpu(const Site& site = Site::current());  // cond_resched()/schedule() while runnable
+  void yield_cpu(const Site& site = Site::current());  // schedule() while runnable
+  // cond_resched(): under CONFIG_PREEMPT nothing (not even a step); under voluntary and none a
+  // preemption point, taken if need_resched is set (the tick) or the stream chooses to.
+  void cond_resched(const Site& site = Site::current()) {
+    if (cfg_.preempt == PreemptModel::kFull || stop_ || !running_cpu_) [[likely]]
+      return;
+    cond_resched_slow(site);
+  }
   // Block until woken by wake_up_task (mutexes and wait queues).
   void block(const char* what, const Site& site = Site::current());
   void wake_up_task(Task* t);
@@ -421,8 +434,10 @@ class Machine {
     return e.armed != 0;
   }
 
+  // Involuntary preemption may happen here (only CONFIG_PREEMPT has it).
   bool preemptible(const Cpu* c) const {
-    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
+    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle &&
+           cfg_.preempt == PreemptModel::kFull;
   }
   void move_to_cpu(uint32_t v);  // to the vCPU v places after this one among those with work
   void maybe_drain(AccessKind kind);
@@ -474,6 +489,7 @@ class Machine {
   void cost_span_begin(const char* name);
   void cost_span_end();
   void preempt_schedule(Cpu* c);
+  void cond_resched_slow(const Site& site);
   void periodic_checks();
   void check_lockups();
   void note_progress() { last_progress_step_ = step_; }
@@ -500,6 +516,7 @@ class Machine {
   void after_resume();
   void fire_timers();
   void scheduler_tick();
+  void balance_idle_cpus();
   void start_slice(Cpu* c, Task* next) {  // __schedule() picked `next` (maybe the same task again)
     c->need_resched = false;
     next->slice_start = now_;

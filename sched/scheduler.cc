@@ -89,15 +89,14 @@ void Machine::schedule(SchedWhy why, const Site& site) {
                        c->irq_off ? ", interrupts disabled" : ""),
            site);
   }
-  // __schedule() runs with interrupts off and preemption disabled; the hook chain runs first.
+  // __schedule() runs with interrupts off and preemption disabled; the hook chain runs first, on
+  // every pass, the idle task's too (schedule_idle() is __schedule(SM_IDLE)).
   ++c->irq_off;
   ++prev->preempt_count;
-  if (!prev->is_idle) {
-    run_switch_hooks();
-    // __schedule()'s own work before the runqueue lock is a step: other vCPUs may run, and
-    // buffered stores may drain, between the task's last access and the lock's full barrier.
-    access(AccessKind::kRelax, nullptr, 0, site);
-  }
+  run_switch_hooks();
+  // __schedule()'s own work before the runqueue lock is a step: other vCPUs may run, and
+  // buffered stores may drain, between the task's last access and the lock's full barrier.
+  access(AccessKind::kRelax, nullptr, 0, site);
   c = running_cpu_;
   fence_full();  // the runqueue lock: a full barrier on the way through __schedule()
   if (prev->state == TaskState::kRunning && !prev->is_idle) {
@@ -133,7 +132,31 @@ void Machine::scheduler_tick() {
     Task* t = c.curr;
     if (!t->is_idle && c.rq_head != nullptr && now_ - t->slice_start >= cfg_.tick_ns) c.need_resched = true;
   }
+  balance_idle_cpus();
   next_tick_ = now_ - now_ % cfg_.tick_ns + cfg_.tick_ns;
+}
+
+// The load balancer, as far as the designs can tell: at the tick an idle vCPU pulls a task that
+// waits on another vCPU's runqueue (not one pinned there), as the kernel's idle balancing does.
+// Without it a task that yielded behind a task that never yields (a spinning synchronize under
+// preempt=none) would wait for ever while a vCPU idles, which no kernel does.
+void Machine::balance_idle_cpus() {
+  for (auto& c : cpus_) {
+    if (!c.curr->is_idle || c.rq_head != nullptr) continue;
+    for (auto& o : cpus_) {
+      Task* prev = nullptr;
+      Task* t = o.rq_head;
+      while (t && t->pinned_cpu >= 0) prev = t, t = t->rq_next;
+      if (!t) continue;
+      (prev ? prev->rq_next : o.rq_head) = t->rq_next;
+      if (o.rq_tail == t) o.rq_tail = prev;
+      update_eligible(&o);
+      ++n_migrations_;
+      record(AccessKind::kMigrate, uint64_t(c.id), t->last_site);
+      enqueue(&c, t);
+      break;
+    }
+  }
 }
 
 void Machine::finish_task_switch() {
@@ -162,6 +185,14 @@ void Machine::preempt_enable(const Site& site) {
     t->last_site = site;
     preempt_schedule(c);
   }
+}
+
+void Machine::cond_resched_slow(const Site& site) {
+  Cpu* c = running_cpu_;
+  Task* t = c->curr;
+  if (t->is_idle || t->preempt_count != 0 || c->irq_off != 0 || c->in_irq != 0) return;
+  t->last_site = site;
+  if (c->need_resched || preempt_choice(c) != 0) preempt_schedule(c);
 }
 
 void Machine::sleep_ns(uint64_t ns, const Site& site) {

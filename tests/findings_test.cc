@@ -266,5 +266,26 @@ TEST(Findings, PerTaskScanMissesInterruptReadersOnIdleCpus) {
   EXPECT_FALSE(v5.failed) << v5.failure.message;
 }
 
+// The same finding as a user runs it: `hazsim fuzz IDLE-IRQ --design pertask` (IPIs to a vCPU that
+// runs no task). pertask returns early within a few seeds; v5, whose scan covers every CPU's
+// slots, passes the same seeds.
+TEST(Findings, IdleIrqScenarioShowsThePerTaskHole) {
+  int first = 0;
+  for (int seed = 1; seed <= 40 && !first; ++seed) {
+    ScenarioOutcome o = run("IDLE-IRQ", "pertask", seed);
+    ASSERT_TRUE(o.error.empty()) << o.error;
+    if (!o.run.failed) continue;
+    EXPECT_EQ(o.run.failure.oracle, Oracle::kSyncReturnedEarly) << o.run.failure.message;
+    EXPECT_NE(o.run.failure.message.find("swapper/2"), std::string::npos) << o.run.failure.message;
+    first = seed;
+  }
+  ASSERT_GT(first, 0) << "pertask passed 40 seeds of IDLE-IRQ";
+  for (int seed = 1; seed <= std::max(first, 10); ++seed) {
+    ScenarioOutcome o = run("IDLE-IRQ", "v5", seed);
+    EXPECT_FALSE(o.run.failed) << "seed " << seed << ": " << o.run.failure.message;
+    EXPECT_GT(o.stats.irq_reads, 0) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace hazsim

@@ -43,7 +43,7 @@ int failures(const Case& c, const char* model, int n, Oracle* oracle = nullptr) 
 TEST(MemoryModel, MissingReaderSmpMbIsCaughtUnderTsoNotSc) {
   Case c{"WEAK", "drop-mb@hazptr_acquire", {}};
   Oracle o = Oracle::kNone;
-  EXPECT_GE(failures(c, "tso", 30, &o), 1);
+  EXPECT_GE(failures(c, "tso", 100, &o), 1);  // about one run in eight fails
   EXPECT_EQ(o, Oracle::kSyncReturnedEarly);
   EXPECT_EQ(failures(c, "sc", 30), 0);
 }
@@ -84,8 +84,9 @@ TEST(MemoryModel, PlainPublishIsCaughtUnderPsoNotTso) {
 TEST(MemoryModel, PlainAcquireInTheScanIsCaughtUnderWeakOnly) {
   Case c{"NESTING", "plain-acquire@hazptr_synchronize_cpu_slots", {{"strategy", "portfolio"}}, "v5"};
   Oracle o = Oracle::kNone;
-  EXPECT_GE(failures(c, "weak", 60, &o), 1);
-  EXPECT_EQ(o, Oracle::kSyncReturnedEarly);
+  // Rare since the tick and the idle task's hook changed the schedules: ~1 run in 130 fails.
+  EXPECT_GE(failures(c, "weak", 400, &o), 1);
+  EXPECT_TRUE(o == Oracle::kSyncReturnedEarly || o == Oracle::kPipeCount) << oracle_name(o);
   EXPECT_EQ(failures(c, "pso", 60), 0);
   EXPECT_EQ(failures(c, "sc", 60), 0);
 }

@@ -27,7 +27,7 @@ Params torture(int cpus, int seed, std::vector<std::pair<std::string, std::strin
 TEST(Scaling, TortureOnV5PassesAt64Vcpus) {
   Machine m;
   uint64_t most = 0;
-  for (int seed = 1; seed <= 2; ++seed) {
+  for (int seed = 3; seed <= 4; ++seed) {  // seed 4 needs 4.5M steps, over the 4-vCPU bound
     ScenarioOutcome o = run_scenario(m, torture(64, seed));
     EXPECT_FALSE(o.run.failed) << "seed " << seed << ": " << o.run.failure.message;
     most = std::max(most, o.run.steps);
@@ -45,7 +45,7 @@ TEST(Scaling, TortureOnV5PassesAt256Vcpus) {
 TEST(Scaling, ABoundTooSmallSaysSo) {
   // The 4-vCPU max_steps on 64 vCPUs: the run is cut off while it still progresses.
   Machine m;
-  ScenarioOutcome o = run_scenario(m, torture(64, 1, {{"max_steps", "4000000"}}));
+  ScenarioOutcome o = run_scenario(m, torture(64, 4, {{"max_steps", "4000000"}}));
   ASSERT_TRUE(o.run.failed);
   EXPECT_EQ(o.run.failure.oracle, Oracle::kNoProgress);
   EXPECT_NE(o.run.failure.message.find("max_steps=4000000;"), std::string::npos) << o.run.failure.message;

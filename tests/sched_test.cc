@@ -132,6 +132,28 @@ TEST(Sched, HookRunsForTheOutgoingTaskWithInterruptsOff) {
   EXPECT_EQ(with_irqs_on, 0);
 }
 
+// schedule_idle() is __schedule(): the idle task leaving the CPU runs the hook chain as well, with
+// interrupts off. (In the designs the idle task's slots are empty by then: an interrupt handler
+// releases or detaches before it returns, and none can run inside __schedule().)
+TEST(Sched, HookRunsForTheIdleTaskToo) {
+  Machine m;
+  static int idle_calls, with_irqs_on;
+  idle_calls = with_irqs_on = 0;
+  MachineConfig cfg;
+  cfg.cpus = 1;
+  RunResult r = run_tasks(m, {{[&] { m.sleep_ns(100); }}}, cfg, 1, [&] {
+    m.add_switch_hook([](void*) {
+      Machine& mm = Machine::current();
+      if (!mm.current_task()->is_idle) return;
+      ++idle_calls;
+      with_irqs_on += !mm.irqs_disabled();
+    }, nullptr);
+  });
+  ASSERT_FALSE(r.failed) << r.failure.message;
+  EXPECT_EQ(idle_calls, 2);  // the idle task leaves the CPU at the start and at the wake-up
+  EXPECT_EQ(with_irqs_on, 0);
+}
+
 TEST(Sched, HighPriorityWakeupPreemptsAtTheNextPreemptibleAccess) {
   Machine m;
   MachineConfig cfg;
