@@ -13,8 +13,8 @@ namespace hazsim {
 // The step bounds of a scenario that does not set them grow with its size, so that a large
 // scenario's no-progress means a livelock and not a bound made for four vCPUs. The size is
 // max(vCPUs, readers/2)/4, so its unit is the default TORTURE (4 vCPUs, 2 readers each, 20
-// writer passes; ~150k steps a run, measured), for which the bounds are 4M steps a run, 400k of a synchronize's own, 1.5M waiting runnable, 1M
-// with interrupts off. Starvation and the watchdog count the machine's steps, of which a vCPU
+// writer passes; ~150k steps a run, measured), for which the bounds are 4M steps a run, 400k
+// of a synchronize's own, 1.5M waiting runnable, 1M with interrupts off. Starvation and the watchdog count the machine's steps, of which a vCPU
 // gets a 1/cpus share, so they grow with the size. A synchronize's own steps grow with the CPUs
 // it scans, but from far below its bound (up to ~30k at 64 vCPUs, measured with --set
 // sync_bound), so its bound grows from size 8 on. The run's work grows faster than the size

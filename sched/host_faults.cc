@@ -30,7 +30,6 @@ constexpr uintptr_t kStackMargin = 64 * 1024;  // ASan's frames are large
 constexpr bool kCatchHostFaults = true;
 constexpr uintptr_t kStackMargin = 16 * 1024;  // room for the report and the unwinding after it
 #endif
-constexpr uintptr_t kNullPage = 4096;  // an address below this is NULL plus a field offset
 void on_host_fault(int sig, siginfo_t* info, void*);
 
 // The alternate signal stack of one host thread, for as long as the thread lives.
@@ -93,7 +92,6 @@ void on_host_fault(int sig, siginfo_t* info, void*) {
   HostFaults::fault(*m, sig, info->si_code, info->si_addr);
 }
 }  // namespace
-
 
 void Machine::prepare_fiber(Task* t) {
   if constexpr (kCatchHostFaults) HostFaults::arm_this_thread();

@@ -40,6 +40,9 @@ namespace hazsim {
 // CONFIG_PREEMPT (full), CONFIG_PREEMPT_VOLUNTARY, CONFIG_PREEMPT_NONE.
 enum class PreemptModel : uint8_t { kFull, kVoluntary, kNone };
 
+// The page at address 0 is never mapped: an access below this is NULL plus a field offset.
+inline constexpr uintptr_t kNullPage = 4096;
+
 struct MachineConfig {
   int cpus = 4;
   // full: preemption at any preemptible step and at preempt_enable(); voluntary: also at
@@ -434,11 +437,12 @@ class Machine {
     return e.armed != 0;
   }
 
-  // Involuntary preemption may happen here (only CONFIG_PREEMPT has it).
-  bool preemptible(const Cpu* c) const {
-    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle &&
-           cfg_.preempt == PreemptModel::kFull;
+  // The running task may be switched out here: a task, preemption and interrupts on.
+  bool can_switch(const Cpu* c) const {
+    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
   }
+  // Involuntary preemption may happen here (only CONFIG_PREEMPT has it).
+  bool preemptible(const Cpu* c) const { return can_switch(c) && cfg_.preempt == PreemptModel::kFull; }
   void move_to_cpu(uint32_t v);  // to the vCPU v places after this one among those with work
   void maybe_drain(AccessKind kind);
   void drain_rest();  // at the end of the run
@@ -506,6 +510,7 @@ class Machine {
   void schedule(SchedWhy why, const Site& site);
   void run_switch_hooks();
   Task* pick_next(Cpu* c);
+  void dequeue(Cpu* c, Task* prev, Task* t);  // t follows prev (nullptr: t is the head) on c's runqueue
   void enqueue(Cpu* c, Task* t);
   void enqueue_task(Task* t, bool may_migrate);
   void update_eligible(Cpu* c);

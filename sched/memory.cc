@@ -6,6 +6,7 @@
 #include <array>
 #include <fmt/format.h>
 
+#include "kapi/types.h"
 #include "oracles/describe.h"
 
 namespace hazsim {
@@ -195,8 +196,10 @@ bool Machine::bad_address(const void* addr, size_t size, const Site& site) {
   Task* t = current_task();
   std::string who = t ? fmt::format("{} on cpu {}", task_label(t), running_cpu_->id) : std::string("end-of-run check");
   const uintptr_t a = uintptr_t(addr);
-  const bool list_poison = a == 0x100 || a == 0x122 || a == 0x108 || a == 0x12a;
-  if (a < 4096 && !list_poison) {  // the page at 0 is never mapped: NULL plus a field offset
+  // Through a list_del'ed node: a poison value, or 8 above it (the node's second field).
+  const uintptr_t p1 = uintptr_t(kapi::LIST_POISON1), p2 = uintptr_t(kapi::LIST_POISON2);
+  const bool list_poison = a == p1 || a == p2 || a == p1 + 8 || a == p2 + 8;
+  if (a < kNullPage && !list_poison) {
     fail(Oracle::kNullDeref,
          fmt::format("BUG: kernel NULL pointer dereference, address: {:#018x}: {} touched {} bytes", a, who, size),
          site);

@@ -75,13 +75,18 @@ void Machine::check_lockups() {
   }
 }
 
+namespace {
+const char* state_name(TaskState s) {
+  return s == TaskState::kRunning    ? "running"
+         : s == TaskState::kRunnable ? "runnable"
+         : s == TaskState::kSleeping ? "sleeping"
+         : s == TaskState::kBlocked  ? "blocked"
+                                     : "exited";
+}
+}  // namespace
+
 std::string Machine::holder_state(const Task* t) const {
-  const char* st = t->state == TaskState::kRunning    ? "running"
-                   : t->state == TaskState::kRunnable ? "runnable"
-                   : t->state == TaskState::kSleeping ? "sleeping"
-                   : t->state == TaskState::kBlocked  ? "blocked"
-                                                      : "exited";
-  return fmt::format("{} on cpu {}, last step {} ago at {}", st, t->cpu, step_ - t->last_step,
+  return fmt::format("{} on cpu {}, last step {} ago at {}", state_name(t->state), t->cpu, step_ - t->last_step,
                      site_text(t->last_site));
 }
 
@@ -119,12 +124,7 @@ void Machine::report_no_progress(const std::string& why) {
   std::string detail;
   for (auto& t : tasks_) {
     if (t->is_idle || t->state == TaskState::kDead) continue;
-    const char* st = t->state == TaskState::kRunning    ? "running"
-                     : t->state == TaskState::kRunnable ? "runnable"
-                     : t->state == TaskState::kSleeping ? "sleeping"
-                                                        : "blocked";
-    detail += fmt::format("\n    {} {} on cpu {}, last step {} ago at {}", task_label(t.get()), st, t->cpu,
-                          step_ - t->last_step, site_text(t->last_site));
+    detail += fmt::format("\n    {} {}", task_label(t.get()), holder_state(t.get()));
   }
   Task* t = current_task();
   fail(Oracle::kNoProgress, fmt::format("no progress: {}; unfinished tasks:{}", why, detail),

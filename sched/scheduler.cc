@@ -57,14 +57,15 @@ Task* Machine::pick_next(Cpu* c) {
     }
   }
   if (!best) return c->idle;
-  if (best_prev)
-    best_prev->rq_next = best->rq_next;
-  else
-    c->rq_head = best->rq_next;
-  if (c->rq_tail == best) c->rq_tail = best_prev;
-  best->rq_next = nullptr;
-  update_eligible(c);
+  dequeue(c, best_prev, best);
   return best;
+}
+
+void Machine::dequeue(Cpu* c, Task* prev, Task* t) {
+  (prev ? prev->rq_next : c->rq_head) = t->rq_next;
+  if (c->rq_tail == t) c->rq_tail = prev;
+  t->rq_next = nullptr;
+  update_eligible(c);
 }
 
 void Machine::run_switch_hooks() {
@@ -148,9 +149,7 @@ void Machine::balance_idle_cpus() {
       Task* t = o.rq_head;
       while (t && t->pinned_cpu >= 0) prev = t, t = t->rq_next;
       if (!t) continue;
-      (prev ? prev->rq_next : o.rq_head) = t->rq_next;
-      if (o.rq_tail == t) o.rq_tail = prev;
-      update_eligible(&o);
+      dequeue(&o, prev, t);
       ++n_migrations_;
       record(AccessKind::kMigrate, uint64_t(c.id), t->last_site);
       enqueue(&c, t);
@@ -189,10 +188,9 @@ void Machine::preempt_enable(const Site& site) {
 
 void Machine::cond_resched_slow(const Site& site) {
   Cpu* c = running_cpu_;
-  Task* t = c->curr;
-  if (t->is_idle || t->preempt_count != 0 || c->irq_off != 0 || c->in_irq != 0) return;
-  t->last_site = site;
-  if (c->need_resched || preempt_choice(c) != 0) preempt_schedule(c);
+  if (!can_switch(c)) return;
+  c->curr->last_site = site;
+  maybe_preempt(c);
 }
 
 void Machine::sleep_ns(uint64_t ns, const Site& site) {
