@@ -6,6 +6,7 @@
 #include "hazptr/busted.h"
 #include "hazptr/design.h"
 #include "hazptr/injected.h"
+#include "hazptr/kernel_source.h"
 #include "hazptr/pertask.h"
 #include "hazptr/phased.h"
 #include "hazptr/v4.h"
@@ -55,6 +56,7 @@ inline constexpr DesignInfo kDesigns[] = {
 
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.
 // Every design it names provides the interface of hazptr/design.h, checked here at compile time.
+// "kernel:DIR" is the object the loader (kshim/loader.h) made of DIR, set in tl_kernel_object.
 template <class K, class F>
 bool with_design(std::string_view name, F&& f) {
   auto run = [&]<class D>() {
@@ -78,6 +80,10 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "inj-release-no-unchain") return run.template operator()<HazptrReleaseNoUnchain<K>>();
   if (name == "inj-no-gen-bump") return run.template operator()<HazptrNoGenBump<K>>();
   if (name == "inj-acquire-no-guard") return run.template operator()<HazptrAcquireNoGuard<K>>();
+  if (name.starts_with("kernel:") && tl_kernel_object && tl_kernel_object->name == name) {
+    KernelSourceDesign<K>::bind(tl_kernel_object);
+    return run.template operator()<KernelSourceDesign<K>>();
+  }
   return false;
 }
 

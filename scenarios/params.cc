@@ -17,7 +17,7 @@ namespace hazsim {
 const std::vector<ParamSpec>& Params::specs() {
   static const std::vector<ParamSpec> kSpecs = {
       {"scenario", "custom", ParamType::kChoice, 0, 0, "", "scenario name (informational)"},
-      {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list)"},
+      {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list), or kernel:DIR to compile a tree's own hazptr.c"},
       {"workload", "torture", ParamType::kChoice, 0, 0, "torture", "the workload the tasks run"},
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso weak",
@@ -188,6 +188,13 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       bool known = false;
       for (const auto& d : hazptr::kDesigns) known |= value == d.name;
       for (const char* b : kBaselines) known |= value == b;  // hazsim compare's baselines
+      // kernel:DIR, a tree's own source: the loader checks DIR when the scenario runs.
+      if (value.starts_with("kernel:")) {
+        if (value.size() > 7) break;
+        *err = "kernel: takes a directory: --design kernel:DIR (a kernel tree, or a folder with "
+               "include/linux/hazptr.h and kernel/hazptr.c)";
+        return false;
+      }
       if (!known) {
         std::string names;
         for (const auto& d : hazptr::kDesigns) names += std::string(names.empty() ? "" : ", ") + d.name;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "hazptr/registry.h"
+#include "kshim/loader.h"
 #include "sched/sim_kernel.h"
 
 namespace hazsim {
@@ -68,6 +69,10 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
                              const std::vector<uint16_t>* explore_prefix,
                              const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt) {
   ScenarioOutcome out;
+  if (kshim::is_kernel_design(p.str("design"))) {
+    hazptr::tl_kernel_object = kshim::load_kernel_design(p.str("design"), &out.error);
+    if (!hazptr::tl_kernel_object) return out;
+  }
   bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
     out.error = Torture<D>::incompatibility(p);
     if (!out.error.empty()) {

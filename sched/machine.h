@@ -311,6 +311,19 @@ class Machine {
     return arena_.allocate(size, align, Shadow::kStatic, -1, step_, what);
   }
   void* stack_alloc(size_t size, const char* what) { return kmalloc(size, what, Shadow::kStack); }
+  bool in_simulated_memory(const void* p) const { return arena_.contains(p); }
+
+  // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
+  // right after access() let it through: the model must agree with what it reads and writes. A
+  // load sees this vCPU's own buffered store to the location (the buffer drains first if it holds
+  // one) and, under weak, moves coherence to the newest message (what memory holds); a store goes
+  // after this vCPU's buffered stores (they drain first) and, under weak, becomes a message of its
+  // location once it is done (native_store_done(), at the C code's next call into the machine).
+  void native_access(const void* p, size_t size, bool store);
+  void native_store_done() {
+    if (native_pending_.n != 0) [[unlikely]]
+      commit_native_store();
+  }
   // Ends an on-stack object's frame: poisoned from now on; reports a list node still linked in it.
   void stack_free(void* p, size_t size, const Site& site = Site::current());
 
@@ -621,6 +634,14 @@ class Machine {
   CostMeter cost_meter_;
   CostTotals cost_totals_;
   std::vector<Cpu*> stall_runnable_;
+  // The words of a native plain store under weak, as they were before it (native_access()).
+  struct NativePending {
+    uint32_t n = 0;
+    int cpu = -1;
+    uintptr_t words[3] = {};
+    uint64_t before[3] = {};
+  } native_pending_;
+  void commit_native_store();
 };
 
 }  // namespace hazsim

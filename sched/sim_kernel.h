@@ -237,6 +237,10 @@ struct SimKernel {
                            m().in_irq() ? ", in interrupt" : ""),
                s);
   }
+  // Raw simulated memory of the boot-time kind (kernel C's per-CPU areas).
+  static void* alloc_bytes(size_t size, size_t align, const char* what) { return m().static_alloc(size, align, what); }
+  // Kernel C returned to the machine: its last plain store is done (kshim/, Machine::native_access()).
+  static void native_done() { m().native_store_done(); }
   static bool list_add_valid(const kapi::list_head* n, Site s = Site::current()) { return m().list_add_valid(n, s); }
   static bool list_del_valid(const kapi::list_head* n, Site s = Site::current()) { return m().list_del_valid(n, s); }
 };

@@ -1,0 +1,358 @@
+#include "kshim/loader.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <vector>
+
+#include "kshim/runtime.h"
+#include "kshim/shim_files.h"
+
+namespace hazsim::kshim {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Glue {
+  const char* name;
+  const char* marker;  // a text of include/linux/hazptr.h that only this version has
+};
+// Newest first: the v5 header has no hazptr_ctx_list, the v4 one no struct hazptr_slot_item.
+constexpr Glue kGlues[] = {
+    {"v5", "struct hazptr_slot_item"},
+    {"v4", "hazptr_ctx_list"},
+};
+
+// Flags of the kernel translation unit. -ffreestanding and -nostdinc: only the compiler's own
+// headers and the shim's, so a kernel facility the shim lacks is an error, not a libc lookalike.
+// -fexceptions: a run that stops unwinds through C frames (and runs their guard() cleanups).
+constexpr const char* kKernelFlags =
+    "-std=gnu11 -O2 -g -fPIC -ffreestanding -fexceptions -fno-common -fvisibility=hidden "
+    "-fsanitize=thread --param tsan-distinguish-volatile=1 --param tsan-instrument-func-entry-exit=0 "
+    "-Werror=implicit-function-declaration -Wno-unused-function";
+constexpr const char* kEntryFlags = "-std=gnu11 -O2 -fPIC -ffreestanding -fexceptions -fvisibility=hidden";
+
+struct Loaded {
+  hazptr::KernelObject object;
+  PlainSites sites;
+  void* handle = nullptr;
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs a shell command; its stdout and stderr together.
+int run(const std::string& cmd, std::string* output) {
+  output->clear();
+  FILE* f = popen((cmd + " 2>&1").c_str(), "r");
+  if (!f) return -1;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) output->append(buf, n);
+  int st = pclose(f);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+bool read_file(const fs::path& p, std::string* out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+bool write_file(const fs::path& p, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+  return bool(out);
+}
+
+uint64_t fnv(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return (h ^ 0xff) * 1099511628211ull;  // a separator, so ("ab","c") and ("a","bc") differ
+}
+
+fs::path cache_root() {
+  if (const char* d = std::getenv("HAZSIM_CACHE_DIR"); d && *d) return d;
+  if (const char* d = std::getenv("TEST_TMPDIR"); d && *d) return fs::path(d) / "hazsim-cache";
+  if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return fs::path(d) / "hazsim";
+  if (const char* d = std::getenv("HOME"); d && *d) return fs::path(d) / ".cache" / "hazsim";
+  return fs::temp_directory_path() / "hazsim-cache";
+}
+
+std::string first_line_with(const std::string& text, std::string_view what) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.find(what) != std::string::npos) return line;
+  return "";
+}
+
+// Build-tree paths as the user knows them: the tree's files under DIR, the shim's under kshim/.
+std::string user_path(std::string s, const std::string& dir) {
+  auto swap = [&](const std::string& from, const std::string& to) {
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+      if (pos != 0 && s[pos - 1] != ' ' && s[pos - 1] != '\'' && s[pos - 1] != '<') continue;
+      s.replace(pos, from.size(), to);
+    }
+  };
+  swap("shim/include/hazsim/kshim_abi.h", "kapi/kshim_abi.h");
+  swap("shim/include/", "kshim/include/");
+  swap("shim/glue/", "kshim/glue/");
+  swap("kernel/hazptr.c", dir + "/kernel/hazptr.c");
+  swap("include/linux/hazptr.h", dir + "/include/linux/hazptr.h");
+  return s;
+}
+
+std::string between(const std::string& s, char open, char close) {
+  size_t a = s.find(open);
+  if (a == std::string::npos) return "";
+  size_t b = s.find(close, a + 1);
+  return b == std::string::npos ? "" : s.substr(a + 1, b - a - 1);
+}
+
+// gcc's first error as one line; a kernel facility the shim lacks is named as such.
+std::string compile_error(const std::string& out, const std::string& dir, const std::string& design) {
+  std::string fatal = first_line_with(out, "fatal error: ");
+  std::string err = first_line_with(out, ": error: ");
+  std::string line = !fatal.empty() ? fatal : err;
+  if (line.empty()) return fmt::format("{}: gcc failed: {}", design, user_path(out.substr(0, out.find('\n')), dir));
+  std::string where = user_path(line.substr(0, line.find(": ")), dir);
+  where = where.substr(0, where.rfind(':'));  // file:line, without the column
+  if (line.find("No such file or directory") != std::string::npos) {
+    std::string header = line.substr(line.find("fatal error: ") + 13);
+    header = header.substr(0, header.find(':'));
+    return fmt::format("{}: hazsim's kernel headers do not provide <{}> ({}): add kshim/include/{}", design, header,
+                       where, header);
+  }
+  if (line.find("implicit declaration of function") != std::string::npos)
+    return fmt::format("{}: hazsim's kernel headers do not provide {}() ({}): add it to kshim/include/linux/", design,
+                       between(line, '\'', '\''), where);
+  if (line.find("undeclared") != std::string::npos)
+    return fmt::format("{}: hazsim's kernel headers do not provide {} ({}): add it to kshim/include/linux/", design,
+                       between(line, '\'', '\''), where);
+  return fmt::format("{}: gcc: {}", design, user_path(line, dir));
+}
+
+// Variables of the kernel code outside the per-CPU section: not simulated memory, so refused.
+std::string unshared_globals(const std::string& symtab) {
+  std::istringstream in(symtab);
+  std::string names;
+  for (std::string line; std::getline(in, line);) {
+    // 0000000000000000 l     O .bss	0000000000000008 name
+    if (line.size() < 26 || line.find(" O ") == std::string::npos) continue;
+    std::istringstream f(line.substr(line.find(" O ") + 3));
+    std::string section, size, name;
+    f >> section >> size;
+    for (std::string w; f >> w;) name = w;  // after ".hidden" when it is there
+    bool data = section.starts_with(".data") || section.starts_with(".bss") || section.starts_with(".tdata") ||
+                section.starts_with(".tbss") || section == "*COM*";
+    // Not the kernel's: the sites of the shim's macros, and the exception personality's pointer.
+    if (!data || section.starts_with(".data.rel.ro") || name.starts_with("__hazsim") || name.starts_with("DW.ref."))
+      continue;
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  return names;
+}
+
+// The instrumentation's call sites: the return address of every call to a __tsan_ entry point.
+std::vector<uint64_t> tsan_return_addresses(const std::string& disasm) {
+  std::vector<uint64_t> out;
+  std::istringstream in(disasm);
+  bool after_call = false;
+  for (std::string line; std::getline(in, line);) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos || colon > 20 || line.empty() || line[0] != ' ') continue;
+    uint64_t addr = std::strtoull(line.c_str(), nullptr, 16);
+    if (after_call) out.push_back(addr);
+    after_call = line.find("call") != std::string::npos && line.find("<__tsan_") != std::string::npos;
+  }
+  return out;
+}
+
+// Builds object.so and sites.tsv in `work` (a fresh directory); "" or the error.
+std::string build(const fs::path& work, const std::string& dir, const std::string& design, const std::string& glue,
+                  const std::string& header, const std::string& source) {
+  for (size_t i = 0; i < kShimFileCount; ++i)
+    if (!write_file(work / kShimFiles[i].path, kShimFiles[i].text))
+      return fmt::format("{}: cannot write the build tree under {}", design, work.string());
+  write_file(work / "include/linux/hazptr.h", header);
+  write_file(work / "kernel/hazptr.c", source);
+  // One translation unit: the tree's file, then the glue (which reaches its static variables).
+  write_file(work / "hazsim_object.c", "#include \"kernel/hazptr.c\"\n#include <hazsim/glue.c>\n");
+  std::string out, gcc_include;
+  if (run("gcc -print-file-name=include", &gcc_include) != 0)
+    return fmt::format("{}: gcc is not installed (kernel: designs are compiled with the system gcc)", design);
+  gcc_include = gcc_include.substr(0, gcc_include.find('\n'));
+  const std::string cd = "cd " + quote(work.string()) + " && LC_ALL=C ";
+  const std::string common = " -nostdinc -isystem " + quote(gcc_include) + " -fdebug-prefix-map=" +
+                             quote(work.string()) + "=. ";
+  if (run(cd + "gcc " + kKernelFlags + common + "-I include -I shim/include -include shim/glue/" + glue +
+              ".h -c hazsim_object.c -o object.o",
+          &out) != 0)
+    return compile_error(out, dir, design);
+  if (run(cd + "objdump -t object.o", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
+  if (std::string g = unshared_globals(out); !g.empty())
+    return fmt::format("{}: the kernel code has global variables outside DEFINE_PER_CPU() ({}): kernel: mode "
+                       "simulates only per-CPU data, task_structs and the heap as shared memory so far",
+                       design, g);
+  if (run(cd + "gcc " + kEntryFlags + common + "-I shim/include -c shim/include/hazsim/entry.c -o entry.o", &out) != 0)
+    return fmt::format("{}: gcc (the shim's entry points): {}", design, first_line_with(out, "error"));
+  if (run(cd + "gcc -shared -Wl,-z,defs -o object.so object.o entry.o", &out) != 0)
+    return fmt::format("{}: linking the object: {}", design, first_line_with(out, "undefined reference"));
+  if (run(cd + "objdump -d --no-show-raw-insn object.so", &out) != 0)
+    return fmt::format("{}: objdump failed: {}", design, out);
+  std::vector<uint64_t> ras = tsan_return_addresses(out);
+  std::string addrs;
+  for (uint64_t ra : ras) addrs += fmt::format("{:#x}\n", ra - 1);
+  write_file(work / "addresses.txt", addrs);
+  if (run(cd + "addr2line -f -i -a -e object.so < addresses.txt", &out) != 0)
+    return fmt::format("{}: addr2line failed: {}", design, out);
+  // -a prints each address, then (function, file:line) pairs from the innermost inline frame out.
+  std::istringstream in(out);
+  std::string tsv, line, func;
+  size_t i = 0;
+  int state = 0;  // 0: want an address, 1: want the function, 2: want its file:line
+  while (std::getline(in, line)) {
+    if (line.starts_with("0x")) {
+      state = 1;
+      continue;
+    }
+    if (state == 1) {
+      func = line;
+      state = 2;
+    } else if (state == 2 && i < ras.size()) {
+      std::string file = line.substr(0, line.rfind(':'));
+      unsigned ln = unsigned(std::strtoul(line.c_str() + line.rfind(':') + 1, nullptr, 10));
+      if (file.starts_with("./")) file = file.substr(2);
+      tsv += fmt::format("{:x}\t{}\t{}\t{}\n", ras[i++], ln, file, func);
+      state = 0;
+    }
+  }
+  if (i != ras.size()) return fmt::format("{}: addr2line gave {} of {} plain-access sites", design, i, ras.size());
+  write_file(work / "sites.tsv", tsv);
+  return "";
+}
+
+bool load_sites(const fs::path& file, PlainSites* ps) {
+  std::string text;
+  if (!read_file(file, &text)) return false;
+  std::istringstream in(text);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ps->strings.reserve(lines.size() * 2);  // the sites point into these: no reallocation
+  for (const std::string& l : lines) {
+    std::istringstream f(l);
+    std::string off, ln, file_name, func;
+    std::getline(f, off, '\t');
+    std::getline(f, ln, '\t');
+    std::getline(f, file_name, '\t');
+    std::getline(f, func);
+    ps->offsets.push_back(std::strtoull(off.c_str(), nullptr, 16));
+    ps->strings.push_back(file_name);
+    const char* file_p = ps->strings.back().c_str();
+    ps->strings.push_back(func);
+    ps->sites.push_back(hazsim_site{file_p, ps->strings.back().c_str(), unsigned(std::strtoul(ln.c_str(), nullptr, 10)), 0});
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string detect_glue(const std::string& header_text) {
+  for (const Glue& g : kGlues)
+    if (header_text.find(g.marker) != std::string::npos) return g.name;
+  return "";
+}
+
+const hazptr::KernelObject* load_kernel_design(const std::string& design, std::string* error) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<Loaded>> loaded;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = loaded.find(design); it != loaded.end()) return &it->second->object;
+
+  const std::string dir = design.substr(kKernelPrefix.size());
+  if (dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", nullptr;
+  std::string header, source;
+  if (!fs::is_directory(dir)) return *error = fmt::format("{}: {} is not a directory", design, dir), nullptr;
+  if (!read_file(fs::path(dir) / "include/linux/hazptr.h", &header) ||
+      !read_file(fs::path(dir) / "kernel/hazptr.c", &source))
+    return *error = fmt::format("{}: no include/linux/hazptr.h and kernel/hazptr.c in {} (kernel:DIR takes a kernel "
+                                "tree or a folder holding those two files)",
+                                design, dir),
+           nullptr;
+  std::string glue = detect_glue(header);
+  if (glue.empty())
+    return *error = fmt::format("{}: its include/linux/hazptr.h matches no glue in kshim/glue (v5: `{}`, v4: `{}`)",
+                                design, kGlues[0].marker, kGlues[1].marker),
+           nullptr;
+  if (!site_layout_ok())
+    return *error = "kernel: designs need libstdc++'s std::source_location layout, which this build lacks", nullptr;
+
+  std::string gcc_version;
+  run("gcc -dumpfullversion", &gcc_version);
+  uint64_t h = 14695981039346656037ull;
+  h = fnv(h, fmt::format("abi {} glue {} gcc {}", HAZSIM_KSHIM_ABI, glue, gcc_version));
+  h = fnv(fnv(h, kKernelFlags), kEntryFlags);
+  for (size_t i = 0; i < kShimFileCount; ++i) h = fnv(fnv(h, kShimFiles[i].path), kShimFiles[i].text);
+  h = fnv(fnv(h, header), source);
+  const fs::path dest = cache_root() / fmt::format("kernel-{}-{:016x}", glue, h);
+  std::error_code ec;
+  if (!fs::exists(dest / "object.so") || !fs::exists(dest / "sites.tsv")) {
+    fs::path work = cache_root() / fmt::format("kernel-{:016x}.tmp.{}", h, getpid());
+    fs::remove_all(work, ec);
+    fs::create_directories(work, ec);
+    if (ec) return *error = fmt::format("{}: cannot create {}: {}", design, work.string(), ec.message()), nullptr;
+    std::string err = build(work, dir, design, glue, header, source);
+    if (!err.empty()) {
+      fs::remove_all(work, ec);
+      return *error = err, nullptr;
+    }
+    fs::rename(work, dest, ec);  // another process may have won the race: its object is the same
+    if (ec) fs::remove_all(work, ec);
+  }
+
+  auto l = std::make_unique<Loaded>();
+  l->handle = dlopen((dest / "object.so").c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!l->handle) return *error = fmt::format("{}: cannot load the object: {}", design, dlerror()), nullptr;
+  using Bind = const hazsim_glue* (*)(const hazsim_ops*);
+  auto bind = reinterpret_cast<Bind>(dlsym(l->handle, "hazsim_glue_bind"));
+  if (!bind) return *error = fmt::format("{}: the object has no hazsim_glue_bind()", design), nullptr;
+  const hazsim_glue* g = bind(machine_ops());
+  if (g->abi != HAZSIM_KSHIM_ABI)
+    return *error = fmt::format("{}: the object was built for shim ABI {}, this hazsim has {}", design, g->abi,
+                                HAZSIM_KSHIM_ABI),
+           nullptr;
+  using Design = hazptr::KernelSourceDesign<int>;
+  if (g->ctx_size > Design::kCtxBytes || g->ctx_align > Design::kCtxAlign)
+    return *error = fmt::format("{}: struct hazptr_ctx is {} bytes (aligned {}): hazsim's room for it is {} ({})",
+                                design, g->ctx_size, g->ctx_align, Design::kCtxBytes, Design::kCtxAlign),
+           nullptr;
+  Dl_info info{};
+  if (!dladdr(reinterpret_cast<void*>(bind), &info) || !load_sites(dest / "sites.tsv", &l->sites))
+    return *error = fmt::format("{}: the object's site table ({}) is unreadable", design, (dest / "sites.tsv").string()),
+           nullptr;
+  l->sites.base = uintptr_t(info.dli_fbase);
+  l->object.glue = g;
+  l->object.name = design;
+  l->object.loader = &l->sites;
+  const hazptr::KernelObject* out = &l->object;
+  loaded.emplace(design, std::move(l));
+  return out;
+}
+
+}  // namespace hazsim::kshim

@@ -1,0 +1,225 @@
+#include "kshim/runtime.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "hazptr/kernel_source.h"
+#include "sched/sim_kernel.h"
+
+namespace hazsim::kshim {
+
+static_assert(sizeof(Site) == sizeof(const hazsim_site*) && std::is_trivially_copyable_v<Site>,
+              "a C site is handed on as a std::source_location");
+
+Site site_of(const hazsim_site* s) { return std::bit_cast<Site>(s); }
+
+bool site_layout_ok() {
+  static const hazsim_site probe{"probe.c", "probe_fn", 4242, 7};
+  Site s = site_of(&probe);
+  return s.line() == 4242 && s.column() == 7 && std::strcmp(s.file_name(), "probe.c") == 0 &&
+         std::strcmp(s.function_name(), "probe_fn") == 0;
+}
+
+const hazsim_site* PlainSites::find(const void* ra) const {
+  uint64_t off = uint64_t(uintptr_t(ra) - base);
+  auto it = std::lower_bound(offsets.begin(), offsets.end(), off);
+  if (it == offsets.end() || *it != off) [[unlikely]]
+    return &unknown;
+  return &sites[size_t(it - offsets.begin())];
+}
+
+namespace {
+
+using K = SimKernel;
+
+// Every entry from C first finishes the C code's last plain store (under weak it becomes a message
+// only now, when its value is in memory).
+Machine& enter() {
+  Machine& m = Machine::current();
+  m.native_store_done();
+  return m;
+}
+
+template <class T>
+uint64_t load_as(const volatile void* p, int order, const Site& s) {
+  const T* q = const_cast<const T*>(static_cast<const volatile T*>(p));
+  return uint64_t(order == HAZSIM_ACQUIRE ? K::load_acquire(q, s) : K::read_once(q, s));
+}
+
+template <class T>
+void store_as(volatile void* p, uint64_t v, int order, const Site& s) {
+  T* q = const_cast<T*>(static_cast<volatile T*>(p));
+  if (order == HAZSIM_RELEASE)
+    K::store_release(q, T(v), s);
+  else
+    K::write_once(q, T(v), s);
+}
+
+void bad_size(Machine& m, const char* what, unsigned size, const Site& s) {
+  m.fail(Oracle::kWildAccess, fmt::format("{} of {} bytes: the machine's marked accesses are of 1, 2, 4 or 8", what, size),
+         s);
+}
+
+uint64_t op_load(const volatile void* p, unsigned size, int order, const hazsim_site* cs) {
+  Machine& m = enter();
+  Site s = site_of(cs);
+  switch (size) {
+    case 1: return load_as<uint8_t>(p, order, s);
+    case 2: return load_as<uint16_t>(p, order, s);
+    case 4: return load_as<uint32_t>(p, order, s);
+    case 8: return load_as<uint64_t>(p, order, s);
+  }
+  bad_size(m, "READ_ONCE()", size, s);
+  return 0;
+}
+
+void op_store(volatile void* p, unsigned size, uint64_t v, int order, const hazsim_site* cs) {
+  Machine& m = enter();
+  Site s = site_of(cs);
+  switch (size) {
+    case 1: return store_as<uint8_t>(p, v, order, s);
+    case 2: return store_as<uint16_t>(p, v, order, s);
+    case 4: return store_as<uint32_t>(p, v, order, s);
+    case 8: return store_as<uint64_t>(p, v, order, s);
+  }
+  bad_size(m, "WRITE_ONCE()", size, s);
+}
+
+uint64_t op_xchg(volatile void* p, unsigned size, uint64_t v, const hazsim_site* cs) {
+  Machine& m = enter();
+  Site s = site_of(cs);
+  if (size == 4) return K::xchg(const_cast<uint32_t*>(static_cast<volatile uint32_t*>(p)), uint32_t(v), s);
+  if (size == 8) return K::xchg(const_cast<uint64_t*>(static_cast<volatile uint64_t*>(p)), v, s);
+  bad_size(m, "xchg()", size, s);
+  return 0;
+}
+
+uint64_t op_cmpxchg(volatile void* p, unsigned size, uint64_t old, uint64_t val, const hazsim_site* cs) {
+  Machine& m = enter();
+  Site s = site_of(cs);
+  if (size == 4)
+    return K::cmpxchg(const_cast<uint32_t*>(static_cast<volatile uint32_t*>(p)), uint32_t(old), uint32_t(val), s);
+  if (size == 8) return K::cmpxchg(const_cast<uint64_t*>(static_cast<volatile uint64_t*>(p)), old, val, s);
+  bad_size(m, "cmpxchg()", size, s);
+  return 0;
+}
+
+void op_barrier(int which, const hazsim_site* cs) {
+  Machine& m = enter();
+  Site s = site_of(cs);
+  switch (which) {
+    case HAZSIM_MB: return K::smp_mb(s);
+    case HAZSIM_WMB: return K::smp_wmb(s);
+    case HAZSIM_RMB: return K::smp_rmb(s);
+    case HAZSIM_RELAX: return K::cpu_relax(s);
+    case HAZSIM_CTRL_DEP:  // smp_acquire__after_ctrl_dep(): smp_rmb() with no instruction of its own
+      if (!m.mutated(MutationKind::kPlainAcquire, s)) m.fence_rmb();
+      return;
+  }
+}
+
+const hazsim_site* plain_site(const void* ra) {
+  const auto* o = hazptr::tl_kernel_instance->object;
+  return static_cast<const PlainSites*>(o->loader)->find(ra);
+}
+
+// A plain access is a step when it is to simulated memory (the heap, per-CPU areas, task_structs,
+// on-stack contexts) or into the NULL page; the fiber's own stack and host data are not shared.
+void op_plain(const volatile void* vp, unsigned size, int is_store, const void* ra) {
+  Machine& m = enter();
+  const void* p = const_cast<const void*>(vp);
+  if (!m.in_simulated_memory(p) && uintptr_t(p) >= kNullPage) return;
+  Site s = site_of(plain_site(ra));
+  if (m.access(is_store ? AccessKind::kStore : AccessKind::kLoad, p, size, s)) m.native_access(p, size, is_store != 0);
+}
+
+int op_stopping() { return Machine::current().stopping(); }
+void op_preempt_disable() { enter().preempt_disable(); }
+void op_preempt_enable(const hazsim_site* cs) { enter().preempt_enable(site_of(cs)); }
+int op_preempt_count() { return K::preempt_count(); }
+unsigned long op_irq_save() {
+  enter();
+  unsigned long flags = 0;
+  K::local_irq_save(flags);
+  return flags;
+}
+void op_irq_restore(unsigned long flags, const hazsim_site* cs) {
+  enter();
+  K::local_irq_restore(flags, site_of(cs));
+}
+int op_irqs_disabled() { return Machine::current().irqs_disabled(); }
+int op_in_interrupt() { return Machine::current().in_irq(); }
+void op_spin_lock(void* l, const hazsim_site* cs) {
+  enter();
+  K::raw_spin_lock(static_cast<kapi::raw_spinlock_t*>(l), site_of(cs));
+}
+void op_spin_unlock(void* l, const hazsim_site* cs) {
+  enter();
+  K::raw_spin_unlock(static_cast<kapi::raw_spinlock_t*>(l), site_of(cs));
+}
+void op_mutex_lock(void* mx, const hazsim_site* cs) {
+  enter();
+  K::mutex_lock(static_cast<kapi::mutex*>(mx), site_of(cs));
+}
+void op_mutex_unlock(void* mx, const hazsim_site* cs) {
+  enter();
+  K::mutex_unlock(static_cast<kapi::mutex*>(mx), site_of(cs));
+}
+int op_smp_processor_id() { return K::smp_processor_id(); }
+int op_nr_cpu_ids() { return K::nr_cpu_ids(); }
+
+void* op_per_cpu_ptr(const void* p, int cpu) {
+  const hazptr::KernelInstance* in = hazptr::tl_kernel_instance;
+  size_t off = size_t(static_cast<const char*>(p) - in->percpu_start);
+  if (off >= in->percpu_size || cpu < 0 || cpu >= K::nr_cpu_ids()) [[unlikely]] {
+    Machine::current().fail(Oracle::kWildAccess,
+                            fmt::format("per_cpu_ptr() of cpu {} for an address that is not a DEFINE_PER_CPU() "
+                                        "variable of the object",
+                                        cpu));
+    return const_cast<void*>(p);
+  }
+  return in->percpu_base + in->percpu_stride * size_t(cpu) + off;
+}
+
+void* op_current_task() {
+  Task* t = Machine::current().current_task();
+  return t ? t->data : nullptr;
+}
+
+void op_warn(const char* cond, const hazsim_site* cs) {
+  enter();
+  K::warn_on_once(true, cond, site_of(cs));
+}
+
+void op_bug(const char* cond, const hazsim_site* cs) {
+  Machine& m = enter();
+  Task* t = m.current_task();
+  m.fail(Oracle::kWarn, fmt::format("kernel BUG at {}:{}: BUG_ON({}) in {} (pid {}) on cpu {}", cs->file, cs->line,
+                                    cond, t ? t->name : "?", t ? t->pid : -1, m.smp_processor_id()),
+         site_of(cs));
+}
+
+void op_lockdep_assert_preemption_enabled(const hazsim_site* cs) {
+  enter();
+  K::lockdep_assert_preemption_enabled(site_of(cs));
+}
+int op_list_add_valid(const void* n, const hazsim_site* cs) { return enter().list_add_valid(n, site_of(cs)); }
+int op_list_del_valid(const void* n, const hazsim_site* cs) { return enter().list_del_valid(n, site_of(cs)); }
+void* op_kmalloc(size_t size, const hazsim_site*) { return enter().kmalloc(size, "kmalloc() (kernel C)"); }
+void op_kfree(const void* p, const hazsim_site* cs) { enter().kfree(const_cast<void*>(p), site_of(cs)); }
+
+const hazsim_ops kOps = {
+    op_load, op_store, op_xchg, op_cmpxchg, op_barrier, op_plain, op_stopping, op_preempt_disable,
+    op_preempt_enable, op_preempt_count, op_irq_save, op_irq_restore, op_irqs_disabled, op_in_interrupt,
+    op_spin_lock, op_spin_unlock, op_mutex_lock, op_mutex_unlock, op_smp_processor_id, op_nr_cpu_ids,
+    op_per_cpu_ptr, op_current_task, op_warn, op_bug, op_lockdep_assert_preemption_enabled, op_list_add_valid,
+    op_list_del_valid, op_kmalloc, op_kfree,
+};
+
+}  // namespace
+
+const hazsim_ops* machine_ops() { return &kOps; }
+
+}  // namespace hazsim::kshim
