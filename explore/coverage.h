@@ -29,9 +29,15 @@ struct SiteEntry {
   uint64_t stable_hash = 0;  // of the function's name and the line: the same in every build
   uint8_t offered = 0;       // CoverEvent bits possible here in this run
   uint8_t hit = 0;           // CoverEvent bits that happened here in this run
-  bool in_design = false;    // the site is in hazptr/ (what coverage reports are about)
+  bool in_design = false;    // the site is in design code (what coverage reports are about)
   int8_t armed = -1;         // arm: whether this run armed the site (-1: not asked yet this run)
 };
+
+// A C++ model (hazptr/) or a tree's own source (kernel/hazptr.c, include/linux/hazptr.h).
+inline bool is_design_file(const char* file) {
+  return std::strstr(file, "hazptr/") != nullptr || std::strstr(file, "hazptr.c") != nullptr ||
+         std::strstr(file, "hazptr.h") != nullptr;
+}
 
 class SiteTable {
  public:
@@ -81,7 +87,7 @@ class SiteTable {
     uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
     for (const char* p = e.func; *p; ++p) h = (h ^ uint8_t(*p)) * 0x100000001b3ull;
     e.stable_hash = h ^ (uint64_t(e.line) * 0x9E3779B97F4A7C15ull);
-    e.in_design = std::strstr(e.file, "hazptr/") != nullptr;
+    e.in_design = is_design_file(e.file);
     used_.push_back(uint32_t(i));
     return e;
   }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "kapi/kshim_abi.h"
 
@@ -15,7 +16,13 @@ namespace hazsim::hazptr {
 // A loaded object (one per tree and glue, shared by every machine of the process: its only
 // mutable state is per machine, in simulated memory).
 struct KernelObject {
+  // A DEFINE_PER_CPU() variable: where it is in the object's per-CPU section.
+  struct PerCpuVar {
+    size_t offset = 0, size = 0;
+    std::string name;
+  };
   const hazsim_glue* glue = nullptr;
+  std::vector<PerCpuVar> percpu;  // by offset
   std::string name;    // the design's name: kernel:DIR
   const void* loader = nullptr;  // the loader's data (the table of plain-access sites)
 };
@@ -23,12 +30,13 @@ struct KernelObject {
 // The object the next KernelSourceDesign of this thread runs (set by the scenario runner).
 inline thread_local const KernelObject* tl_kernel_object = nullptr;
 
-// What one machine holds of a loaded object: its copy of the per-CPU section, one per vCPU.
+// What one machine holds of a loaded object: every per-CPU variable, one copy per vCPU (each on
+// its own cache lines, as alloc_percpu() gives the C++ models), starting as the object's copy.
 struct KernelInstance {
   const KernelObject* object = nullptr;
   const char* percpu_start = nullptr;
-  size_t percpu_size = 0, percpu_stride = 0;
-  char* percpu_base = nullptr;
+  std::vector<char*> base;      // per variable: the copy of cpu 0
+  std::vector<size_t> stride;   // per variable
 };
 inline thread_local KernelInstance* tl_kernel_instance = nullptr;
 
@@ -53,14 +61,14 @@ class KernelSourceDesign {
   KernelSourceDesign() : glue_(tl_kernel_object->glue) {
     inst_.object = tl_kernel_object;
     inst_.percpu_start = glue_->percpu_start;
-    inst_.percpu_size = size_t(glue_->percpu_end - glue_->percpu_start);
-    inst_.percpu_stride = (inst_.percpu_size + 63) / 64 * 64;
-    int cpus = K::nr_cpu_ids();
-    inst_.percpu_base = static_cast<char*>(
-        K::alloc_bytes(inst_.percpu_stride * size_t(cpus) + 64, 64, "DEFINE_PER_CPU (kernel object)"));
-    for (int cpu = 0; cpu < cpus; ++cpu)
-      if (inst_.percpu_size != 0)
-        std::memcpy(inst_.percpu_base + inst_.percpu_stride * size_t(cpu), inst_.percpu_start, inst_.percpu_size);
+    const size_t cpus = size_t(K::nr_cpu_ids());
+    for (const auto& v : tl_kernel_object->percpu) {
+      size_t stride = (v.size + 63) / 64 * 64;
+      char* base = static_cast<char*>(K::alloc_bytes(stride * cpus, 64, v.name.c_str()));
+      for (size_t cpu = 0; cpu < cpus; ++cpu) std::memcpy(base + stride * cpu, inst_.percpu_start + v.offset, v.size);
+      inst_.base.push_back(base);
+      inst_.stride.push_back(stride);
+    }
     tl_kernel_instance = &inst_;
   }
   ~KernelSourceDesign() {

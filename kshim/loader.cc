@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -169,6 +170,24 @@ std::string unshared_globals(const std::string& symtab) {
   return names;
 }
 
+// The DEFINE_PER_CPU() variables: "offset size name" lines, from the symbols of hazsim_percpu.
+std::string percpu_variables(const std::string& symtab) {
+  std::istringstream in(symtab);
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(" O hazsim_percpu") == std::string::npos) continue;
+    std::istringstream f(line);
+    std::string off, flags, section, size, name;
+    f >> off;
+    std::istringstream g(line.substr(line.find(" O hazsim_percpu") + 16));
+    g >> size;
+    for (std::string w; g >> w;) name = w;
+    out += fmt::format("{:x} {:x} {}\n", std::strtoull(off.c_str(), nullptr, 16), std::strtoull(size.c_str(), nullptr, 16),
+                       name);
+  }
+  return out;
+}
+
 // The instrumentation's call sites: the return address of every call to a __tsan_ entry point.
 std::vector<uint64_t> tsan_return_addresses(const std::string& disasm) {
   std::vector<uint64_t> out;
@@ -186,7 +205,7 @@ std::vector<uint64_t> tsan_return_addresses(const std::string& disasm) {
 
 // Builds object.so and sites.tsv in `work` (a fresh directory); "" or the error.
 std::string build(const fs::path& work, const std::string& dir, const std::string& design, const std::string& glue,
-                  const std::string& header, const std::string& source) {
+                  const std::string& defines, const std::string& header, const std::string& source) {
   for (size_t i = 0; i < kShimFileCount; ++i)
     if (!write_file(work / kShimFiles[i].path, kShimFiles[i].text))
       return fmt::format("{}: cannot write the build tree under {}", design, work.string());
@@ -201,11 +220,12 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   const std::string cd = "cd " + quote(work.string()) + " && LC_ALL=C ";
   const std::string common = " -nostdinc -isystem " + quote(gcc_include) + " -fdebug-prefix-map=" +
                              quote(work.string()) + "=. ";
-  if (run(cd + "gcc " + kKernelFlags + common + "-I include -I shim/include -include shim/glue/" + glue +
+  if (run(cd + "gcc " + kKernelFlags + common + defines + "-I include -I shim/include -include shim/glue/" + glue +
               ".h -c hazsim_object.c -o object.o",
           &out) != 0)
     return compile_error(out, dir, design);
   if (run(cd + "objdump -t object.o", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
+  write_file(work / "percpu.tsv", percpu_variables(out));
   if (std::string g = unshared_globals(out); !g.empty())
     return fmt::format("{}: the kernel code has global variables outside DEFINE_PER_CPU() ({}): kernel: mode "
                        "simulates only per-CPU data, task_structs and the heap as shared memory so far",
@@ -248,6 +268,19 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   return "";
 }
 
+// NAME=y is -DCONFIG_NAME=1; NAME=n is -DHAZSIM_CONFIG_NAME_N, which a glue header honours for
+// the options it sets by default.
+std::string config_defines(const std::string& kconfig) {
+  std::string out;
+  if (kconfig == "none") return out;
+  std::istringstream in(kconfig);
+  for (std::string item; std::getline(in, item, ',');) {
+    std::string name = item.substr(0, item.find('='));
+    out += item.ends_with("=y") ? "-DCONFIG_" + name + "=1 " : "-DHAZSIM_CONFIG_" + name + "_N ";
+  }
+  return out;
+}
+
 bool load_sites(const fs::path& file, PlainSites* ps) {
   std::string text;
   if (!read_file(file, &text)) return false;
@@ -279,11 +312,13 @@ std::string detect_glue(const std::string& header_text) {
   return "";
 }
 
-const hazptr::KernelObject* load_kernel_design(const std::string& design, std::string* error) {
+const hazptr::KernelObject* load_kernel_design(const std::string& design, const std::string& kconfig,
+                                               std::string* error) {
   static std::mutex mu;
   static std::map<std::string, std::unique_ptr<Loaded>> loaded;
   std::lock_guard<std::mutex> lock(mu);
-  if (auto it = loaded.find(design); it != loaded.end()) return &it->second->object;
+  const std::string key = design + "\n" + kconfig;
+  if (auto it = loaded.find(key); it != loaded.end()) return &it->second->object;
 
   const std::string dir = design.substr(kKernelPrefix.size());
   if (dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", nullptr;
@@ -310,18 +345,21 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, std::s
   h = fnv(fnv(h, kKernelFlags), kEntryFlags);
   for (size_t i = 0; i < kShimFileCount; ++i) h = fnv(fnv(h, kShimFiles[i].path), kShimFiles[i].text);
   h = fnv(fnv(h, header), source);
+  const std::string defines = config_defines(kconfig);
+  h = fnv(h, defines);
   const fs::path dest = cache_root() / fmt::format("kernel-{}-{:016x}", glue, h);
   std::error_code ec;
-  if (!fs::exists(dest / "object.so") || !fs::exists(dest / "sites.tsv")) {
+  if (!fs::exists(dest / "object.so") || !fs::exists(dest / "sites.tsv") || !fs::exists(dest / "percpu.tsv")) {
     fs::path work = cache_root() / fmt::format("kernel-{:016x}.tmp.{}", h, getpid());
     fs::remove_all(work, ec);
     fs::create_directories(work, ec);
     if (ec) return *error = fmt::format("{}: cannot create {}: {}", design, work.string(), ec.message()), nullptr;
-    std::string err = build(work, dir, design, glue, header, source);
+    std::string err = build(work, dir, design, glue, defines, header, source);
     if (!err.empty()) {
       fs::remove_all(work, ec);
       return *error = err, nullptr;
     }
+    fs::remove_all(dest, ec);    // an incomplete earlier build
     fs::rename(work, dest, ec);  // another process may have won the race: its object is the same
     if (ec) fs::remove_all(work, ec);
   }
@@ -347,11 +385,19 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, std::s
     return *error = fmt::format("{}: the object's site table ({}) is unreadable", design, (dest / "sites.tsv").string()),
            nullptr;
   l->sites.base = uintptr_t(info.dli_fbase);
+  std::string percpu;
+  read_file(dest / "percpu.tsv", &percpu);
+  std::istringstream pin(percpu);
+  for (std::string off, size, name; pin >> off >> size >> name;)
+    l->object.percpu.push_back({std::strtoull(off.c_str(), nullptr, 16), std::strtoull(size.c_str(), nullptr, 16), name});
+  std::sort(l->object.percpu.begin(), l->object.percpu.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
+  if (size_t(g->percpu_end - g->percpu_start) < (l->object.percpu.empty() ? 0 : l->object.percpu.back().offset + l->object.percpu.back().size))
+    return *error = fmt::format("{}: the per-CPU table does not match the object", design), nullptr;
   l->object.glue = g;
   l->object.name = design;
   l->object.loader = &l->sites;
   const hazptr::KernelObject* out = &l->object;
-  loaded.emplace(design, std::move(l));
+  loaded.emplace(key, std::move(l));
   return out;
 }
 

@@ -172,15 +172,16 @@ int op_nr_cpu_ids() { return K::nr_cpu_ids(); }
 
 void* op_per_cpu_ptr(const void* p, int cpu) {
   const hazptr::KernelInstance* in = hazptr::tl_kernel_instance;
+  const auto& vars = in->object->percpu;
   size_t off = size_t(static_cast<const char*>(p) - in->percpu_start);
-  if (off >= in->percpu_size || cpu < 0 || cpu >= K::nr_cpu_ids()) [[unlikely]] {
-    Machine::current().fail(Oracle::kWildAccess,
-                            fmt::format("per_cpu_ptr() of cpu {} for an address that is not a DEFINE_PER_CPU() "
-                                        "variable of the object",
-                                        cpu));
-    return const_cast<void*>(p);
-  }
-  return in->percpu_base + in->percpu_stride * size_t(cpu) + off;
+  if (cpu >= 0 && cpu < K::nr_cpu_ids()) [[likely]]
+    for (size_t i = 0; i < vars.size(); ++i)
+      if (off - vars[i].offset < vars[i].size) return in->base[i] + in->stride[i] * size_t(cpu) + (off - vars[i].offset);
+  Machine::current().fail(Oracle::kWildAccess,
+                          fmt::format("per_cpu_ptr() of cpu {} for an address that is not in a DEFINE_PER_CPU() "
+                                      "variable of the object",
+                                      cpu));
+  return const_cast<void*>(p);
 }
 
 void* op_current_task() {

@@ -18,6 +18,9 @@ const std::vector<ParamSpec>& Params::specs() {
   static const std::vector<ParamSpec> kSpecs = {
       {"scenario", "custom", ParamType::kChoice, 0, 0, "", "scenario name (informational)"},
       {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list), or kernel:DIR to compile a tree's own hazptr.c"},
+      {"kconfig", "none", ParamType::kKconfig, 0, 0, "",
+       "kernel: designs: CONFIG_ options for the tree, as NAME=y or NAME=n, comma-separated (none: the "
+       "glue's defaults, e.g. PREEMPT_HAZPTR=y for v4)"},
       {"workload", "torture", ParamType::kChoice, 0, 0, "torture", "the workload the tasks run"},
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso weak",
@@ -201,6 +204,25 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
         *err = fmt::format("unknown design '{}' (designs: {}; baselines for compare: refcount, percpu-ref)", value,
                            names);
         return false;
+      }
+      break;
+    }
+    case ParamType::kKconfig: {
+      if (value == "none") break;
+      for (size_t start = 0; start <= value.size();) {
+        size_t comma = value.find(',', start);
+        std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        size_t eq = item.find('=');
+        bool name_ok = eq != std::string::npos && eq > 0;
+        for (size_t i = 0; name_ok && i < eq; ++i)
+          name_ok = (item[i] >= 'A' && item[i] <= 'Z') || (item[i] >= '0' && item[i] <= '9') || item[i] == '_';
+        if (!name_ok || (item.substr(eq + 1) != "y" && item.substr(eq + 1) != "n")) {
+          *err = fmt::format("kconfig = '{}': expected NAME=y or NAME=n, comma-separated (e.g. PREEMPT_HAZPTR=n)",
+                             value);
+          return false;
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
       }
       break;
     }

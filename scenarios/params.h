@@ -9,7 +9,7 @@
 
 namespace hazsim {
 
-enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation, kStrategy };
+enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation, kStrategy, kKconfig };
 
 struct ParamSpec {
   const char* key;

@@ -70,7 +70,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
                              const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt) {
   ScenarioOutcome out;
   if (kshim::is_kernel_design(p.str("design"))) {
-    hazptr::tl_kernel_object = kshim::load_kernel_design(p.str("design"), &out.error);
+    hazptr::tl_kernel_object = kshim::load_kernel_design(p.str("design"), p.str("kconfig"), &out.error);
     if (!hazptr::tl_kernel_object) return out;
   }
   bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
