@@ -27,10 +27,12 @@ struct Glue {
   const char* name;
   const char* marker;  // a text of include/linux/hazptr.h that only this version has
 };
-// Newest first: the v5 header has no hazptr_ctx_list, the v4 one no struct hazptr_slot_item.
+// Newest first: the v5 header has no hazptr_ctx_list, the v4 one no struct hazptr_slot_item. A
+// header may also name its glue (`hazsim-glue: NAME`), as the project's own test trees do.
 constexpr Glue kGlues[] = {
     {"v5", "struct hazptr_slot_item"},
     {"v4", "hazptr_ctx_list"},
+    {"textbook", "hazsim-glue: textbook"},
 };
 
 // Flags of the kernel translation unit. -ffreestanding and -nostdinc: only the compiler's own
@@ -308,6 +310,8 @@ bool load_sites(const fs::path& file, PlainSites* ps) {
 
 std::string detect_glue(const std::string& header_text) {
   for (const Glue& g : kGlues)
+    if (header_text.find(fmt::format("hazsim-glue: {}", g.name)) != std::string::npos) return g.name;
+  for (const Glue& g : kGlues)
     if (header_text.find(g.marker) != std::string::npos) return g.name;
   return "";
 }
@@ -332,7 +336,8 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, const 
            nullptr;
   std::string glue = detect_glue(header);
   if (glue.empty())
-    return *error = fmt::format("{}: its include/linux/hazptr.h matches no glue in kshim/glue (v5: `{}`, v4: `{}`)",
+    return *error = fmt::format("{}: its include/linux/hazptr.h matches no glue in kshim/glue (v5: `{}`, v4: `{}`; or "
+                                "name one with `hazsim-glue: NAME`)",
                                 design, kGlues[0].marker, kGlues[1].marker),
            nullptr;
   if (!site_layout_ok())
