@@ -245,26 +245,36 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   if (run(cd + "addr2line -f -i -a -e object.so < addresses.txt", &out) != 0)
     return fmt::format("{}: addr2line failed: {}", design, out);
   // -a prints each address, then (function, file:line) pairs from the innermost inline frame out.
+  // An access inside one of the shim's inline functions (list_add()'s links, a guard's fields) is
+  // the kernel line that called it: the innermost frame outside shim/, as a C++ model's helpers
+  // take their caller's site.
   std::istringstream in(out);
-  std::string tsv, line, func;
+  std::string tsv, line, func, best;
   size_t i = 0;
-  int state = 0;  // 0: want an address, 1: want the function, 2: want its file:line
+  auto flush = [&] {
+    if (!best.empty() && i < ras.size()) tsv += fmt::format("{:x}\t{}\n", ras[i++], best);
+    best.clear();
+  };
+  bool want_func = false;
   while (std::getline(in, line)) {
     if (line.starts_with("0x")) {
-      state = 1;
+      flush();
+      want_func = true;
       continue;
     }
-    if (state == 1) {
+    if (want_func) {
       func = line;
-      state = 2;
-    } else if (state == 2 && i < ras.size()) {
-      std::string file = line.substr(0, line.rfind(':'));
-      unsigned ln = unsigned(std::strtoul(line.c_str() + line.rfind(':') + 1, nullptr, 10));
-      if (file.starts_with("./")) file = file.substr(2);
-      tsv += fmt::format("{:x}\t{}\t{}\t{}\n", ras[i++], ln, file, func);
-      state = 0;
+      want_func = false;
+      continue;
     }
+    std::string file = line.substr(0, line.rfind(':'));
+    unsigned ln = unsigned(std::strtoul(line.c_str() + line.rfind(':') + 1, nullptr, 10));
+    if (file.starts_with("./")) file = file.substr(2);
+    // The first frame always counts; a later (outer) one replaces it while the kept one is the shim's.
+    if (best.empty() || best.find("\tshim/") != std::string::npos) best = fmt::format("{}\t{}\t{}", ln, file, func);
+    want_func = true;
   }
+  flush();
   if (i != ras.size()) return fmt::format("{}: addr2line gave {} of {} plain-access sites", design, i, ras.size());
   write_file(work / "sites.tsv", tsv);
   return "";

@@ -316,9 +316,10 @@ class Machine {
   // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
   // right after access() let it through: the model must agree with what it reads and writes. A
   // load sees this vCPU's own buffered store to the location (the buffer drains first if it holds
-  // one) and, under weak, moves coherence to the newest message (what memory holds); a store goes
-  // after this vCPU's buffered stores (they drain first) and, under weak, becomes a message of its
-  // location once it is done (native_store_done(), at the C code's next call into the machine).
+  // one) and, under weak, moves coherence to the newest message (what memory holds). A store of up
+  // to a word waits in the store buffer like a marked one: at the C code's next call into the
+  // machine (native_store_done()) memory gets its old bytes back and the value is buffered; no
+  // step of anyone comes between. A wider store drains the buffer first and goes to memory.
   void native_access(const void* p, size_t size, bool store);
   void native_store_done() {
     if (native_pending_.n != 0) [[unlikely]]
@@ -634,12 +635,11 @@ class Machine {
   CostMeter cost_meter_;
   CostTotals cost_totals_;
   std::vector<Cpu*> stall_runnable_;
-  // The words of a native plain store under weak, as they were before it (native_access()).
+  // A native plain store not yet in the store buffer (native_access()).
   struct NativePending {
-    uint32_t n = 0;
-    int cpu = -1;
-    uintptr_t words[3] = {};
-    uint64_t before[3] = {};
+    uint32_t n = 0;  // its size; 0: none
+    uintptr_t addr = 0;
+    uint64_t before = 0;
   } native_pending_;
   void commit_native_store();
 };

@@ -293,18 +293,16 @@ void Machine::native_access(const void* p, size_t size, bool store) {
   Cpu* c = running_cpu_;
   if (c == nullptr || cfg_.memory_model == MemoryModel::kSC) return;
   native_store_done();
+  const uintptr_t a = uintptr_t(p);
   if (store) {
-    // A store straight to memory must not overtake this vCPU's buffered ones (TSO's store order,
-    // and what smp_wmb()/releases ordered under pso and weak).
-    if (c->sb.n != 0) drain_all(c);
-    if (!weak_ || !arena_.contains(p)) return;
-    uintptr_t first = uintptr_t(p) & ~uintptr_t(7), last = (uintptr_t(p) + size - 1) & ~uintptr_t(7);
-    native_pending_.cpu = c->id;
-    for (uintptr_t w = first; w <= last && native_pending_.n < 3; w += 8) {
-      native_pending_.words[native_pending_.n] = w;
-      std::memcpy(&native_pending_.before[native_pending_.n], reinterpret_cast<const void*>(w), 8);
-      ++native_pending_.n;
+    if (size <= 8 && (a & 7) + size <= 8 && arena_.contains(p)) {
+      native_pending_.n = uint32_t(size);
+      native_pending_.addr = a;
+      std::memcpy(&native_pending_.before, p, size);
+      return;
     }
+    // Too wide for a buffer entry: it must still not overtake this vCPU's buffered stores.
+    if (c->sb.n != 0) drain_all(c);
     return;
   }
   if (c->sb.n != 0) {
@@ -312,20 +310,16 @@ void Machine::native_access(const void* p, size_t size, bool store) {
     if (size > 8 || c->sb.forward(p, ignored, size) != StoreBuffer::Forward::kMemory) drain_all(c);
   }
   // The load reads what memory holds, the newest message: later loads may not go back before it.
-  if (weak_ && arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), uintptr_t(p) & ~uintptr_t(7), false);
+  if (weak_ && arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), a & ~uintptr_t(7), false);
 }
 
 void Machine::commit_native_store() {
-  NativePending np = native_pending_;
+  const NativePending np = native_pending_;
   native_pending_.n = 0;
-  if (!weak_ || np.cpu < 0) return;
-  for (uint32_t i = 0; i < np.n; ++i) {
-    uint64_t after;
-    std::memcpy(&after, reinterpret_cast<const void*>(np.words[i]), 8);
-    // As a buffered store that drains at once: it carries what this vCPU's barriers gave it.
-    weak_mem_.commit(uint32_t(np.cpu), np.words[i], np.before[i], after, cpus_[size_t(np.cpu)].sb.group,
-                     WeakMemory::kNoSlot, step_);
-  }
+  uint64_t bits = 0;
+  std::memcpy(&bits, reinterpret_cast<const void*>(np.addr), np.n);  // what the C code stored
+  std::memcpy(reinterpret_cast<void*>(np.addr), &np.before, np.n);    // memory as it was
+  buffer_store(reinterpret_cast<void*>(np.addr), bits, uint8_t(np.n), false);
 }
 
 }  // namespace hazsim

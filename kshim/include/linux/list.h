@@ -1,6 +1,8 @@
 /* hazsim's <linux/list.h>: doubly linked lists and hlists with the kernel's accesses (plain where
  * the kernel's are plain, WRITE_ONCE() where it publishes), and CONFIG_DEBUG_LIST's checks done
- * on the machine's ghost state: a failed check is reported and the list left alone. */
+ * on the machine's ghost state: a failed check is reported and the list left alone. The list
+ * operations are macros over functions that take the caller's site, so a report names the kernel
+ * line that called list_add(), as the plain accesses inside do (the loader's site table). */
 #ifndef _LINUX_LIST_H
 #define _LINUX_LIST_H
 
@@ -20,9 +22,10 @@ static inline void INIT_LIST_HEAD(struct list_head *list)
 	WRITE_ONCE(list->prev, list);
 }
 
-static inline void __hazsim_list_add(struct list_head *new, struct list_head *prev, struct list_head *next)
+static inline void __hazsim_list_add(struct list_head *new, struct list_head *prev, struct list_head *next,
+				     const struct hazsim_site *site)
 {
-	if (!hazsim_ops->hz_list_add_valid(new, HAZSIM_SITE()))
+	if (!hazsim_ops->hz_list_add_valid(new, site))
 		return;
 	next->prev = new;
 	new->next = next;
@@ -30,21 +33,24 @@ static inline void __hazsim_list_add(struct list_head *new, struct list_head *pr
 	WRITE_ONCE(prev->next, new);
 }
 
-static inline void list_add(struct list_head *new, struct list_head *head)
+#define list_add(new, head) __hazsim_list_add_head((new), (head), HAZSIM_SITE())
+static inline void __hazsim_list_add_head(struct list_head *new, struct list_head *head, const struct hazsim_site *site)
 {
-	__hazsim_list_add(new, head, head->next);
+	__hazsim_list_add(new, head, head->next, site);
 }
 
-static inline void list_add_tail(struct list_head *new, struct list_head *head)
+#define list_add_tail(new, head) __hazsim_list_add_tail((new), (head), HAZSIM_SITE())
+static inline void __hazsim_list_add_tail(struct list_head *new, struct list_head *head, const struct hazsim_site *site)
 {
-	__hazsim_list_add(new, head->prev, head);
+	__hazsim_list_add(new, head->prev, head, site);
 }
 
-static inline void list_del(struct list_head *entry)
+#define list_del(entry) __hazsim_list_del((entry), HAZSIM_SITE())
+static inline void __hazsim_list_del(struct list_head *entry, const struct hazsim_site *site)
 {
 	struct list_head *prev, *next;
 
-	if (!hazsim_ops->hz_list_del_valid(entry, HAZSIM_SITE()))
+	if (!hazsim_ops->hz_list_del_valid(entry, site))
 		return;
 	prev = entry->prev;
 	next = entry->next;
@@ -87,11 +93,12 @@ static inline int hlist_empty(const struct hlist_head *h)
 	return !READ_ONCE(h->first);
 }
 
-static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
+#define hlist_add_head(n, h) __hazsim_hlist_add_head((n), (h), HAZSIM_SITE())
+static inline void __hazsim_hlist_add_head(struct hlist_node *n, struct hlist_head *h, const struct hazsim_site *site)
 {
 	struct hlist_node *first;
 
-	if (!hazsim_ops->hz_list_add_valid(n, HAZSIM_SITE()))
+	if (!hazsim_ops->hz_list_add_valid(n, site))
 		return;
 	first = h->first;
 	WRITE_ONCE(n->next, first);
@@ -101,11 +108,12 @@ static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
 	WRITE_ONCE(n->pprev, &h->first);
 }
 
-static inline void hlist_del(struct hlist_node *n)
+#define hlist_del(n) __hazsim_hlist_del((n), HAZSIM_SITE())
+static inline void __hazsim_hlist_del(struct hlist_node *n, const struct hazsim_site *site)
 {
 	struct hlist_node *next, **pprev;
 
-	if (!hazsim_ops->hz_list_del_valid(n, HAZSIM_SITE()))
+	if (!hazsim_ops->hz_list_del_valid(n, site))
 		return;
 	next = n->next;
 	pprev = n->pprev;
