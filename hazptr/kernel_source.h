@@ -43,8 +43,9 @@ inline thread_local KernelInstance* tl_kernel_instance = nullptr;
 template <class K>
 class KernelSourceDesign {
  public:
-  // struct hazptr_ctx is the C code's; the loader refuses a tree whose ctx does not fit.
-  static constexpr size_t kCtxBytes = 256, kCtxAlign = 64;
+  // struct hazptr_ctx is the C code's; the loader refuses a tree whose ctx does not fit. The
+  // workloads allocate it in simulated memory, which is 8-byte aligned (kmalloc()).
+  static constexpr size_t kCtxBytes = 256, kCtxAlign = 8;
   struct alignas(kCtxAlign) ctx_type {
     unsigned char bytes[kCtxBytes];
   };
