@@ -377,6 +377,7 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, const 
     fs::remove_all(dest, ec);    // an incomplete earlier build
     fs::rename(work, dest, ec);  // another process may have won the race: its object is the same
     if (ec) fs::remove_all(work, ec);
+    fmt::print(stderr, "hazsim: compiled {} with the {} glue into {}\n", design, glue, dest.string());
   }
 
   auto l = std::make_unique<Loaded>();

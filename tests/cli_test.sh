@@ -55,6 +55,27 @@ one_line_error litmus-null "P0: the address 0x0 is not a shared variable"
 check litmus-bad-model 2 "$HAZSIM" litmus "$TMP/null.litmus" --memory-model arm
 one_line_error litmus-bad-model "unknown memory model 'arm'"
 
+# Kernel source: the project's textbook tree through the command, and trees that cannot run.
+TEXTBOOK="$(cd "$(dirname "$0")" && pwd)/kernel/textbook"
+export HAZSIM_CACHE_DIR="$TMP/kernel-cache"
+check kernel-missing 2 "$HAZSIM" run TORTURE --design kernel:/nonexistent
+one_line_error kernel-missing "/nonexistent is not a directory"
+check kernel-empty 2 "$HAZSIM" fuzz TORTURE --design kernel: --runs 1
+one_line_error kernel-empty "kernel: takes a directory"
+check kernel-kconfig 2 "$HAZSIM" run TORTURE --design "kernel:$TEXTBOOK" --set kconfig=PREEMPT_HAZPTR
+one_line_error kernel-kconfig "expected NAME=y or NAME=n"
+check kernel-compare 2 "$HAZSIM" compare --designs "kernel:$TEXTBOOK"
+one_line_error kernel-compare "compare does not run kernel: designs"
+check kernel-run 0 "$HAZSIM" run TORTURE --design "kernel:$TEXTBOOK" --seed 2 --save "$TMP/kernel.sched"
+grep -q 'compiled kernel:' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL no compile note"; }
+khash=$(grep '^schedule-hash:' "$TMP/out")
+check kernel-replay 0 "$HAZSIM" replay "$TMP/kernel.sched"
+[ "$(grep '^schedule-hash:' "$TMP/out")" = "$khash" ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL kernel replay hash"; }
+[ ! -s "$TMP/err" ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL the cached object was compiled again"; }
+check kernel-detach 2 "$HAZSIM" run DETACH --design "kernel:$TEXTBOOK"
+one_line_error kernel-detach "has no hazptr_detach()"
+unset HAZSIM_CACHE_DIR
+
 check pass-run 0 "$HAZSIM" run TORTURE --design v4-nopreempt --seed 3 --save "$TMP/ok.sched"
 grep -q '^hazsim-torture:--- Start of test: scenario=TORTURE design=v4-nopreempt' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL start line"; }
 grep -q '^hazsim-torture:--- End of test: SUCCESS' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL end line"; }
