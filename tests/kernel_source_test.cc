@@ -5,6 +5,7 @@
 // model reorders; a tree that cannot run gets one line saying why.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -157,6 +158,7 @@ TEST(KernelSource, DifferentialAgainstTheModels) {
       ++source_oracles[b];
     }
     std::string what = std::string(pr.scn) + " " + pr.model;
+    std::printf("differential: %-24s %d of 8 seeds agree\n", what.c_str(), agree);
     EXPECT_GE(agree, 6) << what;
     for (const auto& [o, n] : model_oracles)
       EXPECT_TRUE(o == "pass" || source_oracles.count(o)) << what << ": only the model: " << o;
