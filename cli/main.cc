@@ -32,6 +32,9 @@ int cmd_list(bool params) {
   for (const auto& n : scenario_names()) fmt::print("  {}\n", n);
   fmt::print("Designs:\n");
   for (const auto& d : hazptr::kDesigns) fmt::print("  {:<14} {}  [{}]\n", d.name, d.summary, d.source);
+  fmt::print("  {:<14} a tree's own include/linux/hazptr.h and kernel/hazptr.c, compiled as they are (glue: v4, v5, "
+             "textbook; README \"Testing your own patch\")\n",
+             "kernel:DIR");
   fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
              "  pct:D          PCT (Burckhardt et al., ASPLOS 2010): random task priorities, D-1 change points\n"
              "  bounded:K      every schedule with at most K eventful choices (fuzz; small scenarios)\n"
