@@ -13,16 +13,22 @@
 
 namespace hazsim::hazptr {
 
-// A loaded object (one per tree and glue, shared by every machine of the process: its only
-// mutable state is per machine, in simulated memory).
+// A loaded object: one per tree, kconfig and host thread (each thread loads its own copy, so the
+// machines of --jobs never share the object's global variables).
 struct KernelObject {
   // A DEFINE_PER_CPU() variable: where it is in the object's per-CPU section.
   struct PerCpuVar {
     size_t offset = 0, size = 0;
     std::string name;
   };
+  // A global variable of the kernel code, and its bytes as loaded (restored before every run).
+  struct Global {
+    char* addr = nullptr;
+    std::string name, image;
+  };
   const hazsim_glue* glue = nullptr;
   std::vector<PerCpuVar> percpu;  // by offset
+  std::vector<Global> globals;
   std::string name;    // the design's name: kernel:DIR
   const void* loader = nullptr;  // the loader's data (the table of plain-access sites)
 };
@@ -69,6 +75,11 @@ class KernelSourceDesign {
       for (size_t cpu = 0; cpu < cpus; ++cpu) std::memcpy(base + stride * cpu, inst_.percpu_start + v.offset, v.size);
       inst_.base.push_back(base);
       inst_.stride.push_back(stride);
+    }
+    // The globals start every run as the object had them, and are shared memory of this machine.
+    for (const auto& g : tl_kernel_object->globals) {
+      std::memcpy(g.addr, g.image.data(), g.image.size());
+      K::add_static_region(g.addr, g.image.size(), g.name.c_str());
     }
     tl_kernel_instance = &inst_;
   }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <fstream>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -151,25 +152,44 @@ std::string compile_error(const std::string& out, const std::string& dir, const 
   return fmt::format("{}: gcc: {}", design, user_path(line, dir));
 }
 
-// Variables of the kernel code outside the per-CPU section: not simulated memory, so refused.
-std::string unshared_globals(const std::string& symtab) {
+// The kernel code's global variables (outside the per-CPU section): names of the objects in its
+// data and bss, and separately any thread-local ones (which the kernel has none of).
+void data_objects(const std::string& symtab, std::vector<std::string>* globals, std::string* tls) {
   std::istringstream in(symtab);
-  std::string names;
   for (std::string line; std::getline(in, line);) {
-    // 0000000000000000 l     O .bss	0000000000000008 name
+    // 0000000000000000 l     O .bss	0000000000000008 name (thread-local ones have no O)
+    if (line.find(" .tbss\t") != std::string::npos || line.find(" .tdata\t") != std::string::npos) {
+      std::string name = line.substr(line.find_last_of(" \t") + 1);
+      if (name != ".tbss" && name != ".tdata") *tls += (tls->empty() ? "" : ", ") + name;
+      continue;
+    }
     if (line.size() < 26 || line.find(" O ") == std::string::npos) continue;
     std::istringstream f(line.substr(line.find(" O ") + 3));
     std::string section, size, name;
     f >> section >> size;
     for (std::string w; f >> w;) name = w;  // after ".hidden" when it is there
-    bool data = section.starts_with(".data") || section.starts_with(".bss") || section.starts_with(".tdata") ||
-                section.starts_with(".tbss") || section == "*COM*";
+    bool data = section.starts_with(".data") || section.starts_with(".bss") || section == "*COM*";
     // Not the kernel's: the sites of the shim's macros, and the exception personality's pointer.
-    if (!data || section.starts_with(".data.rel.ro") || name.starts_with("__hazsim") || name.starts_with("DW.ref."))
-      continue;
-    names += (names.empty() ? "" : ", ") + name;
+    if (section.starts_with(".data.rel.ro") || name.starts_with("__hazsim") || name.starts_with("DW.ref.")) continue;
+    if (data) globals->push_back(name);
   }
-  return names;
+}
+
+// "vaddr size name" of each global, from the linked object's symbols.
+std::string globals_table(const std::string& so_symtab, const std::vector<std::string>& names) {
+  std::string out;
+  std::istringstream in(so_symtab);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(" O ") == std::string::npos) continue;
+    std::istringstream f(line.substr(line.find(" O ") + 3));
+    std::string section, size, name;
+    f >> section >> size;
+    for (std::string w; f >> w;) name = w;
+    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+    out += fmt::format("{:x} {:x} {}\n", std::strtoull(line.c_str(), nullptr, 16), std::strtoull(size.c_str(), nullptr, 16),
+                       name);
+  }
+  return out;
 }
 
 // The DEFINE_PER_CPU() variables: "offset size name" lines, from the symbols of hazsim_percpu.
@@ -228,14 +248,16 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
     return compile_error(out, dir, design);
   if (run(cd + "objdump -t object.o", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
   write_file(work / "percpu.tsv", percpu_variables(out));
-  if (std::string g = unshared_globals(out); !g.empty())
-    return fmt::format("{}: the kernel code has global variables outside DEFINE_PER_CPU() ({}): kernel: mode "
-                       "simulates only per-CPU data, task_structs and the heap as shared memory so far",
-                       design, g);
+  std::vector<std::string> globals;
+  std::string tls;
+  data_objects(out, &globals, &tls);
+  if (!tls.empty()) return fmt::format("{}: the kernel code has thread-local variables ({}), which the kernel has not", design, tls);
   if (run(cd + "gcc " + kEntryFlags + common + "-I shim/include -c shim/include/hazsim/entry.c -o entry.o", &out) != 0)
     return fmt::format("{}: gcc (the shim's entry points): {}", design, first_line_with(out, "error"));
   if (run(cd + "gcc -shared -Wl,-z,defs -o object.so object.o entry.o", &out) != 0)
     return fmt::format("{}: linking the object: {}", design, first_line_with(out, "undefined reference"));
+  if (run(cd + "objdump -t object.so", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
+  write_file(work / "globals.tsv", globals_table(out, globals));
   if (run(cd + "objdump -d --no-show-raw-insn object.so", &out) != 0)
     return fmt::format("{}: objdump failed: {}", design, out);
   std::vector<uint64_t> ras = tsan_return_addresses(out);
@@ -326,32 +348,27 @@ std::string detect_glue(const std::string& header_text) {
   return "";
 }
 
-const hazptr::KernelObject* load_kernel_design(const std::string& design, const std::string& kconfig,
-                                               std::string* error) {
-  static std::mutex mu;
-  static std::map<std::string, std::unique_ptr<Loaded>> loaded;
-  std::lock_guard<std::mutex> lock(mu);
-  const std::string key = design + "\n" + kconfig;
-  if (auto it = loaded.find(key); it != loaded.end()) return &it->second->object;
+namespace {
 
+fs::path build_cached(const std::string& design, const std::string& kconfig, std::string* error) {
   const std::string dir = design.substr(kKernelPrefix.size());
-  if (dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", nullptr;
+  if (dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", fs::path();
   std::string header, source;
-  if (!fs::is_directory(dir)) return *error = fmt::format("{}: {} is not a directory", design, dir), nullptr;
+  if (!fs::is_directory(dir)) return *error = fmt::format("{}: {} is not a directory", design, dir), fs::path();
   if (!read_file(fs::path(dir) / "include/linux/hazptr.h", &header) ||
       !read_file(fs::path(dir) / "kernel/hazptr.c", &source))
     return *error = fmt::format("{}: no include/linux/hazptr.h and kernel/hazptr.c in {} (kernel:DIR takes a kernel "
                                 "tree or a folder holding those two files)",
                                 design, dir),
-           nullptr;
+           fs::path();
   std::string glue = detect_glue(header);
   if (glue.empty())
     return *error = fmt::format("{}: its include/linux/hazptr.h matches no glue in kshim/glue (v5: `{}`, v4: `{}`; or "
                                 "name one with `hazsim-glue: NAME`)",
                                 design, kGlues[0].marker, kGlues[1].marker),
-           nullptr;
+           fs::path();
   if (!site_layout_ok())
-    return *error = "kernel: designs need libstdc++'s std::source_location layout, which this build lacks", nullptr;
+    return *error = "kernel: designs need libstdc++'s std::source_location layout, which this build lacks", fs::path();
 
   std::string gcc_version;
   run("gcc -dumpfullversion", &gcc_version);
@@ -364,24 +381,35 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, const 
   h = fnv(h, defines);
   const fs::path dest = cache_root() / fmt::format("kernel-{}-{:016x}", glue, h);
   std::error_code ec;
-  if (!fs::exists(dest / "object.so") || !fs::exists(dest / "sites.tsv") || !fs::exists(dest / "percpu.tsv")) {
+  if (!fs::exists(dest / "object.so") || !fs::exists(dest / "sites.tsv") || !fs::exists(dest / "percpu.tsv") ||
+      !fs::exists(dest / "globals.tsv")) {
     fs::path work = cache_root() / fmt::format("kernel-{:016x}.tmp.{}", h, getpid());
     fs::remove_all(work, ec);
     fs::create_directories(work, ec);
-    if (ec) return *error = fmt::format("{}: cannot create {}: {}", design, work.string(), ec.message()), nullptr;
+    if (ec) return *error = fmt::format("{}: cannot create {}: {}", design, work.string(), ec.message()), fs::path();
     std::string err = build(work, dir, design, glue, defines, header, source);
     if (!err.empty()) {
       fs::remove_all(work, ec);
-      return *error = err, nullptr;
+      return *error = err, fs::path();
     }
     fs::remove_all(dest, ec);    // an incomplete earlier build
     fs::rename(work, dest, ec);  // another process may have won the race: its object is the same
     if (ec) fs::remove_all(work, ec);
     fmt::print(stderr, "hazsim: compiled {} with the {} glue into {}\n", design, glue, dest.string());
   }
+  return dest;
+}
 
+const hazptr::KernelObject* load_copy(const std::string& design, const std::string& key, const fs::path& dest,
+                                      std::map<std::string, std::unique_ptr<Loaded>>* loaded, uint64_t n,
+                                      std::string* error) {
   auto l = std::make_unique<Loaded>();
-  l->handle = dlopen((dest / "object.so").c_str(), RTLD_NOW | RTLD_LOCAL);
+  const fs::path copy = dest / fmt::format("object.{}.{}.so", getpid(), n);
+  std::error_code ec;
+  fs::copy_file(dest / "object.so", copy, fs::copy_options::overwrite_existing, ec);
+  if (ec) return *error = fmt::format("{}: cannot copy the object: {}", design, ec.message()), nullptr;
+  l->handle = dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
+  fs::remove(copy, ec);  // the mapping stays
   if (!l->handle) return *error = fmt::format("{}: cannot load the object: {}", design, dlerror()), nullptr;
   using Bind = const hazsim_glue* (*)(const hazsim_ops*);
   auto bind = reinterpret_cast<Bind>(dlsym(l->handle, "hazsim_glue_bind"));
@@ -412,9 +440,42 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, const 
   l->object.glue = g;
   l->object.name = design;
   l->object.loader = &l->sites;
+  std::string globals;
+  read_file(dest / "globals.tsv", &globals);
+  std::istringstream gin(globals);
+  for (std::string off, size, name; gin >> off >> size >> name;) {
+    char* addr = reinterpret_cast<char*>(info.dli_fbase) + std::strtoull(off.c_str(), nullptr, 16);
+    l->object.globals.push_back({addr, name, std::string(addr, std::strtoull(size.c_str(), nullptr, 16))});
+  }
   const hazptr::KernelObject* out = &l->object;
-  loaded.emplace(key, std::move(l));
+  loaded->emplace(key, std::move(l));
   return out;
+}
+
+}  // namespace
+
+const hazptr::KernelObject* load_kernel_design(const std::string& design, const std::string& kconfig,
+                                               std::string* error) {
+  // Built once per process (and cached on disk); loaded once per thread, from a private copy of the
+  // file, so that each thread's machines have their own global variables.
+  static std::mutex mu;
+  static std::map<std::string, fs::path> built;
+  static std::atomic<uint64_t> copies{0};
+  thread_local std::map<std::string, std::unique_ptr<Loaded>> loaded;
+  const std::string key = design + "\n" + kconfig;
+  if (auto it = loaded.find(key); it != loaded.end()) return &it->second->object;
+  fs::path dest;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = built.find(key); it != built.end()) {
+      dest = it->second;
+    } else {
+      dest = build_cached(design, kconfig, error);
+      if (dest.empty()) return nullptr;
+      built.emplace(key, dest);
+    }
+  }
+  return load_copy(design, key, dest, &loaded, copies++, error);
 }
 
 }  // namespace hazsim::kshim

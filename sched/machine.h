@@ -311,7 +311,11 @@ class Machine {
     return arena_.allocate(size, align, Shadow::kStatic, -1, step_, what);
   }
   void* stack_alloc(size_t size, const char* what) { return kmalloc(size, what, Shadow::kStack); }
-  bool in_simulated_memory(const void* p) const { return arena_.contains(p); }
+  bool in_simulated_memory(const void* p) const { return arena_.contains(p) || static_region(p, 1) != nullptr; }
+  // Shared static memory outside the arena: the global variables of a loaded kernel object
+  // (kshim/), registered for one run after reset(). Accesses to it are checked, hashed by region
+  // and offset (not by host address, which changes with every load) and named in reports.
+  void add_static_region(void* p, size_t size, const char* name);
 
   // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
   // right after access() let it through: the model must agree with what it reads and writes. A
@@ -398,7 +402,7 @@ class Machine {
   bool outside_run_access(const void* addr, size_t size, const Site& site);
   bool check_address(const void* addr, size_t size, const Site& site) {
     if (!arena_.contains(addr) || !arena_.contains(static_cast<const char*>(addr) + size - 1)) [[unlikely]]
-      return bad_address(addr, size, site);
+      return static_region(addr, size) != nullptr || bad_address(addr, size, site);
     if (arena_.check(addr, size) != Shadow::kStatic) [[unlikely]]
       return bad_address(addr, size, site);
     return true;
@@ -416,7 +420,7 @@ class Machine {
     // access is on the running task's stack: interrupts run on the task they interrupt).
     if (uintptr_t(__builtin_frame_address(0)) < t->stack_floor) [[unlikely]]
       stack_overflow(t, site);
-    uint64_t off = addr && arena_.contains(addr) ? arena_.offset_of(addr) : uint64_t(uintptr_t(addr));
+    uint64_t off = arena_.contains(addr) ? arena_.offset_of(addr) : addr == nullptr ? 0 : outside_offset(addr);
     record(kind, off, site);
     if (step_ >= next_check_step_) [[unlikely]]
       periodic_checks();
@@ -642,6 +646,19 @@ class Machine {
     uint64_t before = 0;
   } native_pending_;
   void commit_native_store();
+  struct StaticRegion {
+    uintptr_t lo = 0, hi = 0;
+    const char* name = "";
+  };
+  std::vector<StaticRegion> static_regions_;
+  const StaticRegion* static_region(const void* p, size_t size) const {
+    for (const StaticRegion& r : static_regions_)
+      if (uintptr_t(p) >= r.lo && uintptr_t(p) + size <= r.hi) return &r;
+    return nullptr;
+  }
+  // What step_begin() hashes for an address outside the arena: a static region's index and offset,
+  // else the address itself (NULL plus a field offset, or a wild pointer).
+  uint64_t outside_offset(const void* p) const;
 };
 
 }  // namespace hazsim

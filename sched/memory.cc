@@ -14,6 +14,7 @@ namespace hazsim {
 void Machine::reset_memory_model() {
   sbs_.reset();
   native_pending_ = NativePending{};
+  static_regions_.clear();
   weak_ = cfg_.memory_model == MemoryModel::kWeak;
   if (weak_) weak_mem_.reset(uint32_t(cfg_.cpus));
 }
@@ -138,8 +139,16 @@ void Machine::maybe_drain(AccessKind kind) {
 
 void Machine::drain_at(Cpu* c, uint32_t idx) {
   BufferedStore e = sbs_.take(c->sb, idx);
-  log_.record(step_, now_, c->id, e.pid, AccessKind::kDrain, arena_.contains(e.addr) ? arena_.offset_of(e.addr) : 0,
-              e.site);
+  // A kernel object's global variable (a static region) is shared memory outside the arena: the
+  // store reaches it, and under weak it is memory only (loads of it read memory).
+  const bool region = !arena_.contains(e.addr) && static_region(e.addr, e.size) != nullptr;
+  log_.record(step_, now_, c->id, e.pid, AccessKind::kDrain,
+              arena_.contains(e.addr) ? arena_.offset_of(e.addr) : region ? outside_offset(e.addr) : 0, e.site);
+  if (region) [[unlikely]] {
+    if (e.view_slot != WeakMemory::kNoSlot) weak_mem_.free_slot(uint32_t(c->id), e.view_slot);
+    std::memcpy(e.addr, &e.value, e.size);
+    return;
+  }
   if (!arena_.contains(e.addr) || arena_.check(e.addr, e.size) != Shadow::kStatic) {
     if (e.view_slot != WeakMemory::kNoSlot) weak_mem_.free_slot(uint32_t(c->id), e.view_slot);
     if (!stop_)
@@ -226,7 +235,21 @@ bool Machine::bad_address(const void* addr, size_t size, const Site& site) {
   return false;
 }
 
-std::string Machine::describe_addr(const void* p) const { return hazsim::describe_addr(arena_, p); }
+std::string Machine::describe_addr(const void* p) const {
+  if (const StaticRegion* r = static_region(p, 1)) [[unlikely]]
+    return fmt::format("{}{}", r->name, uintptr_t(p) == r->lo ? std::string() : fmt::format("+{}", uintptr_t(p) - r->lo));
+  return hazsim::describe_addr(arena_, p);
+}
+
+void Machine::add_static_region(void* p, size_t size, const char* name) {
+  static_regions_.push_back({uintptr_t(p), uintptr_t(p) + size, name});
+}
+
+uint64_t Machine::outside_offset(const void* p) const {
+  if (const StaticRegion* r = static_region(p, 1))
+    return (uint64_t(r - static_regions_.data() + 1) << 48) | (uintptr_t(p) - r->lo);
+  return uint64_t(uintptr_t(p));
+}
 
 void* Machine::kmalloc(size_t size, const char* what, Shadow kind) {
   Task* t = current_task();
@@ -295,7 +318,7 @@ void Machine::native_access(const void* p, size_t size, bool store) {
   native_store_done();
   const uintptr_t a = uintptr_t(p);
   if (store) {
-    if (size <= 8 && (a & 7) + size <= 8 && arena_.contains(p)) {
+    if (size <= 8 && (a & 7) + size <= 8 && in_simulated_memory(p)) {
       native_pending_.n = uint32_t(size);
       native_pending_.addr = a;
       std::memcpy(&native_pending_.before, p, size);
