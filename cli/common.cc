@@ -30,7 +30,14 @@ void warn_if_mutation_unused(const Params& p, uint64_t applied) {
 
 void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
   warn_if_mutation_unused(p, o.run.mutations_applied);
-  if (!quiet) {
+  if (!quiet && p.str("workload") != "torture") {
+    fmt::print("{}\n", start_line(p));
+    fmt::print("hazsim-workload: {}: {} steps, {} ns virtual, {} context switches, {} preemptions, {} migrations, {} "
+               "interrupts\n",
+               p.str("workload"), o.run.steps, o.run.now_ns, o.run.context_switches, o.run.preemptions, o.run.migrations,
+               o.run.irqs);
+    if (o.run.failed) fmt::print("{}", failure_report(o));
+  } else if (!quiet) {
     fmt::print("{}\n", start_line(p));
     fmt::print("hazsim-torture: {}\n", o.reader_pipe);
     fmt::print("hazsim-torture: writer passes {}, reader passes {}, IPI reads {}, IPI acquires {}, IPI releases {}, "

@@ -29,6 +29,7 @@ struct RunOptions {
   std::string scenario;
   std::string design, memory_model, strategy;
   std::string seed, cpus;  // checked by the parameter table (range, whole token), as --set is
+  std::string workload;
   std::vector<std::string> sets;
   bool quiet = false;
 
@@ -38,6 +39,7 @@ struct RunOptions {
     app->add_option("--cpus", cpus, "number of vCPUs");
     app->add_option("--memory-model", memory_model, "memory model: sc, tso, pso or weak");
     app->add_option("--strategy", strategy, "exploration strategy: random, pct:D, bounded:K, arm or portfolio (fuzz's default)");
+    app->add_option("--workload", workload, "a workload in kernel C (FILE.c), run with --design kernel:DIR");
     app->add_option("--set", sets, "override a parameter: --set key=value (repeatable)");
     app->add_flag("-q,--quiet", quiet, "print only the end line and the schedule hash");
   }
@@ -62,6 +64,7 @@ struct RunOptions {
     if (!strategy.empty() && !set("strategy", strategy)) return false;
     if (!seed.empty() && !set("seed", seed)) return false;
     if (!cpus.empty() && !set("cpus", cpus)) return false;
+    if (!workload.empty() && !set("workload", workload)) return false;
     return true;
   }
 

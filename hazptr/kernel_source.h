@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct KernelInstance {
   const char* percpu_start = nullptr;
   std::vector<char*> base;      // per variable: the copy of cpu 0
   std::vector<size_t> stride;   // per variable
+  // A kernel-C workload's kthreads and IPIs: the C function and its argument, for the run.
+  std::deque<std::pair<int (*)(void*), void*>> kthreads;
+  std::deque<std::pair<void (*)(void*), void*>> ipis;
 };
 inline thread_local KernelInstance* tl_kernel_instance = nullptr;
 

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes: the loader refuses an object built for another. */
-#define HAZSIM_KSHIM_ABI 1
+#define HAZSIM_KSHIM_ABI 2
 
 /* A source site of a marked access. Laid out as libstdc++'s std::source_location data, so the
  * runtime hands it on as the access's Site: its line enters the schedule hash and the reports,
@@ -73,6 +73,14 @@ struct hazsim_ops {
 	int (*hz_list_del_valid)(const void *node, const struct hazsim_site *s);
 	void *(*hz_kmalloc)(size_t size, const struct hazsim_site *s);
 	void (*hz_kfree)(const void *p, const struct hazsim_site *s);
+	/* workloads in kernel C (<linux/kthread.h>, <linux/delay.h>, <hazsim/workload.h>) */
+	void (*hz_kthread_run)(int (*fn)(void *), void *data, const char *name, int cpu, const struct hazsim_site *s);
+	void (*hz_msleep)(unsigned int ms, const struct hazsim_site *s);
+	void (*hz_udelay)(unsigned long us, const struct hazsim_site *s);
+	void (*hz_schedule)(const struct hazsim_site *s);
+	void (*hz_cond_resched)(const struct hazsim_site *s);
+	int (*hz_smp_call_function_single)(int cpu, void (*fn)(void *), void *info, int wait, const struct hazsim_site *s);
+	void (*hz_expect_protected)(const void *p, const struct hazsim_site *s);
 };
 
 /* Called by hazsim_glue::for_each_slot for every slot: (arg, cpu or -1, what, value). */
@@ -93,6 +101,7 @@ struct hazsim_glue {
 	void (*note_context_switch)(void); /* in __schedule(); NULL: the tree has no hook */
 	void (*for_each_slot)(hazsim_slot_fn fn, void *arg);
 	char *percpu_start, *percpu_end; /* the object's per-CPU section (DEFINE_PER_CPU) */
+	void (*workload_init)(void); /* a kernel-C workload's hazsim_workload_init(); NULL: none */
 };
 
 /* The object's one export: binds the ops (once) and returns the glue. */

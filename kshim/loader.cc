@@ -192,20 +192,24 @@ std::string globals_table(const std::string& so_symtab, const std::vector<std::s
   return out;
 }
 
-// The DEFINE_PER_CPU() variables: "offset size name" lines, from the symbols of hazsim_percpu.
-std::string percpu_variables(const std::string& symtab) {
-  std::istringstream in(symtab);
-  std::string out;
+// The DEFINE_PER_CPU() variables: "offset size name" lines, from the linked object's symbols of
+// hazsim_percpu, by offset from the section's start.
+std::string percpu_variables(const std::string& so_symtab) {
+  std::istringstream in(so_symtab);
+  uint64_t start = 0;
+  std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
-    if (line.find(" O hazsim_percpu") == std::string::npos) continue;
-    std::istringstream f(line);
-    std::string off, flags, section, size, name;
-    f >> off;
+    if (line.ends_with(" __start_hazsim_percpu")) start = std::strtoull(line.c_str(), nullptr, 16);
+    if (line.find(" O hazsim_percpu") != std::string::npos) lines.push_back(line);
+  }
+  std::string out;
+  for (const std::string& line : lines) {
     std::istringstream g(line.substr(line.find(" O hazsim_percpu") + 16));
+    std::string size, name;
     g >> size;
     for (std::string w; g >> w;) name = w;
-    out += fmt::format("{:x} {:x} {}\n", std::strtoull(off.c_str(), nullptr, 16), std::strtoull(size.c_str(), nullptr, 16),
-                       name);
+    out += fmt::format("{:x} {:x} {}\n", std::strtoull(line.c_str(), nullptr, 16) - start,
+                       std::strtoull(size.c_str(), nullptr, 16), name);
   }
   return out;
 }
@@ -227,7 +231,8 @@ std::vector<uint64_t> tsan_return_addresses(const std::string& disasm) {
 
 // Builds object.so and sites.tsv in `work` (a fresh directory); "" or the error.
 std::string build(const fs::path& work, const std::string& dir, const std::string& design, const std::string& glue,
-                  const std::string& defines, const std::string& header, const std::string& source) {
+                  const std::string& defines, const std::string& header, const std::string& source,
+                  const std::string& workload, const std::string& workload_text) {
   for (size_t i = 0; i < kShimFileCount; ++i)
     if (!write_file(work / kShimFiles[i].path, kShimFiles[i].text))
       return fmt::format("{}: cannot write the build tree under {}", design, work.string());
@@ -246,18 +251,33 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
               ".h -c hazsim_object.c -o object.o",
           &out) != 0)
     return compile_error(out, dir, design);
-  if (run(cd + "objdump -t object.o", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
-  write_file(work / "percpu.tsv", percpu_variables(out));
   std::vector<std::string> globals;
-  std::string tls;
+  std::string tls, objects = "object.o";
+  if (run(cd + "objdump -t object.o", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
   data_objects(out, &globals, &tls);
+  if (!workload.empty()) {
+    // The workload is its own translation unit, with the same headers and flags, in the same object.
+    const std::string name = "workload/" + fs::path(workload).filename().string();
+    write_file(work / name, workload_text);
+    if (run(cd + "gcc " + kKernelFlags + common + defines + "-I include -I shim/include -include shim/glue/" + glue +
+                ".h -c " + quote(name) + " -o workload.o",
+            &out) != 0) {
+      std::string err = compile_error(out, dir, design);
+      for (size_t pos; (pos = err.find(name)) != std::string::npos;) err.replace(pos, name.size(), workload);
+      return err;
+    }
+    if (run(cd + "objdump -t workload.o", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
+    data_objects(out, &globals, &tls);
+    objects += " workload.o";
+  }
   if (!tls.empty()) return fmt::format("{}: the kernel code has thread-local variables ({}), which the kernel has not", design, tls);
   if (run(cd + "gcc " + kEntryFlags + common + "-I shim/include -c shim/include/hazsim/entry.c -o entry.o", &out) != 0)
     return fmt::format("{}: gcc (the shim's entry points): {}", design, first_line_with(out, "error"));
-  if (run(cd + "gcc -shared -Wl,-z,defs -o object.so object.o entry.o", &out) != 0)
+  if (run(cd + "gcc -shared -Wl,-z,defs -o object.so " + objects + " entry.o", &out) != 0)
     return fmt::format("{}: linking the object: {}", design, first_line_with(out, "undefined reference"));
   if (run(cd + "objdump -t object.so", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
   write_file(work / "globals.tsv", globals_table(out, globals));
+  write_file(work / "percpu.tsv", percpu_variables(out));
   if (run(cd + "objdump -d --no-show-raw-insn object.so", &out) != 0)
     return fmt::format("{}: objdump failed: {}", design, out);
   std::vector<uint64_t> ras = tsan_return_addresses(out);
@@ -350,7 +370,8 @@ std::string detect_glue(const std::string& header_text) {
 
 namespace {
 
-fs::path build_cached(const std::string& design, const std::string& kconfig, std::string* error) {
+fs::path build_cached(const std::string& design, const std::string& kconfig, const std::string& workload,
+                      std::string* error) {
   const std::string dir = design.substr(kKernelPrefix.size());
   if (dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", fs::path();
   std::string header, source;
@@ -370,6 +391,9 @@ fs::path build_cached(const std::string& design, const std::string& kconfig, std
   if (!site_layout_ok())
     return *error = "kernel: designs need libstdc++'s std::source_location layout, which this build lacks", fs::path();
 
+  std::string workload_text;
+  if (!workload.empty() && !read_file(workload, &workload_text))
+    return *error = fmt::format("workload {}: no such file", workload), fs::path();
   std::string gcc_version;
   run("gcc -dumpfullversion", &gcc_version);
   uint64_t h = 14695981039346656037ull;
@@ -379,6 +403,7 @@ fs::path build_cached(const std::string& design, const std::string& kconfig, std
   h = fnv(fnv(h, header), source);
   const std::string defines = config_defines(kconfig);
   h = fnv(h, defines);
+  if (!workload.empty()) h = fnv(fnv(h, fs::path(workload).filename().string()), workload_text);
   const fs::path dest = cache_root() / fmt::format("kernel-{}-{:016x}", glue, h);
   std::error_code ec;
   if (!fs::exists(dest / "object.so") || !fs::exists(dest / "sites.tsv") || !fs::exists(dest / "percpu.tsv") ||
@@ -387,7 +412,7 @@ fs::path build_cached(const std::string& design, const std::string& kconfig, std
     fs::remove_all(work, ec);
     fs::create_directories(work, ec);
     if (ec) return *error = fmt::format("{}: cannot create {}: {}", design, work.string(), ec.message()), fs::path();
-    std::string err = build(work, dir, design, glue, defines, header, source);
+    std::string err = build(work, dir, design, glue, defines, header, source, workload, workload_text);
     if (!err.empty()) {
       fs::remove_all(work, ec);
       return *error = err, fs::path();
@@ -395,7 +420,8 @@ fs::path build_cached(const std::string& design, const std::string& kconfig, std
     fs::remove_all(dest, ec);    // an incomplete earlier build
     fs::rename(work, dest, ec);  // another process may have won the race: its object is the same
     if (ec) fs::remove_all(work, ec);
-    fmt::print(stderr, "hazsim: compiled {} with the {} glue into {}\n", design, glue, dest.string());
+    fmt::print(stderr, "hazsim: compiled {}{} with the {} glue into {}\n", design,
+               workload.empty() ? "" : " and " + workload, glue, dest.string());
   }
   return dest;
 }
@@ -455,14 +481,14 @@ const hazptr::KernelObject* load_copy(const std::string& design, const std::stri
 }  // namespace
 
 const hazptr::KernelObject* load_kernel_design(const std::string& design, const std::string& kconfig,
-                                               std::string* error) {
+                                               const std::string& workload, std::string* error) {
   // Built once per process (and cached on disk); loaded once per thread, from a private copy of the
   // file, so that each thread's machines have their own global variables.
   static std::mutex mu;
   static std::map<std::string, fs::path> built;
   static std::atomic<uint64_t> copies{0};
   thread_local std::map<std::string, std::unique_ptr<Loaded>> loaded;
-  const std::string key = design + "\n" + kconfig;
+  const std::string key = design + "\n" + kconfig + "\n" + workload;
   if (auto it = loaded.find(key); it != loaded.end()) return &it->second->object;
   fs::path dest;
   {
@@ -470,7 +496,7 @@ const hazptr::KernelObject* load_kernel_design(const std::string& design, const 
     if (auto it = built.find(key); it != built.end()) {
       dest = it->second;
     } else {
-      dest = build_cached(design, kconfig, error);
+      dest = build_cached(design, kconfig, workload, error);
       if (dest.empty()) return nullptr;
       built.emplace(key, dest);
     }

@@ -19,10 +19,11 @@ inline constexpr std::string_view kKernelPrefix = "kernel:";
 inline bool is_kernel_design(std::string_view name) { return name.starts_with(kKernelPrefix); }
 
 // The loaded object of design "kernel:DIR" built with `kconfig` (the kconfig parameter: "none",
-// or NAME=y|n,...), or nullptr with *error one line saying why (a compile error is gcc's first,
-// with its file and line; a missing kernel facility is named).
+// or NAME=y|n,...) and, unless `workload` is empty, the kernel-C workload file linked in; or
+// nullptr with *error one line saying why (a compile error is gcc's first, with its file and
+// line; a missing kernel facility is named).
 const hazptr::KernelObject* load_kernel_design(const std::string& design, const std::string& kconfig,
-                                               std::string* error);
+                                               const std::string& workload, std::string* error);
 
 // Which glue a tree's header asks for ("v4", "v5"), or "" if none fits.
 std::string detect_glue(const std::string& header_text);

@@ -211,12 +211,72 @@ int op_list_del_valid(const void* n, const hazsim_site* cs) { return enter().lis
 void* op_kmalloc(size_t size, const hazsim_site*) { return enter().kmalloc(size, "kmalloc() (kernel C)"); }
 void op_kfree(const void* p, const hazsim_site* cs) { enter().kfree(const_cast<void*>(p), site_of(cs)); }
 
+void op_kthread_run(int (*fn)(void*), void* data, const char* name, int cpu, const hazsim_site* cs) {
+  Machine& m = enter();
+  hazptr::KernelInstance* in = hazptr::tl_kernel_instance;
+  if (m.current_task() != nullptr) {
+    m.fail(Oracle::kWarn, fmt::format("kthread_run({}) from a running task: hazsim creates a kernel-C workload's "
+                                      "tasks at boot only (call it from module_init())",
+                                      name),
+           site_of(cs));
+    return;
+  }
+  if (cpu >= K::nr_cpu_ids()) {
+    m.fail(Oracle::kWarn, fmt::format("kthread_run_on_cpu({}, cpu {}): the machine has {} vCPUs", name, cpu,
+                                      K::nr_cpu_ids()),
+           site_of(cs));
+    return;
+  }
+  in->kthreads.emplace_back(fn, data);
+  m.create_task(
+      name,
+      [](void* a) {
+        auto* k = static_cast<std::pair<int (*)(void*), void*>*>(a);
+        k->first(k->second);
+        K::native_done();
+      },
+      &in->kthreads.back(), cpu, cpu >= 0);
+}
+
+// msleep(ms) is schedule_timeout(msecs_to_jiffies(ms) + 1): at least one jiffy (HZ=1000), even
+// for msleep(0), so a loop that sleeps lets the others run.
+void op_msleep(unsigned ms, const hazsim_site* cs) { enter().sleep_ns((uint64_t(ms) + 1) * 1000000, site_of(cs)); }
+
+// A busy wait, one cpu_relax() per step, as the torture's udelay().
+void op_udelay(unsigned long us, const hazsim_site* cs) {
+  Machine& m = enter();
+  const uint64_t until = m.now_ns() + uint64_t(us) * 1000;
+  while (m.now_ns() < until && !m.stopping()) K::cpu_relax(site_of(cs));
+}
+
+void op_schedule(const hazsim_site* cs) { enter().yield_cpu(site_of(cs)); }
+void op_cond_resched(const hazsim_site* cs) { enter().cond_resched(site_of(cs)); }
+
+int op_smp_call_function_single(int cpu, void (*fn)(void*), void* info, int wait, const hazsim_site* cs) {
+  Machine& m = enter();
+  if (cpu < 0 || cpu >= K::nr_cpu_ids()) return -6;  // -ENXIO, as the kernel's for an offline CPU
+  hazptr::KernelInstance* in = hazptr::tl_kernel_instance;
+  in->ipis.emplace_back(fn, info);
+  m.smp_call_function_single(
+      cpu,
+      [](void* a) {
+        auto* call = static_cast<std::pair<void (*)(void*), void*>*>(a);
+        call->first(call->second);
+        K::native_done();  // the handler's last plain store, before the interrupt returns
+      },
+      &in->ipis.back(), wait != 0, site_of(cs));
+  return 0;
+}
+
+void op_expect_protected(const void* p, const hazsim_site* cs) { enter().expect_live(p, site_of(cs)); }
+
 const hazsim_ops kOps = {
     op_load, op_store, op_xchg, op_cmpxchg, op_barrier, op_plain, op_stopping, op_preempt_disable,
     op_preempt_enable, op_preempt_count, op_irq_save, op_irq_restore, op_irqs_disabled, op_in_interrupt,
     op_spin_lock, op_spin_unlock, op_mutex_lock, op_mutex_unlock, op_smp_processor_id, op_nr_cpu_ids,
     op_per_cpu_ptr, op_current_task, op_warn, op_bug, op_lockdep_assert_preemption_enabled, op_list_add_valid,
-    op_list_del_valid, op_kmalloc, op_kfree,
+    op_list_del_valid, op_kmalloc, op_kfree, op_kthread_run, op_msleep, op_udelay, op_schedule, op_cond_resched,
+    op_smp_call_function_single, op_expect_protected,
 };
 
 }  // namespace

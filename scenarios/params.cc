@@ -21,7 +21,8 @@ const std::vector<ParamSpec>& Params::specs() {
       {"kconfig", "none", ParamType::kKconfig, 0, 0, "",
        "kernel: designs: CONFIG_ options for the tree, as NAME=y or NAME=n, comma-separated (none: the "
        "glue's defaults, e.g. PREEMPT_HAZPTR=y for v4)"},
-      {"workload", "torture", ParamType::kChoice, 0, 0, "torture", "the workload the tasks run"},
+      {"workload", "torture", ParamType::kWorkload, 0, 0, "",
+       "the workload the tasks run: torture, or a kernel-C file (FILE.c, with a kernel: design)"},
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso weak",
        "sc, tso (FIFO store buffers), pso (stores may also drain out of order), or weak (loads may also "
@@ -207,6 +208,10 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       }
       break;
     }
+    case ParamType::kWorkload:
+      if (value == "torture" || (value.size() > 2 && value.ends_with(".c"))) break;
+      *err = fmt::format("workload = '{}': expected torture or a kernel-C file ending in .c", value);
+      return false;
     case ParamType::kKconfig: {
       if (value == "none") break;
       for (size_t start = 0; start <= value.size();) {

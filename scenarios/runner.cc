@@ -7,6 +7,7 @@
 
 #include "hazptr/registry.h"
 #include "kshim/loader.h"
+#include "scenarios/kernel_workload.h"
 #include "sched/sim_kernel.h"
 
 namespace hazsim {
@@ -65,15 +66,68 @@ RandomKnobs random_knobs(const Params& p) {
   return k;
 }
 
+// The run's decision stream: replay, the bounded explorer, or the strategy the parameters name.
+static void start_decisions(Machine& m, const Params& p, const MachineConfig& cfg, const std::vector<uint16_t>* replay,
+                     const std::vector<uint16_t>* explore_prefix, const std::vector<uint16_t>* corpus_prefix,
+                     uint64_t corpus_salt) {
+  StrategyKind kind;
+  int depth;
+  parse_strategy(p.str("strategy"), &kind, &depth);
+  if (kind == StrategyKind::kPortfolio) parse_strategy(portfolio_member(uint64_t(p.num("seed"))), &kind, &depth);
+  if (replay) {
+    m.decisions().start_replay(replay);
+    if (kind == StrategyKind::kArm)  // the replay stalls at the sites the run armed
+      m.decisions().set_arming(uint64_t(p.num("seed")), p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
+  } else if (kind == StrategyKind::kBounded) {
+    static const std::vector<uint16_t> kNone;
+    m.decisions().start_explore(explore_prefix ? explore_prefix : &kNone, ~0u, uint32_t(depth));
+  } else {
+    RandomKnobs k = random_knobs(p);
+    uint64_t seed = uint64_t(p.num("seed"));
+    if (cfg.memory_model == MemoryModel::kWeak) k = with_ordering_window(k, seed);
+    if (kind == StrategyKind::kPct)
+      m.decisions().start_pct(seed, k, depth, uint64_t(p.num("pct_steps")));
+    else if (kind == StrategyKind::kArm)
+      m.decisions().start_arm(seed, k, p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
+    else
+      m.decisions().start_random(seed, k);
+    if (corpus_prefix && kind != StrategyKind::kPct) m.decisions().set_prefix(corpus_prefix, corpus_salt);
+  }
+}
+
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay,
                              const std::vector<uint16_t>* explore_prefix,
                              const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt) {
   ScenarioOutcome out;
+  const bool c_workload = p.str("workload") != "torture";
+  if (c_workload && !kshim::is_kernel_design(p.str("design"))) {
+    out.error = fmt::format("workload {} is kernel C: it runs with a kernel: design (--design kernel:DIR), whose "
+                            "hazptr_*() it calls",
+                            p.str("workload"));
+    return out;
+  }
   if (kshim::is_kernel_design(p.str("design"))) {
-    hazptr::tl_kernel_object = kshim::load_kernel_design(p.str("design"), p.str("kconfig"), &out.error);
+    hazptr::tl_kernel_object = kshim::load_kernel_design(p.str("design"), p.str("kconfig"),
+                                                         c_workload ? p.str("workload") : "", &out.error);
     if (!hazptr::tl_kernel_object) return out;
+    if (c_workload && !hazptr::tl_kernel_object->glue->workload_init) {
+      out.error = fmt::format("workload {} defines no module_init() (or hazsim_workload_init())", p.str("workload"));
+      return out;
+    }
   }
   bool known = hazptr::with_design<SimKernel>(p.str("design"), [&]<class D>() {
+    if constexpr (std::is_same_v<D, hazptr::KernelSourceDesign<SimKernel>>) {
+      if (c_workload) {
+        MachineConfig cfg = machine_config(p);
+        cfg.task_data_size = D::task_data_size;
+        m.reset(cfg);
+        start_decisions(m, p, cfg, replay, explore_prefix, corpus_prefix, corpus_salt);
+        auto workload = std::make_unique<KernelCWorkload<D>>(m);
+        workload->setup();
+        out.run = m.run();
+        return;
+      }
+    }
     out.error = Torture<D>::incompatibility(p);
     if (!out.error.empty()) {
       out.error = "design " + p.str("design") + " with scenario " + p.str("scenario") + ": " + out.error;
@@ -82,29 +136,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     MachineConfig cfg = machine_config(p);
     cfg.task_data_size = D::task_data_size;
     m.reset(cfg);
-    StrategyKind kind;
-    int depth;
-    parse_strategy(p.str("strategy"), &kind, &depth);
-    if (kind == StrategyKind::kPortfolio) parse_strategy(portfolio_member(uint64_t(p.num("seed"))), &kind, &depth);
-    if (replay) {
-      m.decisions().start_replay(replay);
-      if (kind == StrategyKind::kArm)  // the replay stalls at the sites the run armed
-        m.decisions().set_arming(uint64_t(p.num("seed")), p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
-    } else if (kind == StrategyKind::kBounded) {
-      static const std::vector<uint16_t> kNone;
-      m.decisions().start_explore(explore_prefix ? explore_prefix : &kNone, ~0u, uint32_t(depth));
-    } else {
-      RandomKnobs k = random_knobs(p);
-      uint64_t seed = uint64_t(p.num("seed"));
-      if (cfg.memory_model == MemoryModel::kWeak) k = with_ordering_window(k, seed);
-      if (kind == StrategyKind::kPct)
-        m.decisions().start_pct(seed, k, depth, uint64_t(p.num("pct_steps")));
-      else if (kind == StrategyKind::kArm)
-        m.decisions().start_arm(seed, k, p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
-      else
-        m.decisions().start_random(seed, k);
-      if (corpus_prefix && kind != StrategyKind::kPct) m.decisions().set_prefix(corpus_prefix, corpus_salt);
-    }
+    start_decisions(m, p, cfg, replay, explore_prefix, corpus_prefix, corpus_salt);
     auto workload = std::make_unique<Torture<D>>(m, p);
     workload->setup();
     out.run = m.run();

@@ -6,7 +6,6 @@
 // a high-priority kthread spins on each CPU in turn to force preemption.
 #pragma once
 #include <fmt/format.h>
-
 #include <algorithm>
 #include <deque>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "hazptr/design.h"
 #include "sched/machine.h"
 #include "sched/sim_kernel.h"
+#include "scenarios/slot_leaks.h"
 #include "scenarios/torture_knobs.h"
 #include "scenarios/stack_frame.h"
 #include "sim/prng.h"
@@ -489,12 +489,7 @@ class Torture {
   }
 
   void final_check() {
-    design_.for_each_slot([&](int cpu, const char* what, void* v) {
-      if (v != nullptr && !m_.stopping())
-        m_.fail(Oracle::kLeak, fmt::format("leak: {}{} still holds {} at the end of the run", what,
-                                           cpu >= 0 ? fmt::format(" of cpu {}", cpu) : std::string(),
-                                           m_.describe_addr(v)));
-    });
+    check_slots_free(m_, design_);
     if (m_.stopping()) return;
     long outstanding = free_mode_ ? stats_.alloc - stats_.freed : long(pool_size_ - freelist_.size());
     if (outstanding > 0)

@@ -98,6 +98,11 @@ void Machine::prepare_fiber(Task* t) {
   FiberStack s = stacks_.get();
   t->fiber.prepare(s, &Machine::guarded_entry, t);
   t->stack_floor = uintptr_t(s.base) + uintptr_t(sysconf(_SC_PAGESIZE)) + kStackMargin;
+  if (shared_stacks_) {
+    region_names_.push_back(fmt::format("the stack of {}", task_label(t)));
+    add_static_region(reinterpret_cast<void*>(t->stack_floor), uintptr_t(s.top()) - t->stack_floor,
+                      region_names_.back().c_str(), false);
+  }
 }
 
 void Machine::guarded_entry(void* arg) {

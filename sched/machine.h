@@ -14,6 +14,7 @@
 // ghost.cc, progress.cc and failure.cc (the oracles' hooks), cost.cc (the cost meter).
 #pragma once
 #include <array>
+#include <deque>
 #include <cstring>
 #include <cstdint>
 #include <memory>
@@ -312,10 +313,20 @@ class Machine {
   }
   void* stack_alloc(size_t size, const char* what) { return kmalloc(size, what, Shadow::kStack); }
   bool in_simulated_memory(const void* p) const { return arena_.contains(p) || static_region(p, 1) != nullptr; }
+  // hazsim_expect_protected(p) of a kernel-C workload: p must be live simulated memory now (no
+  // step); reported as the access to it would be (a use after free of a freed object).
+  bool expect_live(const void* p, const Site& site) { return check_address(p, 1, site); }
   // Shared static memory outside the arena: the global variables of a loaded kernel object
   // (kshim/), registered for one run after reset(). Accesses to it are checked, hashed by region
   // and offset (not by host address, which changes with every load) and named in reports.
-  void add_static_region(void* p, size_t size, const char* name);
+  void add_static_region(void* p, size_t size, const char* name, bool hash_offsets = true);
+  // Kernel-C workloads keep hazptr_ctx on their own stacks, where other tasks read it (a chained
+  // backup slot): with this on, every task's stack is shared memory too, its accesses steps. Its
+  // offsets are not hashed: frames below the C code are hazsim's own, whose size differs by build.
+  void set_shared_stacks(bool on) { shared_stacks_ = on; }
+  // Kernel-C workloads make no ghost holds: hazsim sees only their task exits, and a run that
+  // reaches max_steps says so instead of calling it a livelock.
+  void set_holds_tracked(bool on) { holds_tracked_ = on; }
 
   // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
   // right after access() let it through: the model must agree with what it reads and writes. A
@@ -649,8 +660,12 @@ class Machine {
   struct StaticRegion {
     uintptr_t lo = 0, hi = 0;
     const char* name = "";
+    bool hash_offsets = true;
   };
   std::vector<StaticRegion> static_regions_;
+  std::deque<std::string> region_names_;  // names made here (task stacks), for the run
+  bool shared_stacks_ = false;
+  bool holds_tracked_ = true;
   const StaticRegion* static_region(const void* p, size_t size) const {
     for (const StaticRegion& r : static_regions_)
       if (uintptr_t(p) >= r.lo && uintptr_t(p) + size <= r.hi) return &r;

@@ -15,6 +15,9 @@ void Machine::reset_memory_model() {
   sbs_.reset();
   native_pending_ = NativePending{};
   static_regions_.clear();
+  region_names_.clear();
+  shared_stacks_ = false;
+  holds_tracked_ = true;
   weak_ = cfg_.memory_model == MemoryModel::kWeak;
   if (weak_) weak_mem_.reset(uint32_t(cfg_.cpus));
 }
@@ -241,13 +244,13 @@ std::string Machine::describe_addr(const void* p) const {
   return hazsim::describe_addr(arena_, p);
 }
 
-void Machine::add_static_region(void* p, size_t size, const char* name) {
-  static_regions_.push_back({uintptr_t(p), uintptr_t(p) + size, name});
+void Machine::add_static_region(void* p, size_t size, const char* name, bool hash_offsets) {
+  static_regions_.push_back({uintptr_t(p), uintptr_t(p) + size, name, hash_offsets});
 }
 
 uint64_t Machine::outside_offset(const void* p) const {
   if (const StaticRegion* r = static_region(p, 1))
-    return (uint64_t(r - static_regions_.data() + 1) << 48) | (uintptr_t(p) - r->lo);
+    return (uint64_t(r - static_regions_.data() + 1) << 48) | (r->hash_offsets ? uintptr_t(p) - r->lo : 0);
   return uint64_t(uintptr_t(p));
 }
 

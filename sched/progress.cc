@@ -22,7 +22,11 @@ void Machine::periodic_checks() {
     // stretch is livelocked.
     const uint64_t quiet = step_ - last_progress_step_;
     std::string verdict =
-        quiet < cfg_.max_steps / 10
+        !holds_tracked_
+            ? fmt::format("no task exited for the last {} steps (hazsim does not see a kernel-C workload's holds "
+                          "and synchronizes: raise max_steps if it is only slow)",
+                          quiet)
+        : quiet < cfg_.max_steps / 10
             ? fmt::format("the run was still progressing {} steps before the bound (a hold taken or released, a "
                           "synchronize returned or a task exited): the bound is too small for this scenario, not a "
                           "bug; raise max_steps",

@@ -5,6 +5,9 @@
  * their init at fork, the __schedule() hook, and the list of slots for the end-of-run checks. */
 #include <hazsim/kshim.h>
 
+/* A workload in kernel C, linked into the same object (module_init() or its own definition). */
+extern void hazsim_workload_init(void) __attribute__((weak));
+
 /* Defined by the linker when some DEFINE_PER_CPU() exists. */
 extern char __start_hazsim_percpu[] __attribute__((weak));
 extern char __stop_hazsim_percpu[] __attribute__((weak));
@@ -78,6 +81,7 @@ __attribute__((visibility("default"), no_sanitize_thread)) const struct hazsim_g
 		.for_each_slot = hazsim_glue_slots,
 		.percpu_start = __start_hazsim_percpu,
 		.percpu_end = __stop_hazsim_percpu,
+		.workload_init = hazsim_workload_init,
 	};
 
 	hazsim_ops = ops;

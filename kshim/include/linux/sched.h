@@ -23,4 +23,9 @@ struct task_struct {
 
 #define current ((struct task_struct *)hazsim_ops->hz_current_task())
 
+/* schedule() while runnable (a workload's yield); cond_resched() is a preemption point under
+ * preempt=voluntary and none. */
+#define schedule() hazsim_ops->hz_schedule(HAZSIM_SITE())
+#define cond_resched() hazsim_ops->hz_cond_resched(HAZSIM_SITE())
+
 #endif /* _LINUX_SCHED_H */

@@ -13,4 +13,8 @@
 #define for_each_online_cpu(cpu) for_each_possible_cpu(cpu)
 #define for_each_present_cpu(cpu) for_each_possible_cpu(cpu)
 
+/* func(info) in interrupt context on `cpu` (an IPI); with wait, spins until it has run. */
+#define smp_call_function_single(cpu, func, info, wait) \
+	hazsim_ops->hz_smp_call_function_single((cpu), (func), (info), (wait), HAZSIM_SITE())
+
 #endif /* _LINUX_SMP_H */
