@@ -31,9 +31,9 @@
 
 /* DEFINE_LOCK_GUARD_1(name, type, lock, unlock, extra fields...): _T->lock is the lock, _T->site
  * the guard's line; DEFINE_LOCK_GUARD_0 has no lock. */
-#define DEFINE_LOCK_GUARD_1(_name, _type, _lock, _unlock, ...) \
+#define __HAZSIM_LOCK_GUARD(_name, _lock_type, _ctor_params, _lock_value, _lock, _unlock, ...) \
 	typedef struct { \
-		_type *lock; \
+		_lock_type *lock; \
 		const struct hazsim_site *site; \
 		__VA_ARGS__; \
 	} class_##_name##_t; \
@@ -43,31 +43,17 @@
 			_unlock; \
 		} \
 	} \
-	static inline class_##_name##_t class_##_name##_constructor(_type *l) \
+	static inline class_##_name##_t class_##_name##_constructor(_ctor_params) \
 	{ \
-		class_##_name##_t _t = { .lock = l, .site = hazsim_guard_site }, *_T = &_t; \
+		class_##_name##_t _t = { .lock = _lock_value, .site = hazsim_guard_site }, *_T = &_t; \
 		_lock; \
 		return _t; \
 	}
 
+#define DEFINE_LOCK_GUARD_1(_name, _type, _lock, _unlock, ...) \
+	__HAZSIM_LOCK_GUARD(_name, _type, _type *l, l, _lock, _unlock, __VA_ARGS__)
 #define DEFINE_LOCK_GUARD_0(_name, _lock, _unlock, ...) \
-	typedef struct { \
-		void *lock; \
-		const struct hazsim_site *site; \
-		__VA_ARGS__; \
-	} class_##_name##_t; \
-	static inline void class_##_name##_destructor(class_##_name##_t *_T) \
-	{ \
-		if (_T->lock) { \
-			_unlock; \
-		} \
-	} \
-	static inline class_##_name##_t class_##_name##_constructor(void) \
-	{ \
-		class_##_name##_t _t = { .lock = (void *)1, .site = hazsim_guard_site }, *_T = &_t; \
-		_lock; \
-		return _t; \
-	}
+	__HAZSIM_LOCK_GUARD(_name, void, void, (void *)1, _lock, _unlock, __VA_ARGS__)
 
 #define guard(_name) CLASS(_name, __UNIQUE_ID(guard))
 
