@@ -175,9 +175,6 @@ int cmd_compare(const CompareOptions& o) {
     return 2;
   };
   std::vector<std::string> designs = o.designs.empty() ? kDefaultDesigns : o.designs;
-  for (const auto& d : designs)
-    if (d.starts_with("kernel:"))
-      return fail(fmt::format("{}: compare does not run kernel: designs yet (run, fuzz, replay, shrink and trace do)", d));
   std::vector<Sweep> sweeps;
   std::string err;
   for (const auto& s : o.sweeps.empty() ? kDefaultSweeps : o.sweeps) {

@@ -5,6 +5,7 @@
 #include "hazptr/baselines.h"
 #include "hazptr/design.h"
 #include "hazptr/registry.h"
+#include "kshim/loader.h"
 #include "scenarios/runner.h"
 
 namespace hazsim {
@@ -35,6 +36,10 @@ CostOutcome run_cost(Machine& m, const Params& p) {
   if (name == "refcount") return run_cost_of<hazptr::Refcount<SimKernel>>(m, p);
   if (name == "percpu-ref") return run_cost_of<hazptr::PercpuRef<SimKernel>>(m, p);
   CostOutcome out;
+  if (kshim::is_kernel_design(name)) {
+    hazptr::tl_kernel_object = kshim::load_kernel_design(name, p.str("kconfig"), "", &out.error);
+    if (!hazptr::tl_kernel_object) return out;
+  }
   if (!hazptr::with_design<SimKernel>(name, [&]<class D>() { out = run_cost_of<D>(m, p); }))
     out.error = "unknown design " + name;
   return out;

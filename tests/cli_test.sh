@@ -64,14 +64,14 @@ check kernel-empty 2 "$HAZSIM" fuzz TORTURE --design kernel: --runs 1
 one_line_error kernel-empty "kernel: takes a directory"
 check kernel-kconfig 2 "$HAZSIM" run TORTURE --design "kernel:$TEXTBOOK" --set kconfig=PREEMPT_HAZPTR
 one_line_error kernel-kconfig "expected NAME=y or NAME=n"
-check kernel-compare 2 "$HAZSIM" compare --designs "kernel:$TEXTBOOK"
-one_line_error kernel-compare "compare does not run kernel: designs"
 check kernel-run 0 "$HAZSIM" run TORTURE --design "kernel:$TEXTBOOK" --seed 2 --save "$TMP/kernel.sched"
 grep -q 'compiled kernel:' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL no compile note"; }
 khash=$(grep '^schedule-hash:' "$TMP/out")
 check kernel-replay 0 "$HAZSIM" replay "$TMP/kernel.sched"
 [ "$(grep '^schedule-hash:' "$TMP/out")" = "$khash" ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL kernel replay hash"; }
 [ ! -s "$TMP/err" ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL the cached object was compiled again"; }
+check kernel-compare 0 "$HAZSIM" compare --designs "kernel:$TEXTBOOK,v5" --sweep cpus=2 --out "$TMP/compare"
+grep -q "^       2 kernel:" "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL compare row of the kernel design"; }
 check kernel-detach 2 "$HAZSIM" run DETACH --design "kernel:$TEXTBOOK"
 one_line_error kernel-detach "has no hazptr_detach()"
 unset HAZSIM_CACHE_DIR
