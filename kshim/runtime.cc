@@ -38,7 +38,7 @@ using K = SimKernel;
 // only now, when its value is in memory).
 Machine& enter() {
   Machine& m = Machine::current();
-  m.native_store_done();
+  m.native_done();
   return m;
 }
 

@@ -101,7 +101,7 @@ void Machine::prepare_fiber(Task* t) {
   if (shared_stacks_) {
     region_names_.push_back(fmt::format("the stack of {}", task_label(t)));
     add_static_region(reinterpret_cast<void*>(t->stack_floor), uintptr_t(s.top()) - t->stack_floor,
-                      region_names_.back().c_str(), false);
+                      region_names_.back().c_str(), true);
   }
 }
 

@@ -319,26 +319,33 @@ class Machine {
   // Shared static memory outside the arena: the global variables of a loaded kernel object
   // (kshim/), registered for one run after reset(). Accesses to it are checked, hashed by region
   // and offset (not by host address, which changes with every load) and named in reports.
-  void add_static_region(void* p, size_t size, const char* name, bool hash_offsets = true);
+  void add_static_region(void* p, size_t size, const char* name, bool stack = false);
   // Kernel-C workloads keep hazptr_ctx on their own stacks, where other tasks read it (a chained
   // backup slot): with this on, every task's stack is shared memory too, its accesses steps. Its
   // offsets are not hashed: frames below the C code are hazsim's own, whose size differs by build.
+  // And its stores are never buffered: the host's own writes to a stack (calls, spills) go
+  // straight to memory, and a buffered store draining after its frame died would overwrite them.
+  // A store to a task stack reaches memory at once, maybe before this vCPU's earlier buffered
+  // stores to other locations (a store-store reordering the LKMM allows without a barrier, and x86
+  // does not: under tso that is weaker than the hardware); loads of it are never reordered.
   void set_shared_stacks(bool on) { shared_stacks_ = on; }
   // Kernel-C workloads make no ghost holds: hazsim sees only their task exits, and a run that
   // reaches max_steps says so instead of calling it a livelock.
   void set_holds_tracked(bool on) { holds_tracked_ = on; }
 
   // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
-  // right after access() let it through: the model must agree with what it reads and writes. A
-  // load sees this vCPU's own buffered store to the location (the buffer drains first if it holds
-  // one) and, under weak, moves coherence to the newest message (what memory holds). A store of up
-  // to a word waits in the store buffer like a marked one: at the C code's next call into the
-  // machine (native_store_done()) memory gets its old bytes back and the value is buffered; no
-  // step of anyone comes between. A wider store drains the buffer first and goes to memory.
+  // right after access() let it through: what it reads and writes must be what the model allows.
+  // Both sides use the same trick: no step of anyone comes between the access and the C code's
+  // next call into the machine (native_done()), so memory may hold, for that moment, what this
+  // vCPU alone should see. A load of up to a word reads what a marked load would (its own buffered
+  // store, or under weak an older message the stream chooses): memory shows that value until
+  // native_done() restores it. A store of up to a word waits in the store buffer like a marked
+  // one: at native_done() memory gets its old bytes back and the value is buffered. A wider access
+  // drains the buffer first and reads or writes memory.
   void native_access(const void* p, size_t size, bool store);
-  void native_store_done() {
+  void native_done() {
     if (native_pending_.n != 0) [[unlikely]]
-      commit_native_store();
+      settle_native();
   }
   // Ends an on-stack object's frame: poisoned from now on; reports a list node still linked in it.
   void stack_free(void* p, size_t size, const Site& site = Site::current());
@@ -650,19 +657,25 @@ class Machine {
   CostMeter cost_meter_;
   CostTotals cost_totals_;
   std::vector<Cpu*> stall_runnable_;
-  // A native plain store not yet in the store buffer (native_access()).
+  // A native plain access memory does not show as the model has it yet (native_access()): a store
+  // not yet in the store buffer, or the value a load was shown in place of memory's.
   struct NativePending {
     uint32_t n = 0;  // its size; 0: none
+    bool store = false;
     uintptr_t addr = 0;
-    uint64_t before = 0;
+    uint64_t before = 0;  // memory's bytes
   } native_pending_;
-  void commit_native_store();
+  void settle_native();
   struct StaticRegion {
     uintptr_t lo = 0, hi = 0;
     const char* name = "";
-    bool hash_offsets = true;
+    bool stack = false;
   };
   std::vector<StaticRegion> static_regions_;
+  bool on_task_stack(const void* p) const {
+    const StaticRegion* r = arena_.contains(p) ? nullptr : static_region(p, 1);
+    return r != nullptr && r->stack;
+  }
   std::deque<std::string> region_names_;  // names made here (task stacks), for the run
   bool shared_stacks_ = false;
   bool holds_tracked_ = true;

@@ -24,6 +24,10 @@ void Machine::reset_memory_model() {
 
 void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
   Cpu* c = running_cpu_;
+  if (!static_regions_.empty() && on_task_stack(p)) [[unlikely]] {  // see set_shared_stacks()
+    std::memcpy(p, &bits, size);
+    return;
+  }
   if (c->sb.n == StoreBuffer::kCapacity) drain_at(c, 0);  // a full buffer stalls until its oldest drains
   uint8_t slot = WeakMemory::kNoSlot;
   if (release && weak_) {
@@ -244,13 +248,13 @@ std::string Machine::describe_addr(const void* p) const {
   return hazsim::describe_addr(arena_, p);
 }
 
-void Machine::add_static_region(void* p, size_t size, const char* name, bool hash_offsets) {
-  static_regions_.push_back({uintptr_t(p), uintptr_t(p) + size, name, hash_offsets});
+void Machine::add_static_region(void* p, size_t size, const char* name, bool stack) {
+  static_regions_.push_back({uintptr_t(p), uintptr_t(p) + size, name, stack});
 }
 
 uint64_t Machine::outside_offset(const void* p) const {
   if (const StaticRegion* r = static_region(p, 1))
-    return (uint64_t(r - static_regions_.data() + 1) << 48) | (r->hash_offsets ? uintptr_t(p) - r->lo : 0);
+    return (uint64_t(r - static_regions_.data() + 1) << 48) | (r->stack ? 0 : uintptr_t(p) - r->lo);
   return uint64_t(uintptr_t(p));
 }
 
@@ -318,34 +322,48 @@ namespace hazsim {
 void Machine::native_access(const void* p, size_t size, bool store) {
   Cpu* c = running_cpu_;
   if (c == nullptr || cfg_.memory_model == MemoryModel::kSC) return;
-  native_store_done();
+  native_done();
   const uintptr_t a = uintptr_t(p);
-  if (store) {
-    if (size <= 8 && (a & 7) + size <= 8 && in_simulated_memory(p)) {
-      native_pending_.n = uint32_t(size);
-      native_pending_.addr = a;
-      std::memcpy(&native_pending_.before, p, size);
-      return;
-    }
-    // Too wide for a buffer entry: it must still not overtake this vCPU's buffered stores.
+  const bool in_word = size <= 8 && (a & 7) + size <= 8;
+  if (on_task_stack(p)) return;  // never buffered, never reordered (see set_shared_stacks())
+  if (!in_word) {
+    // Too wide for a buffer entry or a message: ordered after this vCPU's buffered stores.
     if (c->sb.n != 0) drain_all(c);
+    if (weak_ && !store && arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), a & ~uintptr_t(7), false);
     return;
   }
-  if (c->sb.n != 0) {
-    uint64_t ignored[2];
-    if (size > 8 || c->sb.forward(p, ignored, size) != StoreBuffer::Forward::kMemory) drain_all(c);
+  if (store) {
+    if (!in_simulated_memory(p)) return;
+    native_pending_ = NativePending{uint32_t(size), true, a, 0};
+    std::memcpy(&native_pending_.before, p, size);
+    return;
   }
-  // The load reads what memory holds, the newest message: later loads may not go back before it.
-  if (weak_ && arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), a & ~uintptr_t(7), false);
+  uint64_t v = 0;
+  if (weak_ && arena_.contains(p)) {
+    if (p == ghost_.watched()) note_watched_load();
+    v = weak_load_word(p, size, false);  // a choice of the stream, as a marked load's
+  } else {
+    if (c->sb.n == 0) return;
+    StoreBuffer::Forward f = c->sb.forward(p, &v, size);
+    if (f == StoreBuffer::Forward::kMemory) return;
+    if (f == StoreBuffer::Forward::kMustDrain) {  // a partial overlap waits for the buffer
+      drain_all(c);
+      return;
+    }
+  }
+  if (std::memcmp(p, &v, size) == 0) return;
+  native_pending_ = NativePending{uint32_t(size), false, a, 0};
+  std::memcpy(&native_pending_.before, p, size);
+  std::memcpy(const_cast<void*>(p), &v, size);
 }
 
-void Machine::commit_native_store() {
+void Machine::settle_native() {
   const NativePending np = native_pending_;
   native_pending_.n = 0;
   uint64_t bits = 0;
-  std::memcpy(&bits, reinterpret_cast<const void*>(np.addr), np.n);  // what the C code stored
-  std::memcpy(reinterpret_cast<void*>(np.addr), &np.before, np.n);    // memory as it was
-  buffer_store(reinterpret_cast<void*>(np.addr), bits, uint8_t(np.n), false);
+  std::memcpy(&bits, reinterpret_cast<const void*>(np.addr), np.n);  // what the C code stored, or was shown
+  std::memcpy(reinterpret_cast<void*>(np.addr), &np.before, np.n);    // memory as it is
+  if (np.store) buffer_store(reinterpret_cast<void*>(np.addr), bits, uint8_t(np.n), false);
 }
 
 }  // namespace hazsim

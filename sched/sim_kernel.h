@@ -241,7 +241,7 @@ struct SimKernel {
   static void* alloc_bytes(size_t size, size_t align, const char* what) { return m().static_alloc(size, align, what); }
   static void add_static_region(void* p, size_t size, const char* name) { m().add_static_region(p, size, name); }
   // Kernel C returned to the machine: its last plain store is done (kshim/, Machine::native_access()).
-  static void native_done() { m().native_store_done(); }
+  static void native_done() { m().native_done(); }
   static bool list_add_valid(const kapi::list_head* n, Site s = Site::current()) { return m().list_add_valid(n, s); }
   static bool list_del_valid(const kapi::list_head* n, Site s = Site::current()) { return m().list_del_valid(n, s); }
 };
