@@ -31,6 +31,9 @@ struct KernelObject {
   std::vector<PerCpuVar> percpu;  // by offset
   std::vector<Global> globals;
   std::string name;    // the design's name: kernel:DIR
+  // What the tree's header offers beyond what the glue wires (a scenario that needs it is refused
+  // saying so): "hazptr_detach()", "hazptr_retire()".
+  std::vector<std::string> unwired_api;
   const void* loader = nullptr;  // the loader's data (the table of plain-access sites)
 };
 

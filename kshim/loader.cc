@@ -464,6 +464,10 @@ const hazptr::KernelObject* load_copy(const std::string& design, const std::stri
   if (size_t(g->percpu_end - g->percpu_start) < (l->object.percpu.empty() ? 0 : l->object.percpu.back().offset + l->object.percpu.back().size))
     return *error = fmt::format("{}: the per-CPU table does not match the object", design), nullptr;
   l->object.glue = g;
+  std::string header;
+  read_file(dest / "include/linux/hazptr.h", &header);
+  for (const char* api : {"hazptr_detach", "hazptr_retire"})
+    if (header.find(std::string(api) + "(") != std::string::npos) l->object.unwired_api.push_back(std::string(api) + "()");
   l->object.name = design;
   l->object.loader = &l->sites;
   std::string globals;

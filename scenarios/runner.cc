@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <memory>
 
 #include "hazptr/registry.h"
@@ -129,6 +130,10 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
       }
     }
     out.error = Torture<D>::incompatibility(p);
+    if constexpr (std::is_same_v<D, hazptr::KernelSourceDesign<SimKernel>>)
+      if (!out.error.empty() && !hazptr::tl_kernel_object->unwired_api.empty())
+        out.error += fmt::format(" (the tree has {}, which kernel: mode does not wire to the workloads yet)",
+                                 fmt::join(hazptr::tl_kernel_object->unwired_api, " and "));
     if (!out.error.empty()) {
       out.error = "design " + p.str("design") + " with scenario " + p.str("scenario") + ": " + out.error;
       return;

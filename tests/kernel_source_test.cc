@@ -390,6 +390,18 @@ TEST(KernelSource, TreesThatCannotRunSayWhyInOneLine) {
                      "int *hazptr_depth_p(void) { return &hazptr_depth; }");
       })),
       "thread-local variables (hazptr_depth)");
+  // A tree whose header offers hazptr_detach(): DETACH is refused, saying the tree has it.
+  {
+    const std::string d = tree_with("detach", [](std::string&) {}, "\nvoid hazptr_detach(struct hazptr_ctx *ctx);\n");
+    Params p;
+    std::string err;
+    ASSERT_TRUE(load_scenario("DETACH", &p, &err)) << err;
+    ASSERT_TRUE(p.set("design", d, &err)) << err;
+    Machine m;
+    std::string e = run_scenario(m, p).error;
+    has(e, "has no hazptr_detach()");
+    has(e, "the tree has hazptr_detach(), which kernel: mode does not wire");
+  }
   // kconfig is checked when the scenario is set up, with the parameter's own line.
   Params p;
   std::string err;
