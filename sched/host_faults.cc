@@ -7,10 +7,18 @@
 // on an alternate stack (an overflowed stack leaves none), records the failure and jumps back.
 // The fiber's frames are abandoned; the run has stopped, and the other fibers unwind as usual.
 //
+// A loop that makes no shared access never reaches a step, so no oracle of the machine can see
+// it: a timer on the thread's CPU time (SIGVTALRM, every 100 ms) notices a task fiber whose step
+// count has not moved for host_hang_ms and ends its run the same way, with a lockup report at the
+// task's last step (the step count, and so the schedule up to the report, is deterministic; only
+// when it fires is host time).
+//
 // Under AddressSanitizer no handler is installed: that build's own report of the fault is the
 // one its users want, and ASan's fiber bookkeeping does not survive a jump out of a handler.
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <csetjmp>
@@ -31,6 +39,35 @@ constexpr bool kCatchHostFaults = true;
 constexpr uintptr_t kStackMargin = 16 * 1024;  // room for the report and the unwinding after it
 #endif
 void on_host_fault(int sig, siginfo_t* info, void*);
+void on_hang_tick(int, siginfo_t*, void*);
+
+uint64_t thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
+}
+
+// The thread's hang timer: SIGVTALRM to this thread every 100 ms of its CPU time.
+struct HangTimer {
+  timer_t id{};
+  bool ok = false;
+  HangTimer() {
+    sigevent ev{};
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = SIGVTALRM;
+    ev._sigev_un._tid = pid_t(syscall(SYS_gettid));
+    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &id) != 0) return;
+    itimerspec its{};
+    its.it_interval.tv_nsec = its.it_value.tv_nsec = 100 * 1000 * 1000;
+    ok = timer_settime(id, 0, &its, nullptr) == 0;
+  }
+  ~HangTimer() {
+    if (ok) timer_delete(id);
+  }
+};
+
+// What the hang check last saw on this thread: the step count, and the CPU time it was seen at.
+thread_local uint64_t tl_seen_step = ~0ull, tl_seen_at_ms = 0;
 
 // The alternate signal stack of one host thread, for as long as the thread lives.
 struct AltStack {
@@ -74,10 +111,22 @@ struct HostFaults {
       sigemptyset(&sa.sa_mask);
       sigaction(SIGSEGV, &sa, nullptr);
       sigaction(SIGBUS, &sa, nullptr);
+      struct sigaction tick {};
+      tick.sa_sigaction = on_hang_tick;
+      tick.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
+      sigemptyset(&tick.sa_mask);
+      sigaction(SIGVTALRM, &tick, nullptr);
     });
     static thread_local AltStack alt;
+    static thread_local HangTimer timer;
     (void)alt;
+    (void)timer;
   }
+  // The step count of the machine, for the hang check (a plain read: the handler runs on the
+  // same thread, between two instructions of the fiber it interrupted).
+  static uint64_t steps(const Machine& m) { return m.step_; }
+  static uint32_t hang_ms(const Machine& m) { return m.cfg_.host_hang_ms; }
+  [[noreturn]] static void hang(Machine& m, uint64_t ms) { m.host_hang(ms); }
 };
 
 namespace {
@@ -90,6 +139,20 @@ void on_host_fault(int sig, siginfo_t* info, void*) {
     return;
   }
   HostFaults::fault(*m, sig, info->si_code, info->si_addr);
+}
+
+void on_hang_tick(int, siginfo_t*, void*) {
+  Machine* m = Machine::current_or_null();
+  const uint64_t now = thread_cpu_ms();
+  if (m == nullptr || !HostFaults::in_task_fiber(*m) || HostFaults::steps(*m) != tl_seen_step) {
+    tl_seen_step = m ? HostFaults::steps(*m) : ~0ull;
+    tl_seen_at_ms = now;
+    return;
+  }
+  if (now - tl_seen_at_ms >= HostFaults::hang_ms(*m)) {
+    tl_seen_step = ~0ull;
+    HostFaults::hang(*m, now - tl_seen_at_ms);
+  }
 }
 }  // namespace
 
@@ -144,6 +207,17 @@ void Machine::host_fault(int sig, int code, const void* addr) {
                        "not see (host {})",
                        who, addr, what),
            t->last_site);
+  siglongjmp(t->fault_jmp, 1);
+}
+
+void Machine::host_hang(uint64_t cpu_ms) {
+  Task* t = running_cpu_->curr;
+  report(Oracle::kLockup,
+         fmt::format("soft lockup: {} on cpu {} ran {} ms of host CPU time without a step after its last one: a loop "
+                     "that makes no shared access (nothing else runs on the machine until it makes one, so it "
+                     "cannot end unless it is only slow: host_hang_ms)",
+                     task_label(t), running_cpu_->id, cpu_ms),
+         t->last_site);
   siglongjmp(t->fault_jmp, 1);
 }
 

@@ -56,6 +56,9 @@ struct MachineConfig {
   uint64_t lockup_steps = 1'000'000;  // steps a vCPU may keep interrupts off (hard-lockup watchdog)
   uint64_t tick_ns = 100'000;         // the scheduler tick and slice, in virtual time (UINT64_MAX: none)
   uint32_t step_ns = 2;               // virtual time per step
+  // A task that runs this long in host CPU time without a step loops with no shared access (a
+  // design's `for (;;)` on a local): the run ends with a lockup report (host_faults.cc).
+  uint32_t host_hang_ms = 3000;
   // For reports: which bounds were derived from the scenario's size (bits kDerived*), and from what.
   static constexpr uint8_t kDerivedMaxSteps = 1, kDerivedSync = 2, kDerivedStarve = 4, kDerivedLockup = 8;
   uint8_t derived = 0;
@@ -578,6 +581,7 @@ class Machine {
   void prepare_fiber(Task* t);
   static void guarded_entry(void* arg);
   [[noreturn]] void host_fault(int sig, int code, const void* addr);
+  [[noreturn]] void host_hang(uint64_t cpu_ms);
   friend struct HostFaults;
 
   static thread_local Machine* tl_current_;

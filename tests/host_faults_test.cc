@@ -1,8 +1,9 @@
 // A design bug, however bad, is a report of the run and never a crash of hazsim (issue 12): a
-// NULL dereference, a wild pointer, unbounded recursion and a loop with interrupts off each end
-// their run with the right oracle, and the machine runs the next run as if nothing happened.
+// NULL dereference, a wild pointer, unbounded recursion, a loop with interrupts off and a loop with
+// no shared access each end their run with the right oracle, and the machine runs the next run as if nothing happened.
 // Each check also has its correct counterpart that passes.
 #include <gtest/gtest.h>
+#include <time.h>
 
 #include "sched/sim_kernel.h"
 #include "scenarios/library.h"
@@ -183,6 +184,49 @@ TEST(HostFaults, AcquireWithoutItsPreemptGuardIsAReportThatReplays) {
     return;
   }
   FAIL() << "no null-deref in 40 seeds";
+}
+
+// A loop that makes no shared access never reaches a step, where every other oracle looks: the
+// thread's CPU-time watchdog ends the run with a lockup report at the task's last step. Work
+// without steps that stays under the bound, with a step between, is not one.
+uint64_t cpu_ms_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
+}
+
+TEST(HostFaults, ALoopWithNoSharedAccessIsASoftLockup) {
+  if (kAsan) GTEST_SKIP() << "no host-fault handlers under AddressSanitizer";
+  Machine m;
+  MachineConfig cfg;
+  cfg.host_hang_ms = 300;
+  volatile bool forever = true;
+  int* x = nullptr;
+  RunResult r = run_tasks(
+      m, {{[&] {
+        K::write_once(x, 1);
+        while (forever) {
+        }
+      }}},
+      cfg, 1, [&] { x = static_cast<int*>(m.static_alloc(sizeof(int), 8, "x")); });
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failure.oracle, Oracle::kLockup) << r.failure.message;
+  EXPECT_NE(r.failure.message.find("without a step"), std::string::npos) << r.failure.message;
+  EXPECT_NE(r.failure.site.find("host_faults_test.cc"), std::string::npos) << r.failure.site;
+  expect_next_run_passes(m);
+
+  auto busy = [](uint64_t ms) {
+    for (uint64_t until = cpu_ms_now() + ms; cpu_ms_now() < until;) {
+    }
+  };
+  r = run_tasks(m, {{[&] {
+        busy(150);
+        K::write_once(x, 2);
+        busy(150);
+        K::write_once(x, 3);
+      }}},
+                cfg, 1, [&] { x = static_cast<int*>(m.static_alloc(sizeof(int), 8, "x")); });
+  EXPECT_FALSE(r.failed) << r.failure.message;
 }
 
 }  // namespace
