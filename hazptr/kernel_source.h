@@ -53,14 +53,15 @@ struct KernelInstance {
 };
 inline thread_local KernelInstance* tl_kernel_instance = nullptr;
 
+// Room for the C code's struct hazptr_ctx: the loader refuses a tree whose ctx does not fit. The
+// workloads allocate it in simulated memory, which is 8-byte aligned (kmalloc()).
+inline constexpr size_t kKernelCtxBytes = 256, kKernelCtxAlign = 8;
+
 template <class K>
 class KernelSourceDesign {
  public:
-  // struct hazptr_ctx is the C code's; the loader refuses a tree whose ctx does not fit. The
-  // workloads allocate it in simulated memory, which is 8-byte aligned (kmalloc()).
-  static constexpr size_t kCtxBytes = 256, kCtxAlign = 8;
-  struct alignas(kCtxAlign) ctx_type {
-    unsigned char bytes[kCtxBytes];
+  struct alignas(kKernelCtxAlign) ctx_type {
+    unsigned char bytes[kKernelCtxBytes];
   };
   // sizeof(struct task_struct) of the glue: known once the object is loaded (bind()).
   static inline thread_local size_t task_data_size = 0;

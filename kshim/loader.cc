@@ -445,10 +445,9 @@ const hazptr::KernelObject* load_copy(const std::string& design, const std::stri
     return *error = fmt::format("{}: the object was built for shim ABI {}, this hazsim has {}", design, g->abi,
                                 HAZSIM_KSHIM_ABI),
            nullptr;
-  using Design = hazptr::KernelSourceDesign<int>;
-  if (g->ctx_size > Design::kCtxBytes || g->ctx_align > Design::kCtxAlign)
+  if (g->ctx_size > hazptr::kKernelCtxBytes || g->ctx_align > hazptr::kKernelCtxAlign)
     return *error = fmt::format("{}: struct hazptr_ctx is {} bytes (aligned {}): hazsim's room for it is {} ({})",
-                                design, g->ctx_size, g->ctx_align, Design::kCtxBytes, Design::kCtxAlign),
+                                design, g->ctx_size, g->ctx_align, hazptr::kKernelCtxBytes, hazptr::kKernelCtxAlign),
            nullptr;
   Dl_info info{};
   if (!dladdr(reinterpret_cast<void*>(bind), &info) || !load_sites(dest / "sites.tsv", &l->sites))

@@ -34,8 +34,8 @@ namespace {
 
 using K = SimKernel;
 
-// Every entry from C first finishes the C code's last plain store (under weak it becomes a message
-// only now, when its value is in memory).
+// Every entry from C first settles the C code's last plain access (Machine::native_access()):
+// memory gets back what the model says it holds.
 Machine& enter() {
   Machine& m = Machine::current();
   m.native_done();

@@ -315,10 +315,6 @@ bool Machine::list_del_valid(const void* node, const Site& site) {
   return true;
 }
 
-}  // namespace hazsim
-
-namespace hazsim {
-
 void Machine::native_access(const void* p, size_t size, bool store) {
   Cpu* c = running_cpu_;
   if (c == nullptr || cfg_.memory_model == MemoryModel::kSC) return;

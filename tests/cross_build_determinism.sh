@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Determinism across builds: the optimised binary and the debug (AddressSanitizer + UBSan) binary
-# must print the same schedule hash for the same scenario, design and seed.
+# must print the same schedule hash for the same scenario, design and seed (kernel: designs and
+# kernel-C workloads too: the object is the same gcc build for both).
 # Usage: tests/cross_build_determinism.sh   (from the repository root; builds both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,9 @@ FLAGS=(--noshow_progress --ui_event_filters=-info)
 RUNS=("TORTURE --design v4 --seed 1" "TORTURE --design v4-nopreempt --seed 2" "NESTING --design v4-nopreempt --seed 3"
       "TORTURE-HEAP --design busted --seed 4" "IRQ --design v4-nopreempt --seed 5"
       "WEAK --memory-model tso --seed 6" "NESTING --design v4-nopreempt --memory-model pso --seed 7"
-      "NESTING --design v5 --memory-model weak --seed 8" "TORTURE --design pertask --memory-model weak --seed 9")
+      "NESTING --design v5 --memory-model weak --seed 8" "TORTURE --design pertask --memory-model weak --seed 9"
+      "TORTURE --design kernel:tests/kernel/textbook --memory-model weak --seed 10"
+      "WEAK --design kernel:tests/kernel/textbook --workload tests/kernel/workloads/irq_reader.c --memory-model tso --seed 11")
 hashes() {
   local r
   for r in "${RUNS[@]}"; do
