@@ -7,6 +7,14 @@
 namespace hazsim {
 
 namespace {
+// An event's address as the machine hashed it: an arena offset, or (from bit 48 up) the index of
+// a static region outside the arena (a kernel object's global, a task stack) and the offset in it.
+std::string event_address(uint64_t addr) {
+  if (addr >> 48 != 0 && addr >> 48 < 0x8000)
+    return fmt::format("static#{}+{:#x}", (addr >> 48) - 1, addr & ((uint64_t(1) << 48) - 1));
+  return fmt::format("arena+{:#x}", addr);
+}
+
 // The start and end lines name the parameters a reader needs to tell runs apart: those that differ
 // from the defaults, plus the identity of the run.
 std::string params_text(const Params& p) {
@@ -40,7 +48,7 @@ std::string failure_report(const ScenarioOutcome& o) {
     else if (e.kind == AccessKind::kMigrate) what += fmt::format(" cpu {}", e.addr);
     else if (e.kind == AccessKind::kWake) what += fmt::format(" pid {}", e.addr);
     else if (e.kind == AccessKind::kSleep) what += fmt::format(" {} ns", e.addr);
-    else if (e.kind <= AccessKind::kRmw && e.addr != 0) what += fmt::format(" arena+{:#x}", e.addr);
+    else if (e.kind <= AccessKind::kRmw && e.addr != 0) what += " " + event_address(e.addr);
     s += fmt::format("hazsim-torture:   {:>9} cpu{:<3} {:>5}  {:<24} {}:{}\n", e.step, e.cpu, e.pid, what,
                      bare_function_name(e.func), e.line);
   }
@@ -78,8 +86,8 @@ std::string schedule_narrative(const std::vector<Event>& events, const Machine& 
         s += fmt::format("  step {:>7}  cpu{}: wakes {}\n", e.step, e.cpu, name(int(e.addr), e.cpu));
         break;
       case AccessKind::kDrain:
-        s += fmt::format("  step {:>7}  cpu{}: a store buffered at {} reaches memory (arena+{:#x})\n", e.step, e.cpu,
-                         where, e.addr);
+        s += fmt::format("  step {:>7}  cpu{}: a store buffered at {} reaches memory ({})\n", e.step, e.cpu, where,
+                         event_address(e.addr));
         break;
       case AccessKind::kStall:
         s += fmt::format("  step {:>7}  cpu{}: STALLS for {} steps at {} ({})\n", e.step, e.cpu, e.addr, where,
