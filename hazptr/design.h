@@ -47,6 +47,18 @@ concept DesignWithHook = Design<D> && D::has_switch_hook && requires(D d) { d.ha
 template <class D>
 concept DesignWithDetach = Design<D> && requires(D d, typename D::ctx_type* ctx) { d.hazptr_detach(ctx); };
 
+// Whether hazptr_detach() may be called on this run: a design that has it, unless it says at run
+// time that it has not (a kernel source whose tree lacks it).
+template <class D>
+bool detach_available() {
+  if constexpr (!DesignWithDetach<D>)
+    return false;
+  else if constexpr (requires { D::detach_available(); })
+    return D::detach_available();
+  else
+    return true;
+}
+
 // Batched reclaim (the per-task design's retire list): hazptr_retire() queues an object, and the
 // reclaim worker frees in batches, one scan per batch.
 template <class D>

@@ -32,7 +32,7 @@ struct KernelObject {
   std::vector<Global> globals;
   std::string name;    // the design's name: kernel:DIR
   // What the tree's header offers beyond what the glue wires (a scenario that needs it is refused
-  // saying so): "hazptr_detach()", "hazptr_retire()".
+  // saying so): "hazptr_retire()".
   std::vector<std::string> unwired_api;
   const void* loader = nullptr;  // the loader's data (the table of plain-access sites)
 };
@@ -116,6 +116,12 @@ class KernelSourceDesign {
   }
   void hazptr_synchronize(void* p) {
     glue_->synchronize(p);
+    K::native_done();
+  }
+  // hazptr_detach(): the tree's, when its header has one (detach_available() says so).
+  static bool detach_available() { return tl_kernel_object->glue->detach != nullptr; }
+  void hazptr_detach(ctx_type* ctx) {
+    glue_->detach(ctx);
     K::native_done();
   }
   void hazptr_note_context_switch() {

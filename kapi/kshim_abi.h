@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes: the loader refuses an object built for another. */
-#define HAZSIM_KSHIM_ABI 2
+#define HAZSIM_KSHIM_ABI 3
 
 /* A source site of a marked access. Laid out as libstdc++'s std::source_location data, so the
  * runtime hands it on as the access's Site: its line enters the schedule hash and the reports,
@@ -102,6 +102,7 @@ struct hazsim_glue {
 	void (*for_each_slot)(hazsim_slot_fn fn, void *arg);
 	char *percpu_start, *percpu_end; /* the object's per-CPU section (DEFINE_PER_CPU) */
 	void (*workload_init)(void); /* a kernel-C workload's hazsim_workload_init(); NULL: none */
+	void (*detach)(void *ctx); /* hazptr_detach(); NULL: the tree has none */
 };
 
 /* The object's one export: binds the ops (once) and returns the glue. */

@@ -401,7 +401,9 @@ fs::path build_cached(const std::string& design, const std::string& kconfig, con
   h = fnv(fnv(h, kKernelFlags), kEntryFlags);
   for (size_t i = 0; i < kShimFileCount; ++i) h = fnv(fnv(h, kShimFiles[i].path), kShimFiles[i].text);
   h = fnv(fnv(h, header), source);
-  const std::string defines = config_defines(kconfig);
+  // What the tree offers that the glue wires when it is there.
+  const std::string defines =
+      config_defines(kconfig) + (header.find("hazptr_detach(") != std::string::npos ? "-DHAZSIM_TREE_HAS_DETACH " : "");
   h = fnv(h, defines);
   if (!workload.empty()) h = fnv(fnv(h, fs::path(workload).filename().string()), workload_text);
   const fs::path dest = cache_root() / fmt::format("kernel-{}-{:016x}", glue, h);
@@ -465,8 +467,7 @@ const hazptr::KernelObject* load_copy(const std::string& design, const std::stri
   l->object.glue = g;
   std::string header;
   read_file(dest / "include/linux/hazptr.h", &header);
-  for (const char* api : {"hazptr_detach", "hazptr_retire"})
-    if (header.find(std::string(api) + "(") != std::string::npos) l->object.unwired_api.push_back(std::string(api) + "()");
+  if (header.find("hazptr_retire(") != std::string::npos) l->object.unwired_api.push_back("hazptr_retire()");
   l->object.name = design;
   l->object.loader = &l->sites;
   std::string globals;

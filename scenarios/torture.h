@@ -107,7 +107,7 @@ class Torture {
   // Why this design cannot run these parameters, or "" if it can.
   static std::string incompatibility(const Params& p) {
     bool wants_detach = p.num("irq_acquire") > 0 || p.num("irq_release") > 0 || p.num("defer_modulus") > 0;
-    if (wants_detach && !kHasDetach)
+    if (wants_detach && !hazptr::detach_available<D>())
       return "this design has no hazptr_detach(), which irq_acquire, irq_release and defer_modulus need "
              "(designs with it: twophase, listphase)";
     if (p.str("reclaim") == "retire") {

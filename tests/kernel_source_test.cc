@@ -267,6 +267,27 @@ TEST(KernelSource, GlobalsAreSharedMemoryOfEachMachine) {
   EXPECT_EQ(once, threaded);
 }
 
+// A tree whose header has hazptr_detach() runs DETACH (hand-offs of held slots to interrupt and
+// deferred releases) through it; the textbook design's slots belong to no task, so its detach has
+// nothing to move. Without it, DETACH is refused.
+TEST(KernelSource, DetachIsWiredWhenTheTreeHasIt) {
+  const std::string d = tree_with(
+      "detach",
+      [](std::string& s) { s += "\nvoid hazptr_detach(struct hazptr_ctx *ctx)\n{\n\t(void)ctx;\n}\n"; },
+      "\nvoid hazptr_detach(struct hazptr_ctx *ctx);\n");
+  for (int seed = 1; seed <= 3; ++seed) {
+    ScenarioOutcome o = run("DETACH", d, seed);
+    EXPECT_FALSE(o.run.failed) << seed << ": " << o.run.failure.message << " at " << o.run.failure.site;
+    EXPECT_GT(o.stats.deferred + o.stats.irq_releases, 0) << seed;
+  }
+  Params p;
+  std::string err;
+  ASSERT_TRUE(load_scenario("DETACH", &p, &err)) << err;
+  ASSERT_TRUE(p.set("design", "kernel:" + textbook().string(), &err)) << err;
+  Machine m;
+  EXPECT_NE(run_scenario(m, p).error.find("has no hazptr_detach()"), std::string::npos);
+}
+
 fs::path workload(const char* name) { return repo_root() / "tests/kernel/workloads" / name; }
 
 // Workloads in kernel C (--workload FILE.c): an IPI reader and a deferred release pass on the
@@ -387,17 +408,17 @@ TEST(KernelSource, TreesThatCannotRunSayWhyInOneLine) {
                      "int *hazptr_depth_p(void) { return &hazptr_depth; }");
       })),
       "thread-local variables (hazptr_depth)");
-  // A tree whose header offers hazptr_detach(): DETACH is refused, saying the tree has it.
+  // A tree whose header offers hazptr_retire(): RETIRE is refused, saying the tree has it.
   {
-    const std::string d = tree_with("detach", [](std::string&) {}, "\nvoid hazptr_detach(struct hazptr_ctx *ctx);\n");
+    const std::string d = tree_with("retire", [](std::string&) {}, "\nvoid hazptr_retire(void *addr);\n");
     Params p;
     std::string err;
-    ASSERT_TRUE(load_scenario("DETACH", &p, &err)) << err;
+    ASSERT_TRUE(load_scenario("RETIRE", &p, &err)) << err;
     ASSERT_TRUE(p.set("design", d, &err)) << err;
     Machine m;
     std::string e = run_scenario(m, p).error;
-    has(e, "has no hazptr_detach()");
-    has(e, "the tree has hazptr_detach(), which kernel: mode does not wire");
+    has(e, "needs hazptr_retire()");
+    has(e, "the tree has hazptr_retire(), which kernel: mode does not wire");
   }
   // kconfig is checked when the scenario is set up, with the parameter's own line.
   Params p;

@@ -40,6 +40,17 @@ static void hazsim_glue_init_task(void *task)
 	HAZSIM_TASK_INIT(t);
 }
 
+/* The loader defines HAZSIM_TREE_HAS_DETACH when the tree's header declares hazptr_detach(). */
+#ifdef HAZSIM_TREE_HAS_DETACH
+static void hazsim_glue_detach(void *ctx)
+{
+	hazptr_detach((struct hazptr_ctx *)ctx);
+}
+#define HAZSIM_DETACH_FN hazsim_glue_detach
+#else
+#define HAZSIM_DETACH_FN NULL
+#endif
+
 #ifdef HAZSIM_HOOK
 static void hazsim_glue_hook(void)
 {
@@ -82,6 +93,7 @@ __attribute__((visibility("default"), no_sanitize_thread)) const struct hazsim_g
 		.percpu_start = __start_hazsim_percpu,
 		.percpu_end = __stop_hazsim_percpu,
 		.workload_init = hazsim_workload_init,
+		.detach = HAZSIM_DETACH_FN,
 	};
 
 	hazsim_ops = ops;
