@@ -26,7 +26,7 @@ struct SiteEntry {
   const char* func = nullptr;  // source_location::function_name(), nullptr = empty entry
   const char* file = nullptr;
   uint32_t line = 0;
-  uint64_t stable_hash = 0;  // of the function's name and the line: the same in every build
+  uint64_t stable_hash = 0;  // stable_site_hash(): the same in every build
   uint8_t offered = 0;       // CoverEvent bits possible here in this run
   uint8_t hit = 0;           // CoverEvent bits that happened here in this run
   bool in_design = false;    // the site is in design code (what coverage reports are about)
@@ -37,6 +37,23 @@ struct SiteEntry {
 inline bool is_design_file(const char* file) {
   return std::strstr(file, "hazptr/") != nullptr || std::strstr(file, "hazptr.c") != nullptr ||
          std::strstr(file, "hazptr.h") != nullptr;
+}
+
+// A site's hash for arming: the file's last two path components ("hazptr/v5.h",
+// "linux/hazptr.h") and the line, the same whichever compiler built hazsim and wherever its
+// sources sit. Not the function's name: its text is the compiler's (gcc and clang spell template
+// signatures differently), so arming by it gave the two builds different schedules.
+inline uint64_t stable_site_hash(const char* file, uint32_t line) {
+  const char* tail = file;
+  int slashes = 0;
+  for (const char* p = file + std::strlen(file); p > file; --p)
+    if (p[-1] == '/' && ++slashes == 2) {
+      tail = p;
+      break;
+    }
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+  for (const char* p = tail; *p; ++p) h = (h ^ uint8_t(*p)) * 0x100000001b3ull;
+  return h ^ (uint64_t(line) * 0x9E3779B97F4A7C15ull);
 }
 
 class SiteTable {
@@ -84,9 +101,7 @@ class SiteTable {
     e.func = s.function_name();
     e.file = s.file_name();
     e.line = s.line();
-    uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-    for (const char* p = e.func; *p; ++p) h = (h ^ uint8_t(*p)) * 0x100000001b3ull;
-    e.stable_hash = h ^ (uint64_t(e.line) * 0x9E3779B97F4A7C15ull);
+    e.stable_hash = stable_site_hash(e.file, e.line);
     e.in_design = is_design_file(e.file);
     used_.push_back(uint32_t(i));
     return e;

@@ -377,11 +377,14 @@ class HazptrPhased {
          warn_remote_task = !LOAD(ctx->detach_task) && LOAD(ctx->acquire_pid) != pid;
 
     K::warn_once(warn_remote_cpu || warn_remote_task, [&] {
+      // The message's two loads in argument order: C++ leaves it open, and a schedule must not
+      // depend on the compiler that built hazsim.
+      int acquire_pid = LOAD(ctx->acquire_pid), acquire_cpu = LOAD(ctx->acquire_cpu);
       return fmt::format("Hazard Pointer (addr={}) released on remote {} without {}. Acquire: pid={}, cpu={}. "
                          "Release: pid={}, cpu={}.",
                          addr, warn_remote_task ? "task" : "cpu",
-                         warn_remote_task ? "being detached from task" : "context switch", LOAD(ctx->acquire_pid),
-                         LOAD(ctx->acquire_cpu), pid, cpu); });
+                         warn_remote_task ? "being detached from task" : "context switch", acquire_pid,
+                         acquire_cpu, pid, cpu); });
   }
 
   void hazptr_release(hazptr_ctx* ctx, void* addr) {
