@@ -93,11 +93,19 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
   ScenarioOutcome o = run_scenario(m, p, &s.decisions);
   m.set_full_trace(nullptr);
   if (!o.error.empty()) return usage_error(o.error);
-  std::string text = format == "json"     ? chrome_json(events, m)
+  std::string text;
+  if (format == "events") {
+    text = "#      step vCPU   pid  event                    site\n";
+    for (const Event& e : events) text += event_row(e) + "\n";
+  } else
+    text = format == "json"     ? chrome_json(events, m)
                      : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),
                                                           o.run.failed ? oracle_name(o.run.failure.oracle) : "a passing run")
                                           : ftrace_text(events, m);
-  const char* ext = format == "json" ? ".json" : format == "litmus" ? ".litmus" : ".ftrace.txt";
+  const char* ext = format == "json"     ? ".json"
+                    : format == "litmus" ? ".litmus"
+                    : format == "events" ? ".events.txt"
+                                         : ".ftrace.txt";
   if (out.empty()) out = sibling_path(file, ext);
   if (out == "-") {
     fmt::print("{}", text);
@@ -108,6 +116,7 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
              o.run.failed ? "failing" : "passing", out,
              format == "json"     ? "open it in Perfetto or chrome://tracing"
              : format == "litmus" ? "a litmus sketch: complete it, then herd7 or hazsim litmus"
+             : format == "events" ? "one event per line: grep it for an address or a pid"
                                   : "open it in Perfetto: ui.perfetto.dev");
   return kExitOk;
 }
@@ -187,8 +196,10 @@ int main(int argc, char** argv) {
   std::string trace_file, trace_format = "ftrace", trace_out;
   auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
   trace->add_option("FILE", trace_file, "schedule file")->required();
-  trace->add_option("--format", trace_format, "ftrace, json, or litmus (a sketch of the tasks' last accesses)")
-      ->check(CLI::IsMember({"ftrace", "json", "litmus"}));
+  trace->add_option("--format", trace_format,
+                    "ftrace, json, litmus (a sketch of the tasks' last accesses), or events (every access and "
+                    "scheduler event, one per line)")
+      ->check(CLI::IsMember({"ftrace", "json", "litmus", "events"}));
   trace->add_option("-o,--output", trace_out, "where to write it (default beside FILE; - for stdout)");
 
   std::string shrink_file, shrink_out;

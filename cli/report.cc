@@ -42,17 +42,20 @@ std::string failure_report(const ScenarioOutcome& o) {
   s += fmt::format("hazsim-torture: !!! where: {} (pid {}) on cpu {}, at {}, step {}, t={} ns\n",
                    f.task.empty() ? "(no task)" : f.task, f.pid, f.cpu, f.site, f.step, f.now_ns);
   s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site):\n", o.run.last_events.size());
-  for (const Event& e : o.run.last_events) {
-    std::string what = access_kind_name(e.kind);
-    if (e.kind == AccessKind::kSwitch) what += fmt::format(" pid {}", e.addr);
-    else if (e.kind == AccessKind::kMigrate) what += fmt::format(" cpu {}", e.addr);
-    else if (e.kind == AccessKind::kWake) what += fmt::format(" pid {}", e.addr);
-    else if (e.kind == AccessKind::kSleep) what += fmt::format(" {} ns", e.addr);
-    else if (e.kind <= AccessKind::kRmw && e.addr != 0) what += " " + event_address(e.addr);
-    s += fmt::format("hazsim-torture:   {:>9} cpu{:<3} {:>5}  {:<24} {}:{}\n", e.step, e.cpu, e.pid, what,
-                     bare_function_name(e.func), e.line);
-  }
+  for (const Event& e : o.run.last_events) s += "hazsim-torture:   " + event_row(e) + "\n";
   return s;
+}
+
+std::string event_row(const Event& e) {
+  std::string what = access_kind_name(e.kind);
+  if (e.kind == AccessKind::kSwitch) what += fmt::format(" pid {}", e.addr);
+  else if (e.kind == AccessKind::kMigrate) what += fmt::format(" cpu {}", e.addr);
+  else if (e.kind == AccessKind::kWake) what += fmt::format(" pid {}", e.addr);
+  else if (e.kind == AccessKind::kSleep) what += fmt::format(" {} ns", e.addr);
+  else if (e.kind == AccessKind::kHolds) what += fmt::format(" {} now", e.addr);  // only in full traces
+  else if (e.kind <= AccessKind::kRmw && e.addr != 0) what += " " + event_address(e.addr);
+  return fmt::format("{:>9} cpu{:<3} {:>5}  {:<24} {}:{}", e.step, e.cpu, e.pid, what, bare_function_name(e.func),
+                     e.line);
 }
 
 std::string schedule_narrative(const std::vector<Event>& events, const Machine& m, const ScenarioOutcome& o) {

@@ -111,6 +111,13 @@ check bad-jobs 2 "$HAZSIM" fuzz TORTURE --jobs 0
 check trace-ftrace 0 "$HAZSIM" trace "$TMP/bad.sched" -o "$TMP/bad.txt"
 head -1 "$TMP/bad.txt" | grep -qx '# tracer: nop' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL ftrace header"; }
 check trace-json 0 "$HAZSIM" trace "$TMP/bad.sched" --format json -o "$TMP/bad.json"
+check trace-events 0 "$HAZSIM" trace "$TMP/bad.sched" --format events -o "$TMP/bad.events"
+# The events file ends with the events the failure report lists last (the report's ring does
+# not keep the hold-count events a full trace has).
+"$HAZSIM" replay "$TMP/bad.sched" 2>&1 | sed -n 's/^hazsim-torture:   //p' | tail -5 >"$TMP/tail.report"
+grep -v '  held ' "$TMP/bad.events" | tail -5 >"$TMP/tail.events"
+if [ -s "$TMP/tail.report" ] && cmp -s "$TMP/tail.report" "$TMP/tail.events"; then pass=$((pass+1)); else
+  fail=$((fail+1)); echo "FAIL trace --format events does not end with the failure report's last events"; fi
 check trace-bad-format 2 "$HAZSIM" trace "$TMP/bad.sched" --format svg
 # Bazel's test environment: shard 1 of 2 runs seeds 2, 4, 6; failures go to the outputs directory.
 mkdir -p "$TMP/und"

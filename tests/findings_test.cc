@@ -3,6 +3,9 @@
 // kernel commit: look before updating.
 #include <gtest/gtest.h>
 
+#include <string_view>
+#include <vector>
+
 #include "hazptr/pertask.h"
 #include "hazptr/v4.h"
 #include "hazptr/v5.h"
@@ -75,6 +78,16 @@ TEST(Findings, V4HookChainsTheSameBackupSlotTwice) {
   EXPECT_EQ(r.failure.oracle, Oracle::kListCorruption) << r.failure.message;
   EXPECT_NE(r.failure.message.find("double add"), std::string::npos) << r.failure.message;
   EXPECT_NE(r.failure.site.find("hazptr_chain_backup_slot"), std::string::npos) << r.failure.site;
+}
+
+// The seeds README.md's findings cite, so the commands there keep showing what the text says.
+TEST(Findings, TheSeedsTheReadmeCitesShowTheirFindings) {
+  EXPECT_EQ(run("TORTURE", "v4", 3).run.failure.oracle, Oracle::kWarn);
+  ScenarioOutcome double_add = run("TORTURE", "v4", 4);
+  EXPECT_EQ(double_add.run.failure.oracle, Oracle::kListCorruption);
+  EXPECT_NE(double_add.run.failure.message.find("double add"), std::string::npos) << double_add.run.failure.message;
+  ScenarioOutcome deadlock = run("IRQ", "v4-nopreempt", 1);
+  EXPECT_EQ(deadlock.run.failure.oracle, Oracle::kDeadlock) << deadlock.run.failure.message;
 }
 
 // The same design without the hook is correct on the torture pattern.
@@ -166,6 +179,47 @@ TEST(Findings, TwoPhasePromotionAfterTheFlipEscapesTheScan) {
   EXPECT_GE(tso, 2);
   EXPECT_EQ(listphase, 0);
   EXPECT_EQ(sc, 0);
+}
+
+// The same window under sc: nothing reorders, but a reader whose vCPU stalls (a hypervisor's
+// preemption, as arm injects) between Load A and Store C shows the old wildcard through period 1
+// just as a store-buffered Store C does. Traced on seed 22: Store C lands after the flip, the hook
+// chains the backup into the list period 1 scanned, and period 2 finds the per-CPU slot NULL.
+// Random scheduling, which never stalls a vCPU, does not open it; listphase passes the same runs.
+TEST(Findings, TwoPhaseEscapeUnderScWhenTheReadersVcpuStallsBeforeStoreC) {
+  auto outcome = [](const char* design, const char* strategy, int seed, std::vector<Event>* trace) {
+    Params p;
+    std::string err;
+    EXPECT_TRUE(load_scenario("TORTURE", &p, &err)) << err;
+    EXPECT_TRUE(p.set("design", design, &err) && p.set("strategy", strategy, &err)) << err;
+    p.set("seed", std::to_string(seed), &err);
+    Machine m;
+    m.set_full_trace(trace);
+    return run_scenario(m, p);
+  };
+  int arm = 0, stalled_in_acquire = 0, listphase = 0, random = 0;
+  for (int seed = 1; seed <= 40; ++seed) {
+    std::vector<Event> trace;
+    ScenarioOutcome o = outcome("twophase", "arm", seed, &trace);
+    if (o.run.failed) {
+      EXPECT_TRUE(o.run.failure.oracle == Oracle::kPipeCount || o.run.failure.oracle == Oracle::kSyncReturnedEarly)
+          << o.run.failure.message;
+      ++arm;
+      // The failing reader's vCPU stalled inside hazptr_acquire() at some point of the run.
+      for (const Event& e : trace)
+        if (e.kind == AccessKind::kStall && e.pid == o.run.failure.pid &&
+            std::string_view(e.func).find("hazptr_acquire") != std::string_view::npos) {
+          ++stalled_in_acquire;
+          break;
+        }
+    }
+    listphase += outcome("listphase", "arm", seed, nullptr).run.failed;
+    random += outcome("twophase", "random", seed, nullptr).run.failed;
+  }
+  EXPECT_GE(arm, 2);
+  EXPECT_EQ(stalled_in_acquire, arm);
+  EXPECT_EQ(listphase, 0);
+  EXPECT_EQ(random, 0);
 }
 
 // twophase and listphase: when the per-CPU slots are full, __hazptr_acquire() chains the backup
