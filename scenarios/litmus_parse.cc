@@ -241,7 +241,7 @@ class Parser {
   }
   Var& add_var(const std::string& name) {
     if (Var* v = var(name)) return *v;
-    t_->vars.push_back(Var{name});
+    t_->vars.push_back(Var{name, 0, {}});
     return t_->vars.back();
   }
 

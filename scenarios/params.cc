@@ -170,6 +170,18 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
     *err = fmt::format("unknown parameter '{}' (hazsim list --params shows them)", key);
     return false;
   }
+  // A value is written into a schedule file as one `param.KEY = VALUE` line and read back by
+  // load_text(), which ends it at a newline, cuts it at '#' and trims it: a value it cannot carry
+  // back unchanged would make the saved schedule replay something else.
+  for (unsigned char c : value)
+    if (c < 0x20 || c == 0x7f || c == '#') {
+      *err = fmt::format("{}: a value may not hold control characters or '#' (got byte 0x{:02x})", key, c);
+      return false;
+    }
+  if (!value.empty() && (value.front() == ' ' || value.back() == ' ')) {
+    *err = fmt::format("{} = '{}': no leading or trailing spaces", key, value);
+    return false;
+  }
   switch (spec->type) {
     case ParamType::kInt:
     case ParamType::kBool: {

@@ -67,6 +67,28 @@ TEST(Params, IntegersAreWholeTokens) {
   EXPECT_FALSE(p.set("cpus", "\n4", &err));
 }
 
+// Every value set must come back unchanged from the `param.KEY = VALUE` line a schedule file
+// writes: a NUL, CR or '#' in `scenario` (accepted before; the params fuzzer found it) cut the
+// line short on reading, and an edge space was trimmed away.
+TEST(Params, ValuesHoldNothingASchedulesLineCannotCarry) {
+  Params p;
+  std::string err;
+  EXPECT_FALSE(p.set("scenario", std::string("TORT\0URE", 8), &err));
+  EXPECT_NE(err.find("byte 0x00"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("scenario", "TORTURE\r", &err));
+  EXPECT_NE(err.find("byte 0x0d"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("scenario", "TORTURE#1", &err));
+  EXPECT_NE(err.find("'#'"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("workload", " x.c", &err));
+  EXPECT_NE(err.find("no leading or trailing spaces"), std::string::npos) << err;
+  EXPECT_FALSE(p.set("design", "kernel:tree ", &err));
+  EXPECT_EQ(err.find('\n'), std::string::npos);
+  EXPECT_TRUE(p.set("design", "kernel:my tree", &err)) << err;  // inner spaces round-trip
+  Params back;
+  ASSERT_TRUE(back.load_text("design = " + p.str("design") + "\n", "F", &err)) << err;
+  EXPECT_EQ(back.str("design"), "kernel:my tree");
+}
+
 TEST(Params, ScenarioFileErrorsNameTheLine) {
   Params p;
   std::string err;

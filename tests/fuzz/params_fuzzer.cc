@@ -1,0 +1,30 @@
+// libFuzzer target for the scenario-file and parameter parser (Params::load_text and ::set): any
+// input is either refused with one line or accepted, and then every value is one a schedule file
+// can carry (no newline, no '#', no control byte) and the `KEY = VALUE` lines of what was read read
+// back to the same parameters; never a crash or a hang. Built and run by tests/fuzz_parsers.sh
+// (it is linked against the scenarios library, so it goes through Bazel with clang's fuzz config).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "scenarios/params.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  hazsim::Params p;
+  std::string err;
+  if (!p.load_text(text, "input", &err)) {
+    if (err.empty() || err.find('\n') != std::string::npos) __builtin_trap();  // one line, always
+    return 0;
+  }
+  std::string again;
+  for (const auto& [key, value] : p.items()) {
+    for (unsigned char c : value)
+      if (c < 0x20 || c == 0x7f || c == '#') __builtin_trap();
+    again += key + " = " + value + "\n";
+  }
+  hazsim::Params back;
+  if (!back.load_text(again, "again", &err)) __builtin_trap();
+  if (back.items() != p.items()) __builtin_trap();
+  return 0;
+}
