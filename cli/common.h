@@ -17,6 +17,10 @@
 namespace hazsim::cli {
 
 inline constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitDiverged = 3;
+// A campaign found failures but could not save every schedule that reproduces them.
+inline constexpr int kExitLostArtifacts = 4;
+// AddressSanitizer or UBSan stopped hazsim (cli/sanitizer_exit.cc): a defect of hazsim, not a finding.
+inline constexpr int kExitSanitizer = 5;
 
 // Set by SIGINT and SIGTERM during a campaign.
 extern std::atomic<bool> g_interrupted;

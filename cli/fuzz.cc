@@ -24,11 +24,18 @@ namespace {
 struct FuzzTotals {
   std::string error;
   long runs = 0, failures = 0, corpus_runs = 0;
+  long lost = 0;         // failing schedules that could not be written
+  std::string lost_why;  // the first write error
   uint64_t mutations_applied = 0;
   std::map<std::string, long> by_oracle;
   CampaignCoverage coverage;
   size_t corpus = 0;
 };
+
+void note_lost(FuzzTotals* t, bool saved, const std::string& why) {
+  if (saved) return;
+  if (t->lost++ == 0) t->lost_why = why;
+}
 
 // Coverage guidance: runs that hit a new (site, event) pair join the corpus; every fourth run
 // retraces the first part of a random or arm corpus entry (its seed, a prefix of its choices) and
@@ -181,6 +188,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
                              path_component(p.str("design")), run_name);
           std::string werr;
           bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+          note_lost(&t, saved, werr);
           if (!summary_only || t.failures == 1)
             fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                        run_name, out.run.failure.message, oracle_name(out.run.failure.oracle),
@@ -247,6 +255,7 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts
                                    path_component(p.str("design")), path_component(strategy), t.runs);
     std::string werr;
     bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+    note_lost(&t, saved, werr);
     if (t.failures <= 3)
       fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                  p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle),
@@ -322,7 +331,8 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(status, "w"));
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
-  long total_failures = 0;
+  long total_failures = 0, total_lost = 0;
+  std::string lost_why;
   std::vector<std::string> summary;
   for (auto& [ro, p] : plan) {
     if (g_interrupted) break;
@@ -342,12 +352,21 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (!bounded) report_coverage(p, t, artifacts, cflist ? 0 : 10);
     if (t.runs > 0) warn_if_mutation_unused(p, t.mutations_applied);
     total_failures += t.failures;
+    if (t.lost > 0 && total_lost == 0) lost_why = t.lost_why;
+    total_lost += t.lost;
   }
   if (cflist) {
     fmt::print("hazsim-fuzz: summary\n");
     for (const auto& line : summary) fmt::print("{}\n", line);
   }
-  if (total_failures > 0) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
+  if (total_failures > total_lost) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
+  if (total_lost > 0) {
+    // A campaign whose reproducers are gone must not look like one that kept them.
+    fmt::print("hazsim-fuzz: !!! {} of {} failing schedules could not be saved ({}); rerun their seeds with a "
+               "writable --artifacts\n",
+               total_lost, total_failures, lost_why);
+    return kExitLostArtifacts;
+  }
   return total_failures > 0 ? kExitFailure : kExitOk;
 }
 

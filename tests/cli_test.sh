@@ -108,6 +108,13 @@ check fuzz-jobs2 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --jobs 2 --a
 if [ "$(cd "$TMP/j1" && ls)" = "$(cd "$TMP/j2" && ls)" ] && diff -r "$TMP/j1" "$TMP/j2" >/dev/null; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --jobs 2 found other failures or other schedules than --jobs 1"; fi
 check bad-jobs 2 "$HAZSIM" fuzz TORTURE --jobs 0
+# Failures whose schedules cannot be saved (--artifacts is a regular file): exit 4, saying how many
+# were lost and why, never "failing schedules are in"; no temporary left beside the file.
+: >"$TMP/not-a-dir"
+check fuzz-lost-artifacts 4 "$HAZSIM" fuzz TORTURE --design busted --runs 3 --shrink-time 0 --artifacts "$TMP/not-a-dir"
+if grep -q '!!! 3 of 3 failing schedules could not be saved' "$TMP/out" && ! grep -q 'failing schedules are in' "$TMP/out" &&
+   [ -z "$(ls "$TMP"/not-a-dir?* 2>/dev/null)" ]; then pass=$((pass+1)); else
+  fail=$((fail+1)); echo "FAIL fuzz-lost-artifacts output:"; tail -3 "$TMP/out"; fi
 check trace-ftrace 0 "$HAZSIM" trace "$TMP/bad.sched" -o "$TMP/bad.txt"
 head -1 "$TMP/bad.txt" | grep -qx '# tracer: nop' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL ftrace header"; }
 check trace-json 0 "$HAZSIM" trace "$TMP/bad.sched" --format json -o "$TMP/bad.json"
