@@ -1,5 +1,7 @@
 #include "cli/common.h"
 
+#include "cli/source_digest.h"
+
 #include "cli/report.h"
 
 namespace hazsim::cli {
@@ -19,6 +21,7 @@ ScheduleFile schedule_of(const Params& p, const ScenarioOutcome& o) {
   s.steps = o.run.steps;
   s.hash = o.run.hash;
   s.decisions = o.decisions;
+  s.source = source_digest();
   return s;
 }
 

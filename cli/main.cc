@@ -11,6 +11,7 @@
 #include "cli/litmus.h"
 #include "cli/litmus_sketch.h"
 #include "cli/report.h"
+#include "cli/source_digest.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
 #include "scenarios/library.h"
@@ -142,7 +143,18 @@ int cmd_replay(const std::string& file, bool quiet) {
   if (!why.empty()) {
     std::string all;
     for (const auto& w : why) all += (all.empty() ? "" : "; ") + w;
-    fmt::print(stderr, "hazsim: replay of {} diverged: {}\n", file, all);
+    // Name what changed between the hazsim that wrote the file and this one, if anything did:
+    // otherwise a divergence after an upgrade looks like nondeterminism.
+    std::string made_by;
+    if (s.generation != kScheduleGeneration)
+      made_by = fmt::format("the file was written by schedule generation {}, this hazsim is generation {} (schedules "
+                            "changed on purpose between them: rerun its seed to get this generation's schedule); ",
+                            s.generation, kScheduleGeneration);
+    else if (!s.source.empty() && s.source != source_digest())
+      made_by = fmt::format("the file was written from other sources (digest {}, this build {}): if they changed a "
+                            "design, the machine or a scenario, the divergence may be that change; ",
+                            s.source, source_digest());
+    fmt::print(stderr, "hazsim: replay of {} diverged: {}{}\n", file, made_by, all);
     return kExitDiverged;
   }
   fmt::print("replay: identical to the recorded run ({} choices)\n", s.decisions.size());

@@ -29,6 +29,8 @@ bool parse_u64(const std::string& s, int base, uint64_t* out) {
 std::string format_schedule(const ScheduleFile& s) {
   std::string out = "# hazsim schedule file: replay with `hazsim replay FILE`\n";
   out += fmt::format("format = {}\n", kScheduleFormat);
+  out += fmt::format("generation = {}\n", s.generation);
+  if (!s.source.empty()) out += fmt::format("source = {}\n", s.source);
   for (const auto& kv : s.params) out += fmt::format("param.{} = {}\n", kv.first, kv.second);
   out += fmt::format("outcome = {}\n", s.failed ? "FAILURE" : "SUCCESS");
   out += fmt::format("oracle = {}\n", s.oracle);
@@ -55,6 +57,7 @@ std::string format_schedule(const ScheduleFile& s) {
 
 bool parse_schedule(const std::string& text, const std::string& origin, ScheduleFile* out, std::string* err) try {
   ScheduleFile s;
+  s.generation = 1;  // a file without the entry was written before it existed
   std::istringstream in(text);
   std::string line;
   int n = 0;
@@ -101,6 +104,14 @@ bool parse_schedule(const std::string& text, const std::string& origin, Schedule
       have_format = true;
     } else if (key.rfind("param.", 0) == 0) {
       s.params.emplace_back(key.substr(6), value);
+    } else if (key == "generation") {
+      if (!parse_u64(value, 10, &s.generation) || s.generation == 0)
+        return bad("generation must be a positive integer");
+    } else if (key == "source") {
+      bool hex = !value.empty() && value.size() <= 64;
+      for (char c : value) hex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      if (!hex) return bad("source must be 1 to 64 lowercase hex digits");
+      s.source = value;
     } else if (key == "outcome") {
       if (value != "FAILURE" && value != "SUCCESS") return bad("outcome must be FAILURE or SUCCESS");
       s.failed = value == "FAILURE";

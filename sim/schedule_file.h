@@ -12,6 +12,11 @@
 namespace hazsim {
 
 inline constexpr const char* kScheduleFormat = "hazsim-schedule 1";
+// The schedule generation: raised by every change that makes a seed or a saved schedule run
+// differently on purpose (tests/golden_hashes.txt records it, and its --update refuses a changed
+// matrix under the same generation). 1: files written before the field existed; 2: sites armed by
+// file and line, not by the compiler's function name (issue 17).
+inline constexpr uint64_t kScheduleGeneration = 2;
 // At most this many choices in a file (512 MiB of them in memory): far beyond any run's record
 // at the default bounds, and a stop for run-length counts that would exhaust memory.
 inline constexpr uint64_t kMaxChoices = uint64_t(1) << 28;
@@ -22,6 +27,8 @@ struct ScheduleFile {
   std::string oracle = "none";
   uint64_t steps = 0;
   uint64_t hash = 0;
+  uint64_t generation = kScheduleGeneration;  // of the hazsim that wrote it
+  std::string source;                          // its source digest (hex), "" if not recorded
   std::vector<uint16_t> decisions;
 };
 

@@ -89,7 +89,15 @@ check replay-fail 1 "$HAZSIM" replay "$TMP/bad.sched"
 
 sed 's/^schedule_hash = .*/schedule_hash = 0000000000000001/' "$TMP/bad.sched" >"$TMP/tampered.sched"
 check diverged 3 "$HAZSIM" replay "$TMP/tampered.sched"
-grep -q 'diverged' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL divergence message"; }
+grep -q 'diverged' "$TMP/err" && ! grep -q 'generation\|other sources' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL divergence message"; }
+# A file written by another schedule generation, or from other sources, says so when it diverges.
+grep -q '^generation = [0-9]*$' "$TMP/bad.sched" && grep -q '^source = [0-9a-f]*$' "$TMP/bad.sched" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL schedule file lacks generation or source"; }
+sed 's/^generation = .*/generation = 1/' "$TMP/tampered.sched" >"$TMP/old-gen.sched"
+check diverged-old-generation 3 "$HAZSIM" replay "$TMP/old-gen.sched"
+grep -q 'written by schedule generation 1, this hazsim is generation' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL old generation not named:"; cat "$TMP/err"; }
+sed 's/^source = .*/source = 0123/' "$TMP/tampered.sched" >"$TMP/old-src.sched"
+check diverged-other-sources 3 "$HAZSIM" replay "$TMP/old-src.sched"
+grep -q 'written from other sources (digest 0123' "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL other sources not named:"; cat "$TMP/err"; }
 
 check fuzz-busted 1 "$HAZSIM" fuzz TORTURE --design busted --runs 5 --artifacts "$TMP/art"
 n=$(ls "$TMP/art"/*.sched 2>/dev/null | wc -l)

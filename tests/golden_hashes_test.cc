@@ -2,7 +2,9 @@
 // designs, every memory model, the strategies that make different choices) is compared with
 // tests/golden_hashes.txt, which was written by the build before the change. A change that means to
 // alter schedules (a new choice, a workload modelled differently) regenerates the file and says
-// so in its commit:
+// so in its commit, after raising kScheduleGeneration (sim/schedule_file.h), which the file's first
+// line records: --update refuses to write a changed matrix under the same generation, so that a
+// saved schedule's "generation" always says whether it can still replay.
 //   bazel run //tests:golden_hashes_test -- --update=$PWD/tests/golden_hashes.txt
 #include <gtest/gtest.h>
 
@@ -14,6 +16,7 @@
 
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
+#include "sim/schedule_file.h"
 
 namespace hazsim {
 namespace {
@@ -58,22 +61,43 @@ std::string outcome(Machine& m, const Key& k) {
   return buf;
 }
 
+struct Golden {
+  uint64_t generation = 0;  // from the "# schedule generation N" first line; 0 if absent
+  std::map<std::string, std::string> runs;
+};
+
+bool read_golden(const std::string& path, Golden* g) {
+  std::ifstream in(path);
+  if (!in.good()) return false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# schedule generation ", 0) == 0) g->generation = std::stoull(line.substr(22));
+    auto eq = line.find(" = ");
+    if (eq != std::string::npos) g->runs[line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return true;
+}
+
 TEST(GoldenHashes, EveryRunOfTheMatrixKeepsItsScheduleHash) {
   Machine m;
   std::vector<Key> keys = matrix();
   if (!g_update_path.empty()) {
+    Golden old;
+    std::map<std::string, std::string> now;
+    for (const Key& k : keys) now[k.text()] = outcome(m, k);
+    if (read_golden(g_update_path, &old) && old.generation == kScheduleGeneration && old.runs != now)
+      FAIL() << "the matrix changed but kScheduleGeneration is still " << kScheduleGeneration
+             << ": raise it in sim/schedule_file.h (saved schedules of this generation would no longer replay)";
     std::ofstream out(g_update_path);
-    for (const Key& k : keys) out << k.text() << " = " << outcome(m, k) << "\n";
+    out << "# schedule generation " << kScheduleGeneration << "\n";
+    for (const Key& k : keys) out << k.text() << " = " << now[k.text()] << "\n";
     ASSERT_TRUE(out.good()) << "cannot write " << g_update_path;
     GTEST_SKIP() << "wrote " << keys.size() << " hashes to " << g_update_path;
   }
-  std::ifstream in("tests/golden_hashes.txt");
-  ASSERT_TRUE(in.good()) << "tests/golden_hashes.txt is missing";
-  std::map<std::string, std::string> want;
-  for (std::string line; std::getline(in, line);) {
-    auto eq = line.find(" = ");
-    if (eq != std::string::npos) want[line.substr(0, eq)] = line.substr(eq + 3);
-  }
+  Golden golden;
+  ASSERT_TRUE(read_golden("tests/golden_hashes.txt", &golden)) << "tests/golden_hashes.txt is missing";
+  EXPECT_EQ(golden.generation, kScheduleGeneration)
+      << "tests/golden_hashes.txt was written for another schedule generation";
+  const auto& want = golden.runs;
   ASSERT_EQ(want.size(), keys.size()) << "the matrix and the golden file differ in size";
   int differ = 0;
   for (const Key& k : keys) {

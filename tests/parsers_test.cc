@@ -125,16 +125,40 @@ TEST(ScheduleFile, RoundTrips) {
   s.oracle = "warn";
   s.steps = 123;
   s.hash = 0xfedcba9876543210ULL;
+  s.source = "0123456789abcdef";
   for (int i = 0; i < 1000; ++i) s.decisions.push_back(uint16_t(i % 7 == 0 ? i % 3 : 0));
   ScheduleFile back;
   std::string err;
   ASSERT_TRUE(parse_schedule(format_schedule(s), "x", &back, &err)) << err;
+  EXPECT_EQ(back.generation, kScheduleGeneration);
+  EXPECT_EQ(back.source, s.source);
   EXPECT_EQ(back.params, s.params);
   EXPECT_EQ(back.failed, s.failed);
   EXPECT_EQ(back.oracle, s.oracle);
   EXPECT_EQ(back.steps, s.steps);
   EXPECT_EQ(back.hash, s.hash);
   EXPECT_EQ(back.decisions, s.decisions);
+}
+
+// A file says which schedule generation and sources made it, so a replay after an upgrade can say
+// why it diverged; a file from before the entries existed is generation 1 with no source.
+TEST(ScheduleFile, RecordsItsScheduleGenerationAndSources) {
+  ScheduleFile s, back;
+  s.generation = 7;
+  s.source = "feed";
+  std::string err, text = format_schedule(s);
+  EXPECT_NE(text.find("\ngeneration = 7\n"), std::string::npos) << text;
+  ASSERT_TRUE(parse_schedule(text, "x", &back, &err)) << err;
+  EXPECT_EQ(back.generation, uint64_t{7});
+  EXPECT_EQ(back.source, "feed");
+  ASSERT_TRUE(parse_schedule("format = hazsim-schedule 1\ndecisions = 0\nchoices:\n", "old", &back, &err)) << err;
+  EXPECT_EQ(back.generation, uint64_t{1});
+  EXPECT_EQ(back.source, "");
+  for (const char* bad : {"generation = 0", "generation = -1", "generation = x", "source = XYZ", "source = "}) {
+    EXPECT_FALSE(parse_schedule(std::string("format = hazsim-schedule 1\n") + bad + "\nchoices:\n", "f", &back, &err))
+        << bad;
+    EXPECT_EQ(err.find('\n'), std::string::npos);
+  }
 }
 
 TEST(ScheduleFile, RejectsMalformedInput) {
@@ -161,7 +185,12 @@ TEST(ScheduleFile, RejectsMalformedInput) {
 
 TEST(ScheduleFile, RandomGarbageNeverCrashes) {
   Prng rng(42);
-  const std::string valid = format_schedule(ScheduleFile{{{"seed", "1"}}, false, "none", 5, 7, {0, 1, 0, 0, 2}});
+  ScheduleFile seed_file;
+  seed_file.params = {{"seed", "1"}};
+  seed_file.steps = 5;
+  seed_file.hash = 7;
+  seed_file.decisions = {0, 1, 0, 0, 2};
+  const std::string valid = format_schedule(seed_file);
   for (int i = 0; i < 3000; ++i) {
     std::string t = valid;
     int edits = 1 + int(rng.below(8));

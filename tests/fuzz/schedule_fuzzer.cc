@@ -17,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   hazsim::ScheduleFile back;
   if (!hazsim::parse_schedule(hazsim::format_schedule(s), "again", &back, &err)) __builtin_trap();
-  if (back.decisions != s.decisions || back.params != s.params || back.hash != s.hash) __builtin_trap();
+  if (back.decisions != s.decisions || back.params != s.params || back.hash != s.hash ||
+      back.generation != s.generation || back.source != s.source) __builtin_trap();
   return 0;
 }
