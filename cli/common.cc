@@ -1,12 +1,31 @@
 #include "cli/common.h"
 
-#include "cli/source_digest.h"
+#include <unistd.h>
+
+#include <csignal>
 
 #include "cli/report.h"
+#include "cli/source_digest.h"
 
 namespace hazsim::cli {
 
 std::atomic<bool> g_interrupted{false};
+
+void catch_interrupts() {
+  // Only async-signal-safe calls here: an atomic exchange, write(2), signal(2), raise(3).
+  auto handler = [](int sig) {
+    if (g_interrupted.exchange(true)) {  // the second one: quit now
+      std::signal(sig, SIG_DFL);
+      std::raise(sig);
+      return;
+    }
+    static const char note[] =
+        "\nhazsim: interrupted: finishing the runs under way and keeping every failure found (again to quit now)\n";
+    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, note, sizeof note - 1);
+  };
+  std::signal(SIGINT, handler);
+  std::signal(SIGTERM, handler);
+}
 
 int usage_error(const std::string& msg) {
   fmt::print(stderr, "hazsim: error: {}\n", msg);
@@ -89,7 +108,8 @@ bool shrink_and_save(const Params& p, const std::vector<uint16_t>& decisions, co
     return false;
   }
   if (!write_file(out_path, format_schedule(schedule_of(p, r.shrunk)), err)) return false;
-  fmt::print("hazsim-shrink: {} runs{}: before {}\n", r.runs, r.exhausted ? "" : " (budget reached)",
+  fmt::print("hazsim-shrink: {} runs{}: before {}\n", r.runs,
+             r.exhausted ? "" : r.interrupted ? " (interrupted)" : " (budget reached)",
              size_text(r.original.run));
   fmt::print("hazsim-shrink: after  {}\n", size_text(r.shrunk.run));
   fmt::print("hazsim-shrink: still fails the same way: {} at {}\n", oracle_name(r.shrunk.run.failure.oracle),

@@ -24,6 +24,8 @@ inline constexpr int kExitSanitizer = 5;
 
 // Set by SIGINT and SIGTERM during a campaign.
 extern std::atomic<bool> g_interrupted;
+// SIGINT and SIGTERM set g_interrupted (and say so on stderr); a second one ends hazsim at once.
+void catch_interrupts();
 
 // "hazsim: error: MSG" on stderr; returns kExitUsage.
 int usage_error(const std::string& msg);

@@ -212,6 +212,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       if (shrink_this) {
         ShrinkOptions so;
         so.max_seconds = shrink_seconds;
+        so.stop = &g_interrupted;
         std::string min_path = sibling_path(path, ".min.sched"), serr;
         std::lock_guard<std::mutex> lock(mu);  // keeps the shrink report in one piece
         if (!shrink_and_save(p, out.decisions, min_path, so, false, &serr))
@@ -329,8 +330,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   }
   // Under `bazel test`: say that sharding is honoured, and let --runs_per_test vary the seeds.
   if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(status, "w"));
-  std::signal(SIGINT, [](int) { g_interrupted = true; });
-  std::signal(SIGTERM, [](int) { g_interrupted = true; });
+  catch_interrupts();
   long total_failures = 0, total_lost = 0;
   std::string lost_why;
   std::vector<std::string> summary;

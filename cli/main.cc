@@ -79,6 +79,8 @@ int cmd_shrink(const std::string& file, std::string out, double max_time) {
   if (out.empty()) out = sibling_path(file, ".min.sched");
   ShrinkOptions opts;
   opts.max_seconds = max_time;
+  opts.stop = &g_interrupted;
+  catch_interrupts();  // Ctrl-C ends the shrink and writes the smallest schedule so far
   if (!shrink_and_save(p, s.decisions, out, opts, true, &err)) return usage_error(fmt::format("{}: {}", file, err));
   return kExitFailure;  // the shrunk schedule fails, as its input did
 }

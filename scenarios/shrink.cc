@@ -27,6 +27,7 @@ ShrinkResult shrink_schedule(Machine& m, const Params& p, const std::vector<uint
   ShrinkResult r;
   auto start = std::chrono::steady_clock::now();
   auto out_of_budget = [&] {
+    if (opts.stop && opts.stop->load(std::memory_order_relaxed)) return r.interrupted = true;
     return r.runs >= opts.max_runs ||
            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= opts.max_seconds;
   };

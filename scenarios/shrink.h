@@ -1,6 +1,7 @@
 // Shrinking a failing schedule: the fewest preemptions, interrupts, migrations, drains and vCPU
 // switches, then steps, that still fail the same way (same oracle at the same site).
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -14,6 +15,9 @@ namespace hazsim {
 struct ShrinkOptions {
   double max_seconds = 30;
   uint64_t max_runs = 20000;
+  // If set, the shrink stops before its next run once this is true (an interrupt), keeping the
+  // smallest schedule it has.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct ShrinkResult {
@@ -23,6 +27,7 @@ struct ShrinkResult {
   uint64_t runs = 0;
   bool reproduced = false;     // the input failed the way it says when rerun
   bool exhausted = false;      // every pass ran to the end without improvement (a local minimum)
+  bool interrupted = false;    // *ShrinkOptions::stop ended it
 };
 
 // Size of a run for shrinking: events first, then steps.

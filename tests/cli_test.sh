@@ -197,5 +197,31 @@ grep -q "changed nothing" "$TMP/err" && { fail=$((fail+1)); echo "FAIL warned ab
 check many-jobs 0 "$HAZSIM" fuzz SMALL --design v5 --runs 2 --jobs 256 --artifacts "$TMP/mj"
 grep -q "more than this machine's" "$TMP/err" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL no warning for --jobs past the cores"; }
 
+# Ctrl-C during fuzz's shrink: the shrink stops at once and both files stay (it waited out the whole
+# budget before). The arm failure of seed 17 fails in its first run and does not shrink within a
+# minute, so the shrink is under way when the signal comes.
+"$HAZSIM" fuzz TORTURE --design inj-promote-reordered --strategy arm --seed 17 --runs 1 --shrink-time 60 \
+  --artifacts "$TMP/int" >"$TMP/int.out" 2>"$TMP/int.err" &
+pid=$!
+for i in $(seq 1 300); do ls "$TMP/int"/*seed17.sched >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 1
+start=$SECONDS
+kill -INT "$pid"
+wait "$pid"; rc=$?
+if [ "$rc" = 1 ] && [ $((SECONDS - start)) -le 10 ] && [ -s "$TMP/int/TORTURE-inj-promote-reordered-seed17.sched" ] &&
+   [ -s "$TMP/int/TORTURE-inj-promote-reordered-seed17.min.sched" ] && grep -q '(interrupted)' "$TMP/int.out"; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL Ctrl-C in shrink: exit $rc after $((SECONDS - start)) s"; ls "$TMP/int"; cat "$TMP/int.err"; fi
+# A second Ctrl-C ends hazsim at once (it did nothing before): the first waits for the run under
+# way, which here is long (about 20 s).
+"$HAZSIM" fuzz TORTURE --design v5 --runs 1 --set writer_passes=30000 --set reader_passes=60000 \
+  --artifacts "$TMP/int2" >/dev/null 2>"$TMP/int2.err" &
+pid=$!
+sleep 1
+start=$SECONDS
+kill -INT "$pid"; sleep 0.5; kill -INT "$pid"
+wait "$pid"; rc=$?
+if [ "$rc" = 130 ] && [ $((SECONDS - start)) -le 5 ]; then pass=$((pass+1)); else
+  fail=$((fail+1)); echo "FAIL a second Ctrl-C: exit $rc after $((SECONDS - start)) s, want 130 at once"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
