@@ -91,6 +91,8 @@ const std::vector<ParamSpec>& Params::specs() {
        "random, weak: chance a load that may return an older value than memory holds does"},
       {"max_steps", "0", ParamType::kInt, 0, INT64_MAX, "",
        "step bound of the whole run (0: derived from the scenario's size, README)"},
+      {"max_choices", "0", ParamType::kInt, 0, int64_t(MachineConfig::kMaxRecordedChoices), "",
+       "bound of the run's decision record, about 2.4 choices (5 bytes) per step (0: 133169152, 254 MiB)"},
       {"sync_bound", "0", ParamType::kInt, 0, INT64_MAX, "",
        "steps of its own one hazptr_synchronize may take, no-progress beyond (0: derived)"},
       {"starve_bound", "0", ParamType::kInt, 0, INT64_MAX, "", "steps a runnable task may wait (0: derived)"},

@@ -47,6 +47,7 @@ MachineConfig machine_config(const Params& p) {
   c.cpus = int(p.num("cpus"));
   memory_model_from_name(p.str("memory_model"), &c.memory_model);
   derive_bounds(p, &c);
+  if (p.num("max_choices") != 0) c.max_choices = uint64_t(p.num("max_choices"));
   c.step_ns = uint32_t(p.num("step_ns"));
   c.tick_ns = uint64_t(p.num("tick_ns"));
   c.preempt = p.str("preempt") == "none"        ? PreemptModel::kNone

@@ -24,6 +24,7 @@
 #include "explore/coverage.h"
 #include "explore/decision_source.h"
 #include "oracles/ghost_holds.h"
+#include "sim/schedule_file.h"  // kMaxChoices
 #include "oracles/oracle.h"
 #include "sched/cpu.h"
 #include "sched/mutation.h"
@@ -54,6 +55,14 @@ struct MachineConfig {
   uint64_t sync_bound = 500'000;     // steps of its own one hazptr_synchronize may take
   uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
   uint64_t lockup_steps = 1'000'000;  // steps a vCPU may keep interrupts off (hard-lockup watchdog)
+  // The decision record's bound, in choices (2 bytes each; about 2.4 per step): a run that reaches
+  // it ends with a no-progress report saying so, instead of growing without limit under a huge
+  // max_steps. Under half of kMaxChoices, so the record (checked every kCheckEvery steps) always
+  // fits a schedule file, and 2^20 under a power of two, so its vector never doubles past 256 MiB
+  // (a run that reaches it peaks near 530 MB: the outcome copies the record, bounded.cc needs the
+  // machine's own after the run).
+  uint64_t max_choices = kMaxRecordedChoices;
+  static constexpr uint64_t kMaxRecordedChoices = kMaxChoices / 2 - (uint64_t(1) << 20);
   uint64_t tick_ns = 100'000;         // the scheduler tick and slice, in virtual time (UINT64_MAX: none)
   uint32_t step_ns = 2;               // virtual time per step
   // A task that runs this long in host CPU time without a step loops with no shared access (a

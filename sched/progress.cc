@@ -39,6 +39,14 @@ void Machine::periodic_checks() {
                                    verdict));
     return;
   }
+  if (decisions_.recorded().size() >= cfg_.max_choices) {
+    report_no_progress(fmt::format(
+        "the run's decision record reached max_choices={} ({:.1f} MiB) at step {}, before {}: hazsim's memory bound, "
+        "not a bug of the design; lower max_steps (a longer run could not be saved as a schedule file)",
+        cfg_.max_choices, double(decisions_.recorded().size()) * 2 / (1 << 20), step_,
+        bound_text("max_steps", cfg_.max_steps, MachineConfig::kDerivedMaxSteps)));
+    return;
+  }
   check_lockups();
   for (auto& t : tasks_) {
     if (t->state == TaskState::kRunnable && !t->is_idle && step_ - t->runnable_since > cfg_.starve_bound) {

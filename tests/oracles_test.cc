@@ -203,6 +203,29 @@ TEST(Oracles, NoProgressWhenTheRunExceedsItsStepBound) {
   EXPECT_NE(r.failure.message.find("test/0"), std::string::npos) << r.failure.message;
 }
 
+// A huge max_steps no longer grows the decision record without limit (1.8 GB in 30 s before): the
+// run ends at the record's bound saying so, and what it recorded still fits a schedule file and
+// replays. The bound is lowered here to keep the test short; its default is half a file's maximum.
+TEST(Oracles, TheDecisionRecordIsBoundedAndSaysSo) {
+  Machine m;
+  Params p;
+  std::string err;
+  ASSERT_TRUE(load_scenario("TORTURE", &p, &err)) << err;
+  ASSERT_TRUE(p.set("design", "v5", &err) && p.set("max_steps", "9223372036854775807", &err)) << err;
+  ASSERT_TRUE(p.set("writer_passes", "100000", &err) && p.set("max_choices", "200000", &err)) << err;
+  ScenarioOutcome o = run_scenario(m, p);
+  ASSERT_TRUE(o.run.failed);
+  EXPECT_EQ(o.run.failure.oracle, Oracle::kNoProgress);
+  EXPECT_NE(o.run.failure.message.find("decision record reached max_choices=200000"), std::string::npos)
+      << o.run.failure.message;
+  EXPECT_GE(o.decisions.size(), 200000u);
+  EXPECT_LT(o.decisions.size(), 200000u + 64 * 4096u);  // checked every 4096 steps
+  ScenarioOutcome again = run_scenario(m, p, &o.decisions);
+  EXPECT_EQ(again.run.hash, o.run.hash);
+  EXPECT_FALSE(p.set("max_choices", std::to_string(kMaxChoices), &err));  // past what a file holds
+  EXPECT_EQ(std::to_string(MachineConfig::kMaxRecordedChoices), "133169152");  // as the parameter's help says
+}
+
 TEST(Oracles, NoProgressWhenAHighPriorityTaskStarvesAnother) {
   Machine m;
   MachineConfig cfg;
