@@ -203,7 +203,7 @@ grep -q "more than this machine's" "$TMP/err" && pass=$((pass+1)) || { fail=$((f
 "$HAZSIM" fuzz TORTURE --design inj-promote-reordered --strategy arm --seed 17 --runs 1 --shrink-time 60 \
   --artifacts "$TMP/int" >"$TMP/int.out" 2>"$TMP/int.err" &
 pid=$!
-for i in $(seq 1 300); do ls "$TMP/int"/*seed17.sched >/dev/null 2>&1 && break; sleep 0.1; done
+for i in $(seq 1 3000); do ls "$TMP/int"/*seed17.sched >/dev/null 2>&1 && break; sleep 0.1; done  # up to 5 min (ASan)
 sleep 1
 start=$SECONDS
 kill -INT "$pid"
