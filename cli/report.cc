@@ -38,7 +38,19 @@ std::string end_line(const Params& p, bool failed) {
 
 std::string failure_report(const ScenarioOutcome& o) {
   const Failure& f = o.run.failure;
-  std::string s = fmt::format("hazsim-torture: !!! {} [oracle: {}]\n", f.message, oracle_name(f.oracle));
+  std::string s;
+  // panic_on_warn=0: the WARNs the run went on past come first, then what followed.
+  for (const Failure& w : o.run.warnings)
+    s += fmt::format("hazsim-torture: WARN at step {} (panic_on_warn=0: the run went on): {} at {}, {} (pid {}) "
+                     "on cpu {}\n",
+                     w.step, w.message, w.site, w.task.empty() ? "(no task)" : w.task, w.pid, w.cpu);
+  if (o.run.warnings_fired > o.run.warnings.size())
+    s += fmt::format("hazsim-torture: ... and {} more WARNs\n", o.run.warnings_fired - o.run.warnings.size());
+  if (!o.run.warnings.empty() && f.oracle == Oracle::kWarn && f.step == o.run.warnings.front().step)
+    s += "hazsim-torture: the run went on to its end and no other oracle fired: its failure is the first WARN\n";
+  else if (!o.run.warnings.empty())
+    s += "hazsim-torture: after the WARNs above:\n";
+  s += fmt::format("hazsim-torture: !!! {} [oracle: {}]\n", f.message, oracle_name(f.oracle));
   s += fmt::format("hazsim-torture: !!! where: {} (pid {}) on cpu {}, at {}, step {}, t={} ns\n",
                    f.task.empty() ? "(no task)" : f.task, f.pid, f.cpu, f.site, f.step, f.now_ns);
   s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site):\n", o.run.last_events.size());

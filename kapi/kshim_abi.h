@@ -65,7 +65,8 @@ struct hazsim_ops {
 	void *(*hz_per_cpu_ptr)(const void *p, int cpu);
 	/* current's task_struct (the glue's fields), in simulated memory */
 	void *(*hz_current_task)(void);
-	void (*hz_warn)(const char *cond, const struct hazsim_site *s);
+	/* WARN_ON() (once 0) and WARN_ON_ONCE() (once 1, reported at its first firing per site) */
+	void (*hz_warn)(const char *cond, int once, const struct hazsim_site *s);
 	void (*hz_bug)(const char *cond, const struct hazsim_site *s);
 	void (*hz_lockdep_assert_preemption_enabled)(const struct hazsim_site *s);
 	/* CONFIG_DEBUG_LIST's checks, on the ghost state: 0 means do not touch the list */

@@ -189,9 +189,9 @@ void* op_current_task() {
   return t ? t->data : nullptr;
 }
 
-void op_warn(const char* cond, const hazsim_site* cs) {
+void op_warn(const char* cond, int once, const hazsim_site* cs) {
   enter();
-  K::warn_on_once(true, cond, site_of(cs));
+  K::warn_on(true, cond, once != 0, site_of(cs));
 }
 
 void op_bug(const char* cond, const hazsim_site* cs) {

@@ -15,6 +15,9 @@
 namespace hazsim {
 
 const std::vector<ParamSpec>& Params::specs() {
+  static const std::string kMaxChoicesHelp =
+      fmt::format("bound of the run's decision record, about 2.4 choices (5 bytes) per step (0: {}, {} MiB)",
+                  MachineConfig::kMaxRecordedChoices, MachineConfig::kMaxRecordedChoices * 2 >> 20);
   static const std::vector<ParamSpec> kSpecs = {
       {"scenario", "custom", ParamType::kChoice, 0, 0, "", "scenario name (informational)"},
       {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list), or kernel:DIR to compile a tree's own hazptr.c"},
@@ -92,7 +95,7 @@ const std::vector<ParamSpec>& Params::specs() {
       {"max_steps", "0", ParamType::kInt, 0, INT64_MAX, "",
        "step bound of the whole run (0: derived from the scenario's size, README)"},
       {"max_choices", "0", ParamType::kInt, 0, int64_t(MachineConfig::kMaxRecordedChoices), "",
-       "bound of the run's decision record, about 2.4 choices (5 bytes) per step (0: 133169152, 254 MiB)"},
+       kMaxChoicesHelp.c_str()},
       {"sync_bound", "0", ParamType::kInt, 0, INT64_MAX, "",
        "steps of its own one hazptr_synchronize may take, no-progress beyond (0: derived)"},
       {"starve_bound", "0", ParamType::kInt, 0, INT64_MAX, "", "steps a runnable task may wait (0: derived)"},
@@ -105,6 +108,10 @@ const std::vector<ParamSpec>& Params::specs() {
        "runqueue is preempted at its next preemptible step, under every strategy"},
       {"lockup_steps", "0", ParamType::kInt, 0, INT64_MAX, "",
        "steps a vCPU may keep interrupts off before the hard-lockup watchdog reports it (0: derived)"},
+      {"panic_on_warn", "1", ParamType::kBool, 0, 1, "",
+       "1: the first WARN ends the run as its failure, as under the kernel's panic_on_warn=1; 0: each WARN is "
+       "reported and the run goes on past it, so what the kernel would do next is seen (a run with WARNs and no "
+       "other failure fails with the first)"},
       {"broken", "none", ParamType::kChoice, 0, 0, "none skip-sync skip-release leak-retired sleep-in-atomic",
        "a deliberately broken workload, to show the checks fire"},
       {"mutate", "none", ParamType::kMutation, 0, 0, "",

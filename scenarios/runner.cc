@@ -53,6 +53,7 @@ MachineConfig machine_config(const Params& p) {
   c.preempt = p.str("preempt") == "none"        ? PreemptModel::kNone
               : p.str("preempt") == "voluntary" ? PreemptModel::kVoluntary
                                                 : PreemptModel::kFull;
+  c.panic_on_warn = p.num("panic_on_warn") != 0;
   parse_mutation(p.str("mutate"), &c.mutation);
   return c;
 }

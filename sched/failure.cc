@@ -1,6 +1,8 @@
-// Every oracle reports through here: the first failure of a run is kept and the run stops.
+// Every oracle reports through here: the first failure of a run is kept and the run stops. WARNs
+// too, unless panic_on_warn=0 lets the run go on past them.
 #include "sched/machine.h"
 
+#include <algorithm>
 #include <exception>
 #include <fmt/format.h>
 
@@ -21,6 +23,29 @@ void Machine::report(Oracle o, std::string message, const Site& site) {
   failure_.site = site_text(site);
   failure_.step = step_;
   failure_.now_ns = now_;
+}
+
+void Machine::warn(std::string message, bool once, const Site& site) {
+  if (cfg_.panic_on_warn) return fail(Oracle::kWarn, std::move(message), site);
+  if (failed_) return;
+  std::string where = site_text(site);
+  if (once) {
+    if (std::find(warned_sites_.begin(), warned_sites_.end(), where) != warned_sites_.end()) return;
+    warned_sites_.push_back(where);
+  }
+  ++n_warnings_;
+  log_.fold(0x5741524eu);  // "WARN": a run that warned differs from one that did not
+  if (warnings_.size() == kMaxWarnings) return;
+  Failure& w = warnings_.emplace_back();
+  w.oracle = Oracle::kWarn;
+  w.message = std::move(message);
+  Task* t = current_task();
+  w.pid = t ? t->pid : -1;
+  w.task = t ? t->name : "";
+  w.cpu = running_cpu_ ? running_cpu_->id : -1;
+  w.site = std::move(where);
+  w.step = step_;
+  w.now_ns = now_;
 }
 
 void Machine::fail(Oracle o, std::string message, const Site& site) {

@@ -24,7 +24,6 @@
 #include "explore/coverage.h"
 #include "explore/decision_source.h"
 #include "oracles/ghost_holds.h"
-#include "sim/schedule_file.h"  // kMaxChoices
 #include "oracles/oracle.h"
 #include "sched/cpu.h"
 #include "sched/mutation.h"
@@ -35,6 +34,7 @@
 #include "sim/event_log.h"
 #include "sim/fiber.h"
 #include "sim/memory_model.h"
+#include "sim/schedule_file.h"  // kMaxChoices
 #include "sim/weak_memory.h"
 
 namespace hazsim {
@@ -68,6 +68,9 @@ struct MachineConfig {
   // A task that runs this long in host CPU time without a step loops with no shared access (a
   // design's `for (;;)` on a local): the run ends with a lockup report (host_faults.cc).
   uint32_t host_hang_ms = 3000;
+  // true: the first WARN is the run's failure (a kernel booted with panic_on_warn=1). false: each
+  // WARN is recorded and the run goes on, as the kernel goes on, so what follows is seen.
+  bool panic_on_warn = true;
   // For reports: which bounds were derived from the scenario's size (bits kDerived*), and from what.
   static constexpr uint8_t kDerivedMaxSteps = 1, kDerivedSync = 2, kDerivedStarve = 4, kDerivedLockup = 8;
   uint8_t derived = 0;
@@ -90,6 +93,10 @@ struct RunResult {
   uint64_t cpu_switches = 0;    // steps where the choice moved to another vCPU
   uint64_t mutations_applied = 0;  // barriers dropped or releases made plain by mutate=
   std::vector<Event> last_events;  // oldest first, on failure
+  // Under panic_on_warn=0: the WARNs the run went on past (the first kMaxWarnings), oldest first,
+  // and how many fired. A run with WARNs and no other failure fails with the first of them.
+  std::vector<Failure> warnings;
+  uint64_t warnings_fired = 0;
 };
 
 // A hazard-pointer hold as the ghost state sees it (for the synchronize oracle and leak checks).
@@ -414,6 +421,11 @@ class Machine {
   void fail(Oracle o, std::string message, const Site& site = Site::current());
   // The same, without throwing: for destructors; the fiber stops at its next access.
   void report(Oracle o, std::string message, const Site& site = Site::current());
+  // A WARN*() fired. Under panic_on_warn it is the run's failure (fail()); otherwise it is
+  // recorded and returns, so the design goes on past it. `once`: WARN_ON_ONCE and WARN_ONCE,
+  // which the kernel reports only the first time at each call site.
+  void warn(std::string message, bool once, const Site& site = Site::current());
+  static constexpr size_t kMaxWarnings = 16;
   bool stopping() const { return stop_; }
 
   uint64_t step() const { return step_; }
@@ -626,6 +638,9 @@ class Machine {
   bool tearing_down_ = false;
   Failure failure_;
   bool failed_ = false;
+  std::vector<Failure> warnings_;         // under panic_on_warn=0
+  std::vector<std::string> warned_sites_;  // the WARN_ON_ONCE sites that have fired
+  uint64_t n_warnings_ = 0;
 
   struct Timer {
     uint64_t at;

@@ -208,7 +208,7 @@ struct SimKernel {
   template <class F>
   static bool warn_once(bool cond, F&& message, Site s = Site::current()) {
     if (cond) [[unlikely]]
-      m().fail(Oracle::kWarn, "WARNING: " + std::string(message()), s);
+      m().warn("WARNING: " + std::string(message()), true, s);
     return cond;
   }
 
@@ -219,12 +219,14 @@ struct SimKernel {
   // kzalloc(size, GFP_ATOMIC): simulated memory starts zeroed.
   static void* kzalloc(size_t size, const char* what) { return m().kmalloc(size, what); }
 
-  static bool warn_on_once(bool cond, const char* text, Site s = Site::current()) {
+  static bool warn_on_once(bool cond, const char* text, Site s = Site::current()) { return warn_on(cond, text, true, s); }
+  // WARN_ON() (once = false) and WARN_ON_ONCE(): under panic_on_warn=0 the caller goes on past it.
+  static bool warn_on(bool cond, const char* text, bool once, Site s = Site::current()) {
     if (cond) {
       Task* t = m().current_task();
-      m().fail(Oracle::kWarn, fmt::format("WARNING: WARN_ON_ONCE({}) fired in {} (pid {}) on cpu {}", text,
-                                          t ? t->name : "?", t ? t->pid : -1, m().smp_processor_id()),
-               s);
+      m().warn(fmt::format("WARNING: {}({}) fired in {} (pid {}) on cpu {}", once ? "WARN_ON_ONCE" : "WARN_ON", text,
+                           t ? t->name : "?", t ? t->pid : -1, m().smp_processor_id()),
+               once, s);
     }
     return cond;
   }

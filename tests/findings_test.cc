@@ -239,6 +239,39 @@ TEST(Findings, PhasedDesignsWarnOnTheWildcardTheyPutInBackupSlots) {
   }
 }
 
+// The same WARN with panic_on_warn=0: the scan goes on without waiting for the wildcard, and the
+// run reaches its end with no other oracle (the reader behind the wildcard loads the pointer only
+// after the writer unpublished it). Under panic_on_warn=1 the same seed stops at the WARN.
+TEST(Findings, PastTheWildcardWarnTheScanGoesOnSafely) {
+  for (const char* design : {"twophase-nodebug", "listphase-nodebug"}) {
+    int warned = 0;
+    for (int seed = 1; seed <= 20; ++seed) {
+      Params p;
+      std::string err;
+      ASSERT_TRUE(load_scenario("NESTING", &p, &err)) << err;
+      for (auto [k, v] : {std::pair<const char*, std::string>{"design", design}, {"seed", std::to_string(seed)},
+                          {"panic_on_warn", "0"}})
+        ASSERT_TRUE(p.set(k, v, &err)) << err;
+      Machine m;
+      ScenarioOutcome o = run_scenario(m, p);
+      if (o.run.warnings.empty()) {
+        EXPECT_FALSE(o.run.failed) << design << " seed " << seed << ": " << o.run.failure.message;
+        continue;
+      }
+      ++warned;
+      EXPECT_EQ(o.run.failure.oracle, Oracle::kWarn) << design << " seed " << seed << ": " << o.run.failure.message;
+      EXPECT_NE(o.run.warnings[0].message.find("is_wildcard(load_addr)"), std::string::npos);
+      EXPECT_EQ(o.stats.writer_passes, p.num("writer_passes")) << "the run went on to its end";
+      EXPECT_GT(o.run.steps, o.run.warnings[0].step);
+      ScenarioOutcome stopped = run("NESTING", design, seed);
+      ASSERT_TRUE(stopped.run.failed);
+      EXPECT_EQ(stopped.run.failure.step, o.run.warnings[0].step) << "panic_on_warn=1 stops at the same WARN";
+      EXPECT_LT(stopped.run.steps, o.run.steps);
+    }
+    EXPECT_GE(warned, 1) << design;
+  }
+}
+
 // CONFIG_HAZPTR_DEBUG: the hook marks detach_cpu only on ctxs in per-CPU items. A ctx acquired
 // through a backup slot (per-CPU slots full) is not marked when its task is switched out, so
 // after a migration its release WARNs "released on remote cpu without context switch".

@@ -8,6 +8,7 @@
 //   bazel run //tests:golden_hashes_test -- --update=$PWD/tests/golden_hashes.txt
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -70,7 +71,12 @@ bool read_golden(const std::string& path, Golden* g) {
   std::ifstream in(path);
   if (!in.good()) return false;
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("# schedule generation ", 0) == 0) g->generation = std::stoull(line.substr(22));
+    if (line.rfind("# schedule generation ", 0) == 0) {
+      // A malformed header is an error of the file, not an exception out of the test.
+      std::string n = line.substr(22);
+      auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), g->generation);
+      if (ec != std::errc() || end != n.data() + n.size()) return false;
+    }
     auto eq = line.find(" = ");
     if (eq != std::string::npos) g->runs[line.substr(0, eq)] = line.substr(eq + 3);
   }
@@ -94,7 +100,8 @@ TEST(GoldenHashes, EveryRunOfTheMatrixKeepsItsScheduleHash) {
     GTEST_SKIP() << "wrote " << keys.size() << " hashes to " << g_update_path;
   }
   Golden golden;
-  ASSERT_TRUE(read_golden("tests/golden_hashes.txt", &golden)) << "tests/golden_hashes.txt is missing";
+  ASSERT_TRUE(read_golden("tests/golden_hashes.txt", &golden))
+      << "tests/golden_hashes.txt is missing or its generation line is malformed";
   EXPECT_EQ(golden.generation, kScheduleGeneration)
       << "tests/golden_hashes.txt was written for another schedule generation";
   const auto& want = golden.runs;

@@ -9,6 +9,7 @@
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 #include "tests/task_harness.h"
+#include "tests/sanitizers.h"
 
 namespace hazsim {
 namespace {
@@ -16,11 +17,7 @@ namespace {
 using K = SimKernel;
 using testing::run_tasks;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
+using testing::kAsan;
 
 // A run after a failed one: the machine is whole again.
 void expect_next_run_passes(Machine& m) {

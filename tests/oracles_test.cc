@@ -123,6 +123,50 @@ TEST(Oracles, WarnOnOnce) {
   EXPECT_NE(r.failure.message.find("WARN_ON_ONCE(1 + 1 == 2)"), std::string::npos);
 }
 
+// panic_on_warn=0: the run goes on past each WARN (WARN_ON_ONCE reporting once per call site,
+// WARN_ON every time) and fails with what follows; with no other failure, with the first WARN.
+TEST(Oracles, PanicOnWarnZeroGoesOnPastTheWarnsToWhatFollows) {
+  for (bool then_double_free : {true, false}) {
+    Machine m;
+    MachineConfig cfg;
+    cfg.panic_on_warn = false;
+    bool went_on = false;
+    RunResult r = run_tasks(m, {{[&] {
+                              for (int i = 0; i < 3; ++i) {
+                                K::warn_on_once(true, "once per site");
+                                K::warn_on(true, "every time", false);
+                              }
+                              went_on = true;
+                              if (!then_double_free) return;
+                              void* p = m.kmalloc(8, "obj");
+                              m.kfree(p);
+                              m.kfree(p);
+                            }}},
+                            cfg);
+    ASSERT_TRUE(r.failed);
+    EXPECT_TRUE(went_on);
+    EXPECT_EQ(r.failure.oracle, then_double_free ? Oracle::kUseAfterFree : Oracle::kWarn) << r.failure.message;
+    ASSERT_EQ(r.warnings.size(), 4u);
+    EXPECT_EQ(r.warnings_fired, 4u);
+    EXPECT_NE(r.warnings[0].message.find("WARN_ON_ONCE(once per site)"), std::string::npos) << r.warnings[0].message;
+    for (size_t i = 1; i < 4; ++i) EXPECT_NE(r.warnings[i].message.find("WARN_ON(every time)"), std::string::npos);
+    if (!then_double_free) {
+      EXPECT_EQ(r.failure.message, r.warnings[0].message);
+    }
+  }
+  // panic_on_warn=1 (the default): the first WARN ends the run.
+  Machine m;
+  bool went_on = false;
+  RunResult r = run_tasks(m, {{[&] {
+                            K::warn_on(true, "every time", false);
+                            went_on = true;
+                          }}});
+  ASSERT_TRUE(r.failed);
+  EXPECT_FALSE(went_on);
+  EXPECT_EQ(r.failure.oracle, Oracle::kWarn);
+  EXPECT_TRUE(r.warnings.empty());
+}
+
 TEST(Oracles, NoProgressWhenSynchronizeWaitsOnAReaderThatNeverReleases) {
   Machine m;
   V4* d = nullptr;

@@ -7,14 +7,11 @@
 #include <cstdlib>
 
 #include "cli/common.h"
+#include "tests/sanitizers.h"
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
+using hazsim::testing::kAsan;
 
 [[gnu::noinline]] int read_after_free() {
   int* p = new int(7);

@@ -5,15 +5,12 @@
 
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
+#include "tests/sanitizers.h"
 
 namespace hazsim {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
+using testing::kAsan;
 
 Params torture(int cpus, int seed, std::vector<std::pair<std::string, std::string>> sets = {}) {
   Params p;

@@ -1,20 +1,22 @@
-/* hazsim's <linux/bug.h>: WARN_ON() and friends are the warn oracle (with panic_on_warn the run
- * stops at the first); BUG_ON() stops the run as a BUG. */
+/* hazsim's <linux/bug.h>: WARN_ON() and friends are the warn oracle (with panic_on_warn=1, the
+ * default, the run stops at the first; with 0 it is reported and the code goes on past it, the
+ * _ONCE forms reporting only their first firing); BUG_ON() stops the run as a BUG. */
 #ifndef _LINUX_BUG_H
 #define _LINUX_BUG_H
 
 #include <linux/compiler.h>
 
-#define WARN_ON(condition) \
+#define __HAZSIM_WARN(condition, once) \
 	({ \
 		int __ret_warn_on = !!(condition); \
 		if (unlikely(__ret_warn_on)) \
-			hazsim_ops->hz_warn(#condition, HAZSIM_SITE()); \
+			hazsim_ops->hz_warn(#condition, once, HAZSIM_SITE()); \
 		unlikely(__ret_warn_on); \
 	})
-#define WARN_ON_ONCE(condition) WARN_ON(condition)
-#define WARN(condition, format...) WARN_ON(condition)
-#define WARN_ONCE(condition, format...) WARN_ON(condition)
+#define WARN_ON(condition) __HAZSIM_WARN(condition, 0)
+#define WARN_ON_ONCE(condition) __HAZSIM_WARN(condition, 1)
+#define WARN(condition, format...) __HAZSIM_WARN(condition, 0)
+#define WARN_ONCE(condition, format...) __HAZSIM_WARN(condition, 1)
 #define BUG_ON(condition) \
 	do { \
 		if (unlikely(condition)) \
