@@ -48,6 +48,23 @@ void Machine::warn(std::string message, bool once, const Site& site) {
   w.now_ns = now_;
 }
 
+void Machine::reset_failure() {
+  failure_ = Failure{};
+  failed_ = false;
+  warnings_.clear();
+  warned_sites_.clear();
+  n_warnings_ = 0;
+}
+
+void Machine::settle_warnings(RunResult* r) {
+  if (!failed_ && !warnings_.empty()) {
+    failed_ = true;
+    failure_ = warnings_.front();
+  }
+  r->warnings = warnings_;
+  r->warnings_fired = n_warnings_;
+}
+
 void Machine::fail(Oracle o, std::string message, const Site& site) {
   report(o, std::move(message), site);
   if (running_cpu_ != nullptr && std::uncaught_exceptions() == 0 && !tearing_down_) throw RunAborted{};

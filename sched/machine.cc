@@ -44,11 +44,7 @@ void Machine::reset(const MachineConfig& cfg) {
   live_ = 0;
   stop_ = false;
   tearing_down_ = false;
-  failure_ = Failure{};
-  failed_ = false;
-  warnings_.clear();
-  warned_sites_.clear();
-  n_warnings_ = 0;
+  reset_failure();
   timers_.clear();
   timer_seq_ = 0;
   next_timer_ = next_tick_ = cfg.tick_ns;  // the first scheduler tick
@@ -150,12 +146,8 @@ RunResult Machine::run() {
       if (failed_) break;
     }
   }
-  // panic_on_warn=0: a run that went on past WARNs and met no other oracle fails with the first.
-  if (!failed_ && !warnings_.empty()) {
-    failed_ = true;
-    failure_ = warnings_.front();
-  }
   RunResult r;
+  settle_warnings(&r);
   r.failed = failed_;
   r.failure = failure_;
   r.steps = step_;
@@ -170,8 +162,6 @@ RunResult Machine::run() {
   r.cpu_switches = n_cpu_switches_;
   r.mutations_applied = mutations_applied_;
   if (failed_) r.last_events = log_.last_events();
-  r.warnings = warnings_;
-  r.warnings_fired = n_warnings_;
   return r;
 }
 

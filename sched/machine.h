@@ -636,6 +636,10 @@ class Machine {
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;
   bool tearing_down_ = false;
+  // The end of a run under panic_on_warn=0: one that went on past WARNs and met no other oracle
+  // fails with the first; the result gets the WARNs.
+  void settle_warnings(RunResult* r);
+  void reset_failure();  // a new run: no failure, no WARNs
   Failure failure_;
   bool failed_ = false;
   std::vector<Failure> warnings_;         // under panic_on_warn=0
