@@ -72,7 +72,7 @@ struct hazsim_ops {
 	/* CONFIG_DEBUG_LIST's checks, on the ghost state: 0 means do not touch the list */
 	int (*hz_list_add_valid)(const void *node, const struct hazsim_site *s);
 	int (*hz_list_del_valid)(const void *node, const struct hazsim_site *s);
-	void *(*hz_kmalloc)(size_t size, const struct hazsim_site *s);
+	void *(*hz_kmalloc)(size_t size, int zero, const struct hazsim_site *s);
 	void (*hz_kfree)(const void *p, const struct hazsim_site *s);
 	/* workloads in kernel C (<linux/kthread.h>, <linux/delay.h>, <hazsim/workload.h>) */
 	void (*hz_kthread_run)(int (*fn)(void *), void *data, const char *name, int cpu, const struct hazsim_site *s);

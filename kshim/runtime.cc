@@ -208,7 +208,9 @@ void op_lockdep_assert_preemption_enabled(const hazsim_site* cs) {
 }
 int op_list_add_valid(const void* n, const hazsim_site* cs) { return enter().list_add_valid(n, site_of(cs)); }
 int op_list_del_valid(const void* n, const hazsim_site* cs) { return enter().list_del_valid(n, site_of(cs)); }
-void* op_kmalloc(size_t size, const hazsim_site*) { return enter().kmalloc(size, "kmalloc() (kernel C)"); }
+void* op_kmalloc(size_t size, int zero, const hazsim_site*) {
+  return enter().kmalloc(size, "kmalloc() (kernel C)", Shadow::kHeap, zero != 0);
+}
 void op_kfree(const void* p, const hazsim_site* cs) { enter().kfree(const_cast<void*>(p), site_of(cs)); }
 
 void op_kthread_run(int (*fn)(void*), void* data, const char* name, int cpu, const hazsim_site* cs) {

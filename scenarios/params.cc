@@ -112,6 +112,13 @@ const std::vector<ParamSpec>& Params::specs() {
        "1: the first WARN ends the run as its failure, as under the kernel's panic_on_warn=1; 0: each WARN is "
        "reported and the run goes on past it, so what the kernel would do next is seen (a run with WARNs and no "
        "other failure fails with the first)"},
+      {"quarantine", "-1", ParamType::kInt, -1, INT64_MAX, "",
+       "memory reuse: a kfree'd object comes back from a later kmalloc of its size class once this many bytes of "
+       "later frees have passed it, as past KASAN's quarantine (0: at once); until then an access to it is a use "
+       "after free. -1: freed memory is never reused"},
+      {"kmalloc_fill", "zero", ParamType::kChoice, 0, 0, "zero poison",
+       "what kmalloc()ed memory and on-stack objects hold before they are written: zero (as init_on_alloc=1) or "
+       "poison (0x6b bytes, SLUB's POISON_FREE under slub_debug=P); kzalloc() always zeroes"},
       {"broken", "none", ParamType::kChoice, 0, 0, "none skip-sync skip-release leak-retired sleep-in-atomic",
        "a deliberately broken workload, to show the checks fire"},
       {"mutate", "none", ParamType::kMutation, 0, 0, "",

@@ -54,6 +54,8 @@ MachineConfig machine_config(const Params& p) {
               : p.str("preempt") == "voluntary" ? PreemptModel::kVoluntary
                                                 : PreemptModel::kFull;
   c.panic_on_warn = p.num("panic_on_warn") != 0;
+  c.quarantine = p.num("quarantine");
+  c.poison_uninit = p.str("kmalloc_fill") == "poison";
   parse_mutation(p.str("mutate"), &c.mutation);
   return c;
 }

@@ -32,7 +32,7 @@ void Machine::reset(const MachineConfig& cfg) {
   elig_.assign(size_t(cfg.cpus), -1);
   stall_runnable_.assign(size_t(cfg.cpus), nullptr);
   elig_count_ = 0;
-  arena_.reset();
+  arena_.reset(cfg.quarantine);
   log_.reset();
   sites_.clear_run();
   cost_meter_.reset();

@@ -71,6 +71,13 @@ struct MachineConfig {
   // true: the first WARN is the run's failure (a kernel booted with panic_on_warn=1). false: each
   // WARN is recorded and the run goes on, as the kernel goes on, so what follows is seen.
   bool panic_on_warn = true;
+  // Memory that is reused (sim/arena.h): freed heap objects come back from later kmallocs of their
+  // size class once `quarantine` bytes of later frees have passed them (0: at once); negative:
+  // never, so a use after free is caught however late (the default).
+  int64_t quarantine = -1;
+  // What kmalloc()ed memory and on-stack objects hold before they are written: zeros (as
+  // init_on_alloc=1), or SLUB's POISON_FREE byte 0x6b (slub_debug=P). kzalloc() always zeroes.
+  bool poison_uninit = false;
   // For reports: which bounds were derived from the scenario's size (bits kDerived*), and from what.
   static constexpr uint8_t kDerivedMaxSteps = 1, kDerivedSync = 2, kDerivedStarve = 4, kDerivedLockup = 8;
   uint8_t derived = 0;
@@ -325,7 +332,8 @@ class Machine {
   void check_lock_self_deadlock(void* lock, const Site& site);
 
   // Simulated memory.
-  void* kmalloc(size_t size, const char* what, Shadow kind = Shadow::kHeap);
+  // kmalloc(), or on-stack memory (kStack); `zero`: kzalloc(), zeroed whatever poison_uninit says.
+  void* kmalloc(size_t size, const char* what, Shadow kind = Shadow::kHeap, bool zero = false);
   void kfree(void* p, const Site& site = Site::current());
   void* static_alloc(size_t size, size_t align, const char* what) {
     return arena_.allocate(size, align, Shadow::kStatic, -1, step_, what);

@@ -258,10 +258,27 @@ uint64_t Machine::outside_offset(const void* p) const {
   return uint64_t(uintptr_t(p));
 }
 
-void* Machine::kmalloc(size_t size, const char* what, Shadow kind) {
+void* Machine::kmalloc(size_t size, const char* what, Shadow kind, bool zero) {
   Task* t = current_task();
-  void* p = arena_.allocate(size, 8, kind, t ? t->pid : -1, step_, what);
-  if (!p) fail(Oracle::kNoProgress, fmt::format("simulated memory exhausted allocating {} bytes for {}", size, what));
+  bool reused = false;
+  void* p = arena_.allocate(size, 8, kind, t ? t->pid : -1, step_, what, &reused);
+  if (!p) {
+    fail(Oracle::kNoProgress, fmt::format("simulated memory exhausted allocating {} bytes for {}", size, what));
+    return p;
+  }
+  const bool poison = cfg_.poison_uninit && !zero;
+  if (!reused && !poison) return p;  // fresh memory is zero
+  // The allocator writes the object before handing it out (or leaves it to its poison); under
+  // weak no vCPU may read what the object's previous life stored there: the fill is a message
+  // every vCPU has (stronger than hardware, whose allocator's own ordering gives that).
+  std::memset(p, poison ? 0x6b : 0, size);
+  if (weak_ && reused) {
+    for (uintptr_t w = uintptr_t(p) & ~uintptr_t(7); w < uintptr_t(p) + size; w += 8) {
+      uint64_t now;
+      std::memcpy(&now, reinterpret_cast<const void*>(w), 8);
+      weak_mem_.overwritten(w, now, step_);
+    }
+  }
   return p;
 }
 

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,20 +47,70 @@ Arena::~Arena() {
   munmap(linked_, capacity_ / kGranule);
 }
 
-void Arena::reset() {
+void Arena::reset(int64_t quarantine_bytes) {
+  quarantine_ = quarantine_bytes;
   std::memset(base_, 0, used_);
   std::memset(shadow_, 0, (used_ + kGranule - 1) / kGranule);
   std::memset(linked_, 0, (used_ + kGranule - 1) / kGranule);
   used_ = 0;
   allocs_.clear();
+  quarantined_.clear();
+  quarantined_bytes_ = 0;
+  for (auto& f : free_by_class_) f.clear();
 }
 
-void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what) {
+size_t Arena::size_class(size_t size) {
+  if (size <= 8) return 8;
+  if (size <= 16) return 16;
+  if (size <= 32) return 32;
+  if (size <= 64) return 64;
+  if (size <= 96) return 96;
+  if (size <= 128) return 128;
+  if (size <= 192) return 192;
+  return std::bit_ceil(size);
+}
+
+namespace {
+// Index of a size class in the free lists: 8..192 are 0..6, then one per power of two.
+size_t class_index(size_t cls) {
+  switch (cls) {
+    case 8: return 0;
+    case 16: return 1;
+    case 32: return 2;
+    case 64: return 3;
+    case 96: return 4;
+    case 128: return 5;
+    case 192: return 6;
+    default: return 7 + size_t(std::countr_zero(cls)) - 8;  // 256 -> 7
+  }
+}
+}  // namespace
+
+void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what,
+                      bool* reused) {
   if (size == 0) size = 1;
+  if (reused) *reused = false;
   align = std::max(align, kGranule);
+  const bool classed = kind == Shadow::kHeap && reuses();
+  const size_t cls = classed ? size_class(size) : 0;
+  if (classed) {
+    size_t ci = class_index(cls);
+    if (ci < free_by_class_.size() && !free_by_class_[ci].empty()) {
+      uint32_t i = free_by_class_[ci].back();
+      free_by_class_[ci].pop_back();
+      AllocInfo& a = allocs_[i];
+      a = AllocInfo{a.offset, uint32_t(size), pid, step, 0, -1, what};
+      // The part of the class beyond `size` stays poisoned, as the redzone after a new object.
+      std::memset(shadow_ + a.offset / kGranule, uint8_t(Shadow::kUnallocated), cls / kGranule);
+      std::memset(shadow_ + a.offset / kGranule, uint8_t(kind), (size + kGranule - 1) / kGranule);
+      if (reused) *reused = true;
+      return base_ + a.offset;
+    }
+  }
   size_t start = (used_ + align - 1) / align * align;
   // A poisoned granule after each object, like a redzone, so an overrun is not silently valid.
   size_t end = start + (size + kGranule - 1) / kGranule * kGranule;
+  if (classed) end = std::max(end, start + cls);  // the whole class slot, for whoever reuses it
   if (end + kGranule > capacity_) return nullptr;
   std::memset(shadow_ + start / kGranule, uint8_t(kind), (end - start) / kGranule);
   used_ = end + kGranule;
@@ -89,6 +140,19 @@ bool Arena::retire(void* p, Shadow dead_kind, int pid, uint64_t step) {
   size_t g0 = info->offset / kGranule;
   size_t g1 = g0 + (info->size + kGranule - 1) / kGranule;
   std::memset(shadow_ + g0, uint8_t(dead_kind), g1 - g0);
+  if (dead_kind == Shadow::kFreedHeap && reuses()) {
+    size_t cls = size_class(info->size);
+    quarantined_.push_back({uint32_t(info - allocs_.data()), uint32_t(cls)});
+    quarantined_bytes_ += int64_t(cls);
+    while (quarantined_bytes_ > quarantine_) {  // the oldest leave the quarantine for their free list
+      Quarantined q = quarantined_.front();
+      quarantined_.pop_front();
+      quarantined_bytes_ -= q.bytes;
+      size_t ci = class_index(q.bytes);
+      if (free_by_class_.size() <= ci) free_by_class_.resize(ci + 1);
+      free_by_class_[ci].push_back(q.alloc);
+    }
+  }
   return true;
 }
 

@@ -2,11 +2,15 @@
 // against its shadow state (live, freed, dead stack frame) and hashed by offset, which does not
 // change between runs, builds or machines the way host addresses do.
 //
-// Memory is never reused within a run: a freed object stays poisoned until the run ends, so a
-// use after free is caught however late it comes.
+// By default memory is never reused within a run: a freed object stays poisoned until the run
+// ends, so a use after free is caught however late it comes. With reuse on (set_reuse), heap
+// objects come in kmalloc's size classes, and a freed one waits in a quarantine (as KASAN's)
+// until more than its size of later frees push it out; then the next allocation of its class
+// takes it, as SLUB's freelists do, and an access through a stale pointer meets the new object.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 namespace hazsim {
@@ -41,11 +45,20 @@ class Arena {
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
-  // Forgets every allocation; shadow is cleared only over what the last run used.
-  void reset();
+  // Forgets every allocation; shadow is cleared only over what the last run used. Freed heap
+  // memory of the next run is reused once `quarantine_bytes` of later frees have passed it (0:
+  // at once); negative: never (the default).
+  void reset(int64_t quarantine_bytes = -1);
 
-  // Returns zeroed, `align`-aligned memory, or nullptr when the arena is exhausted.
-  void* allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what);
+  bool reuses() const { return quarantine_ >= 0; }
+  // The kmalloc size class of an object of `size` bytes: 8, 16, 32, 64, 96, 128, 192, 256, ...
+  // (powers of two from 256 on), as SLUB's kmalloc caches.
+  static size_t size_class(size_t size);
+
+  // Returns `align`-aligned memory, zeroed unless it is a reused heap object (whose old contents
+  // are still there: *reused says so), or nullptr when the arena is exhausted.
+  void* allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what,
+                 bool* reused = nullptr);
   // Marks an allocation dead (kFreedHeap or kDeadStack). Returns false if p is not the start of a
   // live allocation of a matching kind.
   bool retire(void* p, Shadow dead_kind, int pid, uint64_t step);
@@ -84,7 +97,15 @@ class Arena {
   size_t used_ = 0;
   uint8_t* shadow_ = nullptr;  // a Shadow per granule
   uint8_t* linked_ = nullptr;  // the list ghost bit per granule
-  std::vector<AllocInfo> allocs_;  // sorted by offset (allocation is a bump pointer)
+  std::vector<AllocInfo> allocs_;  // sorted by offset (a bump pointer; a reused object keeps its entry)
+  int64_t quarantine_ = -1;
+  struct Quarantined {
+    uint32_t alloc;  // index in allocs_
+    uint32_t bytes;  // its size class
+  };
+  std::deque<Quarantined> quarantined_;  // oldest first
+  int64_t quarantined_bytes_ = 0;
+  std::vector<std::vector<uint32_t>> free_by_class_;  // past the quarantine, per class, last freed last
 };
 
 }  // namespace hazsim

@@ -61,6 +61,19 @@ uint32_t WeakMemory::create(uintptr_t word, uint64_t mem) {
   return k;
 }
 
+void WeakMemory::overwritten(uintptr_t word, uint64_t value, uint64_t step) {
+  uint32_t l = find(word);
+  if (l != kNone) overwrite(l, value, step);
+}
+
+void WeakMemory::overwrite(uint32_t l, uint64_t value, uint64_t step) {
+  Loc& loc = locs_[l];
+  uint32_t i = ++loc.newest;
+  loc.msgs[i % kHistory] = Msg{value, step, 0, -1};
+  std::fill_n(msg_view(l, i), n_, 0);
+  for (uint32_t k = 0; k < n_; ++k) floors(l)[k] = i;
+}
+
 const uint32_t* WeakMemory::dep_for(uint32_t c, uintptr_t addr) {
   const Dep* d = &deps_[size_t(c) * kDeps];
   for (uint32_t i = 0; i < kDeps; ++i)
@@ -134,13 +147,8 @@ uint32_t* WeakMemory::append(uint32_t c, uintptr_t word, uint64_t before, uint64
   uint32_t l = find(word);
   if (l == kNone) l = create(word, before);
   Loc& loc = locs_[l];
-  if (loc.msgs[loc.newest % kHistory].word != before) {
-    // Set-up code wrote memory directly since: that value is a message every vCPU has.
-    uint32_t i = ++loc.newest;
-    loc.msgs[i % kHistory] = Msg{before, step, 0, -1};
-    std::fill_n(msg_view(l, i), n_, 0);
-    for (uint32_t k = 0; k < n_; ++k) floors(l)[k] = i;
-  }
+  // Set-up code wrote memory directly since: that value is a message every vCPU has.
+  if (loc.msgs[loc.newest % kHistory].word != before) overwrite(l, before, step);
   uint32_t cidx = ++loc.newest;
   loc.msgs[cidx % kHistory] = Msg{after, step, ++gseq_[c], int32_t(c)};
   floors(l)[c] = cidx;

@@ -79,6 +79,10 @@ class WeakMemory {
   // what the message carries applies to c's later accesses.
   void observe_newest(uint32_t c, uintptr_t word, bool acquire);
 
+  // Memory at `word` was written behind the stores' back (set-up code, or the allocator filling
+  // a reused object) and holds `value`: a message every vCPU has, older ones unreadable.
+  void overwritten(uintptr_t word, uint64_t value, uint64_t step);
+
   // A spin-wait hint (cpu_relax()): the line the vCPU spins on catches up with memory, as the
   // invalidation a real spinner waits for arrives. Coherence only: no other location is ordered.
   void catch_up_last_load(uint32_t c) {
@@ -116,6 +120,7 @@ class WeakMemory {
   }
   uint32_t find(uintptr_t word) const;  // loc index, or UINT32_MAX
   uint32_t create(uintptr_t word, uint64_t mem);
+  void overwrite(uint32_t loc, uint64_t value, uint64_t step);
   // Adds c's message `after` to the location (created with `before` if new); returns its view.
   uint32_t* append(uint32_t c, uintptr_t word, uint64_t before, uint64_t after, uint64_t step);
   const uint32_t* dep_for(uint32_t c, uintptr_t addr);

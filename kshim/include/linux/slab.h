@@ -9,10 +9,11 @@
 #define GFP_NOWAIT 2u
 #define __GFP_ZERO 0x100u
 
-/* Simulated memory starts zeroed, so kmalloc() and kzalloc() are the same allocation. */
-#define kmalloc(size, flags) hazsim_ops->hz_kmalloc((size), HAZSIM_SITE())
-#define kzalloc(size, flags) hazsim_ops->hz_kmalloc((size), HAZSIM_SITE())
-#define kcalloc(n, size, flags) hazsim_ops->hz_kmalloc((n) * (size), HAZSIM_SITE())
+/* kmalloc() memory holds zeros or, under the machine's poison_uninit, 0x6b bytes; kzalloc(),
+ * kcalloc() and __GFP_ZERO always zeros. */
+#define kmalloc(size, flags) hazsim_ops->hz_kmalloc((size), ((flags) & __GFP_ZERO) != 0, HAZSIM_SITE())
+#define kzalloc(size, flags) hazsim_ops->hz_kmalloc((size), 1, HAZSIM_SITE())
+#define kcalloc(n, size, flags) hazsim_ops->hz_kmalloc((n) * (size), 1, HAZSIM_SITE())
 #define kfree(p) hazsim_ops->hz_kfree((p), HAZSIM_SITE())
 
 #endif /* _LINUX_SLAB_H */
