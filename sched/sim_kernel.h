@@ -222,10 +222,12 @@ struct SimKernel {
   static bool warn_on_once(bool cond, const char* text, Site s = Site::current()) { return warn_on(cond, text, 1, s); }
   // WARN_ON() (once = false) and WARN_ON_ONCE(); under panic_on_warn=0 the caller goes on past it.
   static bool warn_on(bool cond, const char* text, bool once, Site s = Site::current()) {
-    Task* t = cond ? m().current_task() : nullptr;
-    if (cond) m().warn(fmt::format("WARNING: {}({}) fired in {} (pid {}) on cpu {}", once ? "WARN_ON_ONCE" : "WARN_ON",
-                                   text, t ? t->name : "?", t ? t->pid : -1, m().smp_processor_id()),
-                       once, s);
+    if (cond) [[unlikely]] {
+      Task* t = m().current_task();
+      m().warn(fmt::format("WARNING: {}({}) fired in {} (pid {}) on cpu {}", once ? "WARN_ON_ONCE" : "WARN_ON", text,
+                           t ? t->name : "?", t ? t->pid : -1, m().smp_processor_id()),
+               once, s);
+    }
     return cond;
   }
   static void lockdep_assert_preemption_enabled(Site s = Site::current()) {

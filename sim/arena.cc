@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 namespace hazsim {
 
@@ -59,32 +60,24 @@ void Arena::reset(int64_t quarantine_bytes) {
   for (auto& f : free_by_class_) f.clear();
 }
 
-size_t Arena::size_class(size_t size) {
-  if (size <= 8) return 8;
-  if (size <= 16) return 16;
-  if (size <= 32) return 32;
-  if (size <= 64) return 64;
-  if (size <= 96) return 96;
-  if (size <= 128) return 128;
-  if (size <= 192) return 192;
-  return std::bit_ceil(size);
-}
-
 namespace {
-// Index of a size class in the free lists: 8..192 are 0..6, then one per power of two.
+// kmalloc's small size classes (kmalloc-8 .. kmalloc-192); above them, one class per power of two.
+constexpr size_t kSmallClasses[] = {8, 16, 32, 64, 96, 128, 192};
+constexpr size_t kNumSmallClasses = std::size(kSmallClasses);
+
+// Index of a size class in the free lists: the small classes first, then 256, 512, ...
 size_t class_index(size_t cls) {
-  switch (cls) {
-    case 8: return 0;
-    case 16: return 1;
-    case 32: return 2;
-    case 64: return 3;
-    case 96: return 4;
-    case 128: return 5;
-    case 192: return 6;
-    default: return 7 + size_t(std::countr_zero(cls)) - 8;  // 256 -> 7
-  }
+  for (size_t i = 0; i < kNumSmallClasses; ++i)
+    if (kSmallClasses[i] == cls) return i;
+  return kNumSmallClasses + size_t(std::countr_zero(cls)) - 8;  // 256 -> kNumSmallClasses
 }
 }  // namespace
+
+size_t Arena::size_class(size_t size) {
+  for (size_t c : kSmallClasses)
+    if (size <= c) return c;
+  return std::bit_ceil(size);
+}
 
 void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what,
                       bool* reused) {

@@ -3,10 +3,11 @@
 // change between runs, builds or machines the way host addresses do.
 //
 // By default memory is never reused within a run: a freed object stays poisoned until the run
-// ends, so a use after free is caught however late it comes. With reuse on (set_reuse), heap
-// objects come in kmalloc's size classes, and a freed one waits in a quarantine (as KASAN's)
-// until more than its size of later frees push it out; then the next allocation of its class
-// takes it, as SLUB's freelists do, and an access through a stale pointer meets the new object.
+// ends, so a use after free is caught however late it comes. With reuse on (reset(quarantine) with
+// quarantine >= 0), heap objects come in kmalloc's size classes, and a freed one waits in a FIFO
+// quarantine (as KASAN's) until the bytes quarantined after it exceed `quarantine`; then the next
+// allocation of its class takes it, as SLUB's freelists do, and an access through a stale pointer
+// meets the new object.
 #pragma once
 #include <cstddef>
 #include <cstdint>
