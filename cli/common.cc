@@ -62,10 +62,10 @@ void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
   } else if (!quiet) {
     fmt::print("{}\n", start_line(p));
     fmt::print("hazsim-torture: {}\n", o.reader_pipe);
-    fmt::print("hazsim-torture: writer passes {}, reader passes {}, IPI reads {}, IPI acquires {}, IPI releases {}, "
-               "deferred {}, reclaim batches {} freeing {}; {} steps, {} ns virtual, {} context switches, {} preemptions, "
-               "{} migrations, {} interrupts\n",
-               o.stats.writer_passes, o.stats.reader_passes, o.stats.irq_reads, o.stats.irq_acquires,
+    fmt::print("hazsim-torture: writer passes {}, reader passes {}, IPI reads {}, timer reads {}, IPI acquires {}, "
+               "IPI releases {}, deferred {}, reclaim batches {} freeing {}; {} steps, {} ns virtual, {} context "
+               "switches, {} preemptions, {} migrations, {} interrupts\n",
+               o.stats.writer_passes, o.stats.reader_passes, o.stats.irq_reads, o.stats.timer_reads, o.stats.irq_acquires,
                o.stats.irq_releases, o.stats.deferred, o.stats.reclaim_batches, o.stats.batch_reclaimed, o.run.steps,
                o.run.now_ns,
                o.run.context_switches, o.run.preemptions, o.run.migrations, o.run.irqs);

@@ -89,7 +89,13 @@ std::string schedule_narrative(const std::vector<Event>& events, const Machine& 
         s += fmt::format("  step {:>7}  cpu{}: {} is PREEMPTED at {}\n", e.step, e.cpu, name(e.pid, e.cpu), where);
         break;
       case AccessKind::kIrqEnter:
-        s += fmt::format("  step {:>7}  cpu{}: INTERRUPT (IPI) on top of {} at {}\n", e.step, e.cpu, name(e.pid, e.cpu), where);
+        s += fmt::format("  step {:>7}  cpu{}: INTERRUPT ({}) on top of {} at {}\n", e.step, e.cpu,
+                         e.addr == kIrqLocalTimer ? "local timer" : e.addr == kIrqSoftirqKick ? "softirq raised" : "IPI",
+                         name(e.pid, e.cpu), where);
+        break;
+      case AccessKind::kSoftirqEnter:
+        s += fmt::format("  step {:>7}  cpu{}: SOFTIRQ ({}) on top of {} at {}\n", e.step, e.cpu,
+                         e.addr == kTimerSoftirq ? "TIMER" : "TASKLET", name(e.pid, e.cpu), where);
         break;
       case AccessKind::kMigrate:
         s += fmt::format("  step {:>7}  cpu{}: {} MIGRATES to cpu{}\n", e.step, e.cpu, name(e.pid, e.cpu), e.addr);

@@ -67,8 +67,20 @@ std::string ftrace_text(const std::vector<Event>& events, const Machine& m) {
              fmt::format("sched_migrate_task: comm={} pid={} prio=120 orig_cpu={} dest_cpu={}",
                          names.comm(e.pid, e.cpu), e.pid, e.cpu, e.addr));
         break;
-      case AccessKind::kIrqEnter: line(e.pid, e.cpu, e.now, "irq_handler_entry: irq=0 name=IPI"); break;
-      case AccessKind::kIrqExit: line(e.pid, e.cpu, e.now, "irq_handler_exit: irq=0 ret=handled"); break;
+      case AccessKind::kIrqEnter:
+        line(e.pid, e.cpu, e.now,
+             e.addr == kIrqLocalTimer ? "local_timer_entry: vector=236" : "irq_handler_entry: irq=0 name=IPI");
+        break;
+      case AccessKind::kIrqExit:
+        line(e.pid, e.cpu, e.now,
+             e.addr == kIrqLocalTimer ? "local_timer_exit: vector=236" : "irq_handler_exit: irq=0 ret=handled");
+        break;
+      case AccessKind::kSoftirqEnter:
+      case AccessKind::kSoftirqExit:
+        line(e.pid, e.cpu, e.now,
+             fmt::format("softirq_{}: vec={} [action={}]", e.kind == AccessKind::kSoftirqEnter ? "entry" : "exit",
+                         e.addr, e.addr == kTimerSoftirq ? "TIMER" : "TASKLET"));
+        break;
       case AccessKind::kSpanBegin:
         line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: B|{}|{}", e.pid, e.func));
         break;
@@ -127,6 +139,7 @@ std::string chrome_json(const std::vector<Event>& events, const Machine& m) {
       case AccessKind::kPreempt:
       case AccessKind::kMigrate:
       case AccessKind::kIrqEnter:
+      case AccessKind::kSoftirqEnter:
       case AccessKind::kDrain:
       case AccessKind::kStall:
         out.push_back(fmt::format(R"({{"name":"{}","ph":"i","s":"t","pid":1,"tid":{},"ts":{},"args":{{"task":{}}}}})",

@@ -84,6 +84,10 @@ const std::vector<ParamSpec>& Params::specs() {
        "on top of the idle task"},
       {"irq_reader", "0", ParamType::kBool, 0, 1, "",
        "readers also acquire and release inside an IPI handler on another CPU"},
+      {"timer_reader", "0", ParamType::kBool, 0, 1, "",
+       "readers also arm a timer_list on another CPU (an idle one under idle_cpus) whose callback acquires and "
+       "releases in TIMER_SOFTIRQ, and sleep until it ran"},
+      {"timer_delay_ns", "1000", ParamType::kInt, 1, 1000000000, "", "the timer's expiry after add_timer_on()"},
       {"switch_prob", "0.3", ParamType::kProb, 0, 0, "", "random: chance the next access is another vCPU's"},
       {"preempt_prob", "0.003", ParamType::kProb, 0, 0, "", "random: chance of preemption at an access"},
       {"irq_prob", "0.2", ParamType::kProb, 0, 0, "", "random: chance a pending IPI is delivered at an access"},

@@ -27,7 +27,7 @@ struct TortureStats {
   long writer_passes = 0;
   long reader_passes = 0;
   long alloc = 0, alloc_fail = 0, freed = 0;
-  long irq_reads = 0;
+  long irq_reads = 0, timer_reads = 0;
   long irq_acquires = 0, irq_releases = 0, deferred = 0;
   long reclaim_batches = 0, batch_reclaimed = 0;
 };
@@ -404,6 +404,7 @@ class Torture {
       if (irq && k_.idle_cpus > 0)
         m_.smp_call_function_single(m_.nr_cpus() - 1 - int(rng.below(uint32_t(k_.idle_cpus))),
                                     &Torture::irq_reader_entry, this, true);
+      if (k_.timer_reader && m_.nr_cpus() > 1 && rng.chance_ppm(100000)) timer_read(rng);
       ++passes;
       ++stats_.reader_passes;
       m_.cond_resched();  // as the torture's reader loop does (only preempt=none|voluntary makes it a switch)
@@ -469,6 +470,30 @@ class Torture {
       ++stats_.irq_reads;
     }
     m_.kfree(hppp);
+  }
+
+  // A timer_list on another vCPU (an idle one under idle_cpus) whose callback reads in
+  // TIMER_SOFTIRQ as irq_reader's IPI handler does, on top of whatever runs there. The reader
+  // sleeps until it has run (the wait of del_timer_sync()), holding nothing: the timer lives in
+  // its frame, and a hold of its own would make every scan wait anyway.
+  struct TimerRead {
+    Machine::TimerList timer;
+    Torture* self;
+    bool done;
+  };
+  void timer_read(Prng& rng) {
+    const int cpu = k_.idle_cpus > 0 ? m_.nr_cpus() - 1 - int(rng.below(uint32_t(k_.idle_cpus)))
+                                     : (K::smp_processor_id() + 1) % m_.nr_cpus();
+    TimerRead tr{{}, this, false};
+    tr.timer.data = &tr;
+    tr.timer.fn = [](Machine::TimerList* t) {
+      auto* r = static_cast<TimerRead*>(t->data);
+      r->self->irq_reader();
+      ++r->self->stats_.timer_reads;
+      r->done = true;
+    };
+    m_.add_timer_on(&tr.timer, cpu, uint64_t(k_.timer_delay_ns));
+    while (!tr.done && !m_.stopping()) m_.sleep_ns(uint64_t(k_.timer_delay_ns));
   }
 
   // udelay(): a busy wait, one cpu_relax() per step, no barrier and no context switch.

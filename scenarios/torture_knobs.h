@@ -27,11 +27,13 @@ struct TortureKnobs {
         reader_rest_ns(p.num("reader_rest_ns")),
         do_pending_ns(p.num("do_pending_ns")),
         stutter_ns(p.num("stutter_ns")),
+        timer_delay_ns(p.num("timer_delay_ns")),
         preempt_duration_ns(p.num("preempt_duration_ns")),
         preempt_interval_ns(p.num("preempt_interval_ns")),
         reclaim_interval_ns(p.num("reclaim_interval_ns")),
         writer(p.flag("writer")),
         irq_reader(p.flag("irq_reader")),
+        timer_reader(p.flag("timer_reader")),
         preempt_kthread(p.flag("preempt_kthread")),
         reader_sleep_ppm(p.ppm("reader_sleep")),
         reader_udelay_ppm(p.ppm("reader_udelay")),
@@ -39,9 +41,9 @@ struct TortureKnobs {
         broken(broken_from(p.str("broken"))) {}
 
   int64_t nreaders, pool, passive_tasks, idle_cpus, defer_modulus, irq_acquire, irq_release, writer_passes, reader_passes;
-  int64_t writer_delay_ns, reader_udelay_ns, reader_sleep_ns, reader_rest_ns, do_pending_ns, stutter_ns;
+  int64_t writer_delay_ns, reader_udelay_ns, reader_sleep_ns, reader_rest_ns, do_pending_ns, stutter_ns, timer_delay_ns;
   int64_t preempt_duration_ns, preempt_interval_ns, reclaim_interval_ns;
-  bool writer, irq_reader, preempt_kthread;
+  bool writer, irq_reader, timer_reader, preempt_kthread;
   uint32_t reader_sleep_ppm, reader_udelay_ppm, reader_yield_ppm;
   Broken broken;
 

@@ -1,5 +1,6 @@
-// Interrupts: IPIs queued by smp_call_function_single() and delivered on top of the interrupted
-// context at a step the decision stream chooses, and local_irq_enable().
+// Interrupts: IPIs queued by smp_call_function_single() (and the local timer interrupts of
+// sched/softirq.cc) delivered on top of the interrupted context at a step the decision stream
+// chooses, with irq_exit()'s softirq processing; and local_irq_enable().
 #include "sched/machine.h"
 
 #include <fmt/format.h>
@@ -12,16 +13,19 @@ void Machine::maybe_deliver_irq(Cpu* c) {
   c->ipi_head = (c->ipi_head + 1) % uint32_t(c->ipis.size());
   --c->ipi_count;
   ++n_irqs_;
-  record(AccessKind::kIrqEnter, 0, c->curr->last_site);
+  record(AccessKind::kIrqEnter, ipi.vector, c->curr->last_site);
   fence_full();  // interrupt entry and return are serializing
   ++c->in_irq;
   ++c->irq_off;
-  ipi.fn(ipi.arg);
+  if (ipi.fn) ipi.fn(ipi.arg);
   c->irqs_on += --c->irq_off == 0;
   --c->in_irq;
   fence_full();
   if (ipi.done) *ipi.done = true;
-  record(AccessKind::kIrqExit, 0, c->curr->last_site);
+  record(AccessKind::kIrqExit, ipi.vector, c->curr->last_site);
+  // irq_exit(): leaving interrupt context with softirqs pending runs them (invoke_softirq()).
+  if (c->in_irq == 0 && c->softirq_count == 0 && c->softirq_pending != 0 && !stop_) [[unlikely]]
+    do_softirq(c);
 }
 
 void Machine::local_irq_enable(const Site& site) {
@@ -43,21 +47,24 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
     return;
   }
   fence_full();  // the IPI is sent with a full barrier, as the csd machinery does
-  Cpu& d = cpus_[size_t(cpu)];
-  if (d.ipi_count == d.ipis.size()) {
-    fail(Oracle::kNoProgress, fmt::format("IPI queue of cpu {} overflowed ({} pending)", cpu, d.ipi_count), site);
-    return;
-  }
   bool done = false;
-  d.ipis[(d.ipi_head + d.ipi_count) % uint32_t(d.ipis.size())] = Ipi{fn, arg, wait ? &done : nullptr};
-  ++d.ipi_count;
-  update_eligible(&d);
-  if (!wait) return;
+  queue_irq(&cpus_[size_t(cpu)], Ipi{fn, arg, wait ? &done : nullptr, kIrqIpi}, site);
+  if (!wait || stop_) return;
   while (!done)
     if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
   // csd_lock_wait() ends with an acquire of the flag the handler's CPU released: under weak the
   // waiter sees what the handler wrote (modelled as a full barrier's view: stronger, never weaker).
   if (weak_) weak_mem_.fence_mb(uint32_t(running_cpu_->id));
+}
+
+void Machine::queue_irq(Cpu* d, Ipi ipi, const Site& site) {
+  if (d->ipi_count == d->ipis.size()) {
+    fail(Oracle::kNoProgress, fmt::format("IPI queue of cpu {} overflowed ({} pending)", d->id, d->ipi_count), site);
+    return;
+  }
+  d->ipis[(d->ipi_head + d->ipi_count) % uint32_t(d->ipis.size())] = ipi;
+  ++d->ipi_count;
+  update_eligible(d);
 }
 
 }  // namespace hazsim

@@ -25,12 +25,16 @@ void Machine::wake_one(const void* key) {
 void Machine::might_sleep(const Site& site) {
   Task* t = current_task();
   if (!t || !running_cpu_) return;
-  if (t->preempt_count != 0 || running_cpu_->irq_off != 0 || running_cpu_->in_irq != 0)
+  const Cpu* c = running_cpu_;
+  if (t->preempt_count != 0 || c->irq_off != 0 || c->in_irq != 0 || c->softirq_count != 0)
     fail(Oracle::kSleepInAtomic,
-         fmt::format("BUG: sleeping function called from invalid context: {} has preempt_count={}{}{}{}",
+         fmt::format("BUG: sleeping function called from invalid context: {} has preempt_count={}{}{}{}{}",
                      task_label(t), t->preempt_count,
                      t->raw_locks_held ? fmt::format(", {} raw spinlock(s) held", t->raw_locks_held) : "",
-                     running_cpu_->irq_off ? ", interrupts disabled" : "", running_cpu_->in_irq ? ", in interrupt" : ""),
+                     c->irq_off ? ", interrupts disabled" : "", c->in_irq ? ", in interrupt" : "",
+                     c->in_irq == 0 && (c->softirq_count & kSoftirqOffset) ? ", in softirq"
+                     : c->softirq_count != 0                               ? ", softirqs disabled"
+                                                                           : ""),
          site);
   // CONFIG_PREEMPT_VOLUNTARY: might_sleep() is a preemption point (might_resched()), taken when
   // need_resched is set or the stream chooses to preempt here.
@@ -40,7 +44,7 @@ void Machine::might_sleep(const Site& site) {
 void Machine::note_lock_acquired(void* lock) {
   Task* t = current_task();
   if (t) ++t->raw_locks_held;
-  lock_owners_.push_back({lock, t ? t->pid : -1, smp_processor_id(), running_cpu_ ? running_cpu_->in_irq : 0});
+  lock_owners_.push_back({lock, t ? t->pid : -1, smp_processor_id(), running_cpu_ ? context_level(running_cpu_) : 0});
 }
 
 void Machine::note_lock_released(void* lock) {
@@ -57,13 +61,15 @@ void Machine::check_lock_self_deadlock(void* lock, const Site& site) {
   if (!running_cpu_) return;
   for (const auto& o : lock_owners_) {
     if (o.lock != lock || o.cpu != running_cpu_->id) continue;
-    if (o.irq_level < running_cpu_->in_irq)
+    const int level = context_level(running_cpu_);
+    if (o.irq_level < level)
       fail(Oracle::kDeadlock,
-           fmt::format("deadlock: an interrupt handler on cpu {} spins on {} held by the context it interrupted "
-                       "(pid {}); the lock is taken elsewhere without disabling interrupts",
-                       running_cpu_->id, describe_addr(lock), o.pid),
+           fmt::format("deadlock: {} handler on cpu {} spins on {} held by the context it interrupted "
+                       "(pid {}); the lock is taken elsewhere without disabling {}",
+                       running_cpu_->in_irq ? "an interrupt" : "a softirq", running_cpu_->id, describe_addr(lock), o.pid,
+                       running_cpu_->in_irq ? "interrupts" : "softirqs (spin_lock_bh)"),
            site);
-    else if (o.pid == current_task()->pid && o.irq_level == running_cpu_->in_irq)
+    else if (o.pid == current_task()->pid && o.irq_level == level)
       fail(Oracle::kDeadlock,
            fmt::format("deadlock: {} takes {} recursively", task_label(current_task()), describe_addr(lock)), site);
   }

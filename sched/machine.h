@@ -10,8 +10,9 @@
 //
 // The implementation is one file per part: machine.cc (set-up, the run loop, task and idle
 // entry), steps.cc (decisions, vCPU choice, arming), memory.cc (store buffers, simulated memory
-// and its checks), scheduler.cc, interrupts.cc, timers.cc, locks.cc (raw spinlocks, mutexes),
-// ghost.cc, progress.cc and failure.cc (the oracles' hooks), cost.cc (the cost meter).
+// and its checks), scheduler.cc, interrupts.cc, softirq.cc (softirqs, timer_lists), timers.cc,
+// locks.cc (raw spinlocks, mutexes), ghost.cc, progress.cc and failure.cc (the oracles' hooks),
+// cost.cc (the cost meter).
 #pragma once
 #include <array>
 #include <deque>
@@ -319,6 +320,33 @@ class Machine {
   void smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bool wait,
                                 const Site& site = Site::current());
 
+  // Softirqs and timer_list timers (sched/softirq.cc). Softirq handlers run on top of whatever
+  // the CPU runs (the idle task too), with SOFTIRQ_OFFSET in the count and interrupts on, so a
+  // hardirq may nest on top of one; they run at the exit of the hardirq that leaves interrupt
+  // context (irq_exit()) and at the local_bh_enable() that re-enables them.
+  // in_interrupt(): hardirq or softirq count (a local_bh_disable() section counts, as in the kernel).
+  bool in_interrupt() const { return running_cpu_ && (running_cpu_->in_irq > 0 || running_cpu_->softirq_count > 0); }
+  bool in_softirq() const { return running_cpu_ && running_cpu_->softirq_count > 0; }
+  bool in_serving_softirq() const { return running_cpu_ && (running_cpu_->softirq_count & kSoftirqOffset) != 0; }
+  void local_bh_disable() {
+    if (running_cpu_) running_cpu_->softirq_count += kSoftirqDisableOffset;
+  }
+  void local_bh_enable(const Site& site = Site::current());
+  // raise_softirq() of a handler: fn(arg) runs in softirq context on this CPU. Raised from task
+  // context (where the kernel wakes ksoftirqd) it runs at a later step the stream chooses, as an
+  // interrupt on this CPU would run it.
+  void raise_softirq(void (*fn)(void*), void* arg, const Site& site = Site::current());
+  // A timer_list: add_timer_on() makes fn(timer) run in TIMER_SOFTIRQ on `cpu` once virtual time
+  // passes its expiry; the tick interrupt that finds it expired raises the softirq there.
+  struct TimerList {
+    void (*fn)(TimerList*) = nullptr;
+    void* data = nullptr;  // for the callback (the kernel's from_timer() container)
+    bool pending = false;  // timer_pending()
+    int cpu = 0;
+    uint64_t expires = 0;  // virtual ns
+  };
+  void add_timer_on(TimerList* t, int cpu, uint64_t delay_ns, const Site& site = Site::current());
+
   // Sleeping locks: tasks waiting for `key` (a mutex) sleep until wake_one(key).
   void wait_on(const void* key, const char* what, const Site& site = Site::current());
   void wake_one(const void* key);
@@ -506,8 +534,11 @@ class Machine {
   }
 
   // The running task may be switched out here: a task, preemption and interrupts on.
+  // Which context runs on c, for lock owners: 0 task, 1 softirq, 2 and up hardirqs.
+  static int context_level(const Cpu* c) { return 2 * c->in_irq + (c->softirq_count & kSoftirqOffset); }
   bool can_switch(const Cpu* c) const {
-    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && !c->curr->is_idle;
+    return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && c->softirq_count == 0 &&
+           !c->curr->is_idle;
   }
   // Involuntary preemption may happen here (only CONFIG_PREEMPT has it).
   bool preemptible(const Cpu* c) const { return can_switch(c) && cfg_.preempt == PreemptModel::kFull; }
@@ -531,6 +562,11 @@ class Machine {
   void reset_memory_model();  // after cfg_ is set
   void forwarded_load(const void* p, void* out, size_t size);
   void maybe_deliver_irq(Cpu* c);
+  void raise_softirq_vec(void (*fn)(void*), void* arg, uint8_t vec, const Site& site);
+  void do_softirq(Cpu* c);  // __do_softirq(): runs what is pending, interrupts on
+  void expire_timer_list(TimerList* t);
+  static void timer_interrupt(void* timer);
+  void queue_irq(Cpu* d, Ipi ipi, const Site& site);
   void maybe_preempt(Cpu* c) {
     if (c->need_resched || preempt_choice(c) != 0) preempt_schedule(c);
   }
@@ -596,6 +632,7 @@ class Machine {
   }
   bool advance_to_next_timer();
   void add_timer(Task* t);
+  void push_timer(uint64_t at, Task* t, TimerList* list);
   void task_exit(Task* t);
   void main_loop();
   void teardown();
@@ -657,7 +694,8 @@ class Machine {
   struct Timer {
     uint64_t at;
     uint64_t seq;
-    Task* task;
+    Task* task;       // a sleeper to wake (nullptr: a timer_list)
+    TimerList* list;  // the timer_list to expire
   };
   std::vector<Timer> timers_;  // binary heap, earliest first
   uint64_t timer_seq_ = 0;
@@ -677,7 +715,7 @@ class Machine {
     const void* lock;
     int pid;
     int cpu;
-    int irq_level;
+    int irq_level;  // context_level() when it was taken
   };
   std::vector<LockOwner> lock_owners_;
   struct Waiter {

@@ -82,7 +82,7 @@ void Machine::check_lockups() {
                      "while {} runs there{}",
                      c.id, step_ - c.watchdog_since,
                      bound_text("lockup_steps", cfg_.lockup_steps, MachineConfig::kDerivedLockup), task_label(c.curr),
-                     c.in_irq ? ", in an interrupt handler" : ""),
+                     c.in_irq ? ", in an interrupt handler" : (c.softirq_count & kSoftirqOffset) ? ", in a softirq handler" : ""),
          c.curr->last_site);
   }
 }

@@ -79,15 +79,15 @@ void Machine::schedule(SchedWhy why, const Site& site) {
   Cpu* c = running_cpu_;
   Task* prev = c->curr;
   if (why == SchedWhy::kSleep || why == SchedWhy::kYield) {
-    if (c->in_irq)
-      fail(Oracle::kSleepInAtomic, fmt::format("BUG: scheduling while atomic: {} sleeps in interrupt context on cpu {}",
-                                               task_label(prev), c->id),
+    if (c->in_irq || (c->softirq_count & kSoftirqOffset))
+      fail(Oracle::kSleepInAtomic, fmt::format("BUG: scheduling while atomic: {} sleeps in {} context on cpu {}",
+                                               task_label(prev), c->in_irq ? "interrupt" : "softirq", c->id),
            site);
-    if (prev->preempt_count != 0 || c->irq_off != 0)
+    if (prev->preempt_count != 0 || c->irq_off != 0 || c->softirq_count != 0)
       fail(Oracle::kSleepInAtomic,
-           fmt::format("BUG: scheduling while atomic: {} sleeps with preempt_count={}{}{}", task_label(prev),
+           fmt::format("BUG: scheduling while atomic: {} sleeps with preempt_count={}{}{}{}", task_label(prev),
                        prev->preempt_count, prev->raw_locks_held ? fmt::format(", {} raw spinlock(s) held", prev->raw_locks_held) : "",
-                       c->irq_off ? ", interrupts disabled" : ""),
+                       c->irq_off ? ", interrupts disabled" : "", c->softirq_count ? ", softirqs disabled" : ""),
            site);
   }
   // __schedule() runs with interrupts off and preemption disabled; the hook chain runs first, on
@@ -197,7 +197,7 @@ void Machine::sleep_ns(uint64_t ns, const Site& site) {
   if (stop_) return;
   Task* t = current_task();
   t->last_site = site;
-  if (running_cpu_->in_irq == 0) {  // an interrupt handler that sleeps is reported by schedule()
+  if (running_cpu_->in_irq == 0 && (running_cpu_->softirq_count & kSoftirqOffset) == 0) {  // a handler that sleeps is reported by schedule()
     t->state = TaskState::kSleeping;
     t->wake_at = now_ + ns;
     add_timer(t);

@@ -118,6 +118,15 @@ struct SimKernel {
   static void preempt_enable(Site s = Site::current()) { m().preempt_enable(s); }
   static int preempt_count() { return m().current_task() ? m().current_task()->preempt_count : 0; }
 
+  // <linux/preempt.h>'s context tests, as the kernel answers them: in_interrupt() counts hardirqs,
+  // softirqs being served and local_bh_disable() sections; in_softirq() the last two.
+  static bool in_hardirq() { return m().in_irq(); }
+  static bool in_softirq() { return m().in_softirq(); }
+  static bool in_serving_softirq() { return m().in_serving_softirq(); }
+  static bool in_interrupt() { return m().in_interrupt(); }
+  static bool in_task() { return !m().in_irq() && !m().in_serving_softirq(); }
+  static void local_bh_disable() { m().local_bh_disable(); }
+  static void local_bh_enable(Site s = Site::current()) { m().local_bh_enable(s); }
   static void local_irq_save(unsigned long& flags) {
     flags = m().irqs_disabled();
     m().local_irq_disable();
@@ -232,11 +241,13 @@ struct SimKernel {
   }
   static void lockdep_assert_preemption_enabled(Site s = Site::current()) {
     Task* t = m().current_task();
-    if (t && (t->preempt_count != 0 || m().irqs_disabled() || m().in_irq()))
+    if (t && (t->preempt_count != 0 || m().irqs_disabled() || m().in_interrupt()))
       m().fail(Oracle::kSyncNotPreemptible,
-               fmt::format("lockdep_assert_preemption_enabled() failed: {} (pid {}) has preempt_count={}{}{}",
-                           t->name, t->pid, t->preempt_count, m().irqs_disabled() ? ", interrupts disabled" : "",
-                           m().in_irq() ? ", in interrupt" : ""),
+               fmt::format("lockdep_assert_preemption_enabled() failed: {} (pid {}) has preempt_count={}{}{}", t->name,
+                           t->pid, t->preempt_count, m().irqs_disabled() ? ", interrupts disabled" : "",
+                           m().in_irq()       ? ", in interrupt"
+                           : m().in_softirq() ? ", in softirq or with softirqs disabled"
+                                              : ""),
                s);
   }
   // Raw simulated memory of the boot-time kind (kernel C's per-CPU areas).

@@ -1,12 +1,15 @@
-// Timers in virtual time: sleeping tasks wake when the clock passes their deadline.
+// Timers in virtual time: sleeping tasks wake when the clock passes their deadline, and expired
+// timer_lists raise TIMER_SOFTIRQ on their CPU (sched/softirq.cc).
 #include "sched/machine.h"
 
 #include <algorithm>
 
 namespace hazsim {
 
-void Machine::add_timer(Task* t) {
-  timers_.push_back({t->wake_at, timer_seq_++, t});
+void Machine::add_timer(Task* t) { push_timer(t->wake_at, t, nullptr); }
+
+void Machine::push_timer(uint64_t at, Task* t, TimerList* list) {
+  timers_.push_back({at, timer_seq_++, t, list});
   std::push_heap(timers_.begin(), timers_.end(),
                  [](const Timer& a, const Timer& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; });
   next_timer_ = std::min(timers_.front().at, next_tick_);
@@ -20,7 +23,11 @@ void Machine::fire_timers() {
     std::pop_heap(timers_.begin(), timers_.end(), later);
     Timer tm = timers_.back();
     timers_.pop_back();
-    if (tm.task->state == TaskState::kSleeping && tm.task->wake_at == tm.at) wake_up_task(tm.task);
+    if (tm.list != nullptr) {
+      if (tm.list->pending && tm.list->expires == tm.at) expire_timer_list(tm.list);
+    } else if (tm.task->state == TaskState::kSleeping && tm.task->wake_at == tm.at) {
+      wake_up_task(tm.task);
+    }
   }
   next_timer_ = std::min(timers_.empty() ? UINT64_MAX : timers_.front().at, next_tick_);
 }

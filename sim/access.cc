@@ -23,6 +23,8 @@ const char* access_kind_name(AccessKind k) {
     case AccessKind::kSpanEnd: return "end";
     case AccessKind::kHolds: return "held";
     case AccessKind::kStall: return "stall";
+    case AccessKind::kSoftirqEnter: return "softirq-enter";
+    case AccessKind::kSoftirqExit: return "softirq-exit";
   }
   return "?";
 }

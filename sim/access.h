@@ -17,6 +17,7 @@ enum class AccessKind : uint8_t {
   kSpanBegin, kSpanEnd,  // a named section (func = its name), for traces
   kHolds,                // the number of hazard pointers held changed (addr = the count)
   kStall,                // arm: this vCPU stalls (addr = the steps)
+  kSoftirqEnter, kSoftirqExit,  // a softirq handler runs (sched/softirq.cc)
 };
 const char* access_kind_name(AccessKind k);
 
