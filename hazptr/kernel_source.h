@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kapi/kshim_abi.h"
@@ -50,6 +52,9 @@ struct KernelInstance {
   // A kernel-C workload's kthreads and IPIs: the C function and its argument, for the run.
   std::deque<std::pair<int (*)(void*), void*>> kthreads;
   std::deque<std::pair<void (*)(void*), void*>> ipis;
+  // Its timer_lists (<linux/timer.h>): the runtime's state of each (kshim/runtime.cc), by the C
+  // struct's address, for the run.
+  std::unordered_map<const void*, std::shared_ptr<void>> timers;
 };
 inline thread_local KernelInstance* tl_kernel_instance = nullptr;
 

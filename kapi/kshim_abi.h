@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes: the loader refuses an object built for another. */
-#define HAZSIM_KSHIM_ABI 3
+#define HAZSIM_KSHIM_ABI 4
 
 /* A source site of a marked access. Laid out as libstdc++'s std::source_location data, so the
  * runtime hands it on as the access's Site: its line enters the schedule hash and the reports,
@@ -33,6 +33,19 @@ struct hazsim_site {
 };
 
 enum hazsim_order { HAZSIM_ONCE = 0, HAZSIM_ACQUIRE = 1, HAZSIM_RELEASE = 2 };
+/* What hz_context() is asked: <linux/preempt.h>'s in_interrupt(), in_hardirq(), in_softirq(),
+ * in_serving_softirq() and in_task(). */
+enum hazsim_context { HAZSIM_IN_INTERRUPT = 0, HAZSIM_IN_HARDIRQ = 1, HAZSIM_IN_SOFTIRQ = 2,
+		      HAZSIM_IN_SERVING_SOFTIRQ = 3, HAZSIM_IN_TASK = 4 };
+
+/* <linux/timer.h>'s struct timer_list, as the shim has it: the C code sets function (timer_setup())
+ * and expires (in jiffies, HZ=1000 of virtual time); the machine keeps its own state of the timer,
+ * found by the struct's address, for the run. */
+struct timer_list {
+	void (*function)(struct timer_list *);
+	unsigned long expires;
+	unsigned int flags;
+};
 enum hazsim_barrier { HAZSIM_MB = 0, HAZSIM_WMB = 1, HAZSIM_RMB = 2, HAZSIM_RELAX = 3, HAZSIM_CTRL_DEP = 4 };
 
 struct hazsim_ops {
@@ -82,6 +95,17 @@ struct hazsim_ops {
 	void (*hz_cond_resched)(const struct hazsim_site *s);
 	int (*hz_smp_call_function_single)(int cpu, void (*fn)(void *), void *info, int wait, const struct hazsim_site *s);
 	void (*hz_expect_protected)(const void *p, const struct hazsim_site *s);
+	/* softirqs and timers (<linux/preempt.h>, <linux/bottom_half.h>, <linux/timer.h>) */
+	int (*hz_context)(int which);
+	void (*hz_local_bh_disable)(void);
+	void (*hz_local_bh_enable)(const struct hazsim_site *s);
+	unsigned long (*hz_jiffies)(void);
+	/* arms t to expire at t->expires: on `cpu` (add_timer_on(), BUG if pending), or with cpu -1
+	 * where it was last armed, else here (mod_timer(), add_timer()); returns whether it was pending */
+	int (*hz_timer_arm)(struct timer_list *t, int cpu, const struct hazsim_site *s);
+	/* del_timer() (sync 0) and del_timer_sync() (sync 1: also waits for a running callback) */
+	int (*hz_timer_del)(struct timer_list *t, int sync, const struct hazsim_site *s);
+	int (*hz_timer_pending)(const struct timer_list *t);
 };
 
 /* Called by hazsim_glue::for_each_slot for every slot: (arg, cpu or -1, what, value). */

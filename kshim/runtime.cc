@@ -150,7 +150,7 @@ void op_irq_restore(unsigned long flags, const hazsim_site* cs) {
   K::local_irq_restore(flags, site_of(cs));
 }
 int op_irqs_disabled() { return Machine::current().irqs_disabled(); }
-int op_in_interrupt() { return Machine::current().in_irq(); }
+int op_in_interrupt() { return Machine::current().in_interrupt(); }
 void op_spin_lock(void* l, const hazsim_site* cs) {
   enter();
   K::raw_spin_lock(static_cast<kapi::raw_spinlock_t*>(l), site_of(cs));
@@ -272,13 +272,95 @@ int op_smp_call_function_single(int cpu, void (*fn)(void*), void* info, int wait
 
 void op_expect_protected(const void* p, const hazsim_site* cs) { enter().expect_live(p, site_of(cs)); }
 
+int op_context(int which) {
+  switch (which) {
+    case HAZSIM_IN_INTERRUPT: return K::in_interrupt();
+    case HAZSIM_IN_HARDIRQ: return K::in_hardirq();
+    case HAZSIM_IN_SOFTIRQ: return K::in_softirq();
+    case HAZSIM_IN_SERVING_SOFTIRQ: return K::in_serving_softirq();
+    default: return K::in_task();
+  }
+}
+void op_local_bh_disable() {
+  enter();
+  K::local_bh_disable();
+}
+void op_local_bh_enable(const hazsim_site* cs) {
+  enter();
+  K::local_bh_enable(site_of(cs));
+}
+constexpr uint64_t kNsPerJiffy = 1'000'000;  // HZ=1000
+unsigned long op_jiffies() { return static_cast<unsigned long>(Machine::current().now_ns() / kNsPerJiffy); }
+
+// The machine's timer behind a C timer_list, by its address, for the run: its callback calls the
+// C function the struct names when it runs (the kernel reads timer->function then too).
+Machine::TimerList& machine_timer(timer_list* t) {
+  std::shared_ptr<void>& slot = hazptr::tl_kernel_instance->timers[t];
+  if (!slot) slot = std::make_shared<Machine::TimerList>();
+  Machine::TimerList& mt = *static_cast<Machine::TimerList*>(slot.get());
+  if (mt.fn == nullptr) {
+    mt.data = t;
+    mt.fn = [](Machine::TimerList* m) {
+      auto* c = static_cast<timer_list*>(m->data);
+      c->function(c);
+      K::native_done();  // the callback's last plain store, before the softirq returns
+    };
+  }
+  return mt;
+}
+
+int op_timer_arm(timer_list* t, int cpu, const hazsim_site* cs) {
+  Machine& m = enter();
+  if (t->function == nullptr) {
+    m.fail(Oracle::kWarn, "kernel BUG: a timer_list armed without a function (timer_setup() not called?)",
+           site_of(cs));
+    return 0;
+  }
+  if (cpu >= K::nr_cpu_ids()) {
+    m.fail(Oracle::kWarn, fmt::format("add_timer_on(cpu {}): the machine has {} vCPUs", cpu, K::nr_cpu_ids()),
+           site_of(cs));
+    return 0;
+  }
+  Machine::TimerList& mt = machine_timer(t);
+  const unsigned long now = op_jiffies();
+  // An expiry in the past (or now) expires at the next tick's softirq: here, the next step.
+  const uint64_t delay = long(t->expires - now) > 0 ? uint64_t(t->expires - now) * kNsPerJiffy : 0;
+  if (cpu >= 0) {
+    m.add_timer_on(&mt, cpu, delay, site_of(cs));
+    return 0;
+  }
+  return m.mod_timer(&mt, delay, site_of(cs));
+}
+
+int op_timer_del(timer_list* t, int sync, const hazsim_site* cs) {
+  Machine& m = enter();
+  auto& timers = hazptr::tl_kernel_instance->timers;
+  auto it = timers.find(t);
+  if (it == timers.end()) return 0;  // never armed
+  auto* mt = static_cast<Machine::TimerList*>(it->second.get());
+  const bool was = m.del_timer(mt);
+  if (sync) {
+    // The kernel's del_timer_sync() WARNs in hardirq context (it could wait for ever there).
+    if (K::in_hardirq()) K::warn_on(true, "del_timer_sync() in hardirq context", false, site_of(cs));
+    while (mt->running && !m.stopping()) K::cpu_relax(site_of(cs));
+  }
+  return was;
+}
+
+int op_timer_pending(const timer_list* t) {
+  auto& timers = hazptr::tl_kernel_instance->timers;
+  auto it = timers.find(t);
+  return it != timers.end() && static_cast<const Machine::TimerList*>(it->second.get())->pending;
+}
+
 const hazsim_ops kOps = {
     op_load, op_store, op_xchg, op_cmpxchg, op_barrier, op_plain, op_stopping, op_preempt_disable,
     op_preempt_enable, op_preempt_count, op_irq_save, op_irq_restore, op_irqs_disabled, op_in_interrupt,
     op_spin_lock, op_spin_unlock, op_mutex_lock, op_mutex_unlock, op_smp_processor_id, op_nr_cpu_ids,
     op_per_cpu_ptr, op_current_task, op_warn, op_bug, op_lockdep_assert_preemption_enabled, op_list_add_valid,
     op_list_del_valid, op_kmalloc, op_kfree, op_kthread_run, op_msleep, op_udelay, op_schedule, op_cond_resched,
-    op_smp_call_function_single, op_expect_protected,
+    op_smp_call_function_single, op_expect_protected, op_context, op_local_bh_disable, op_local_bh_enable,
+    op_jiffies, op_timer_arm, op_timer_del, op_timer_pending,
 };
 
 }  // namespace

@@ -342,10 +342,16 @@ class Machine {
     void (*fn)(TimerList*) = nullptr;
     void* data = nullptr;  // for the callback (the kernel's from_timer() container)
     bool pending = false;  // timer_pending()
-    int cpu = 0;
+    bool running = false;  // its callback runs now (del_timer_sync() waits for it)
+    int cpu = -1;          // where it expires; -1: never armed
     uint64_t expires = 0;  // virtual ns
   };
   void add_timer_on(TimerList* t, int cpu, uint64_t delay_ns, const Site& site = Site::current());
+  // mod_timer(): (re)arms it, pending or not, to expire after delay_ns on the CPU it was last
+  // armed on (this CPU if never); returns whether it was pending. del_timer(): disarms it, and
+  // returns whether it was pending; a callback already running goes on (del_timer_sync() waits).
+  bool mod_timer(TimerList* t, uint64_t delay_ns, const Site& site = Site::current());
+  bool del_timer(TimerList* t);
 
   // Sleeping locks: tasks waiting for `key` (a mutex) sleep until wake_one(key).
   void wait_on(const void* key, const char* what, const Site& site = Site::current());
@@ -565,6 +571,7 @@ class Machine {
   void raise_softirq_vec(void (*fn)(void*), void* arg, uint8_t vec, const Site& site);
   void do_softirq(Cpu* c);  // __do_softirq(): runs what is pending, interrupts on
   void expire_timer_list(TimerList* t);
+  void arm_timer_list(TimerList* t, uint64_t delay_ns);
   static void timer_interrupt(void* timer);
   void queue_irq(Cpu* d, Ipi ipi, const Site& site);
   void maybe_preempt(Cpu* c) {

@@ -82,8 +82,32 @@ void Machine::add_timer_on(TimerList* t, int cpu, uint64_t delay_ns, const Site&
          site);
     return;
   }
-  t->pending = true;
   t->cpu = cpu % cfg_.cpus;
+  arm_timer_list(t, delay_ns);
+}
+
+bool Machine::mod_timer(TimerList* t, uint64_t delay_ns, const Site& site) {
+  if (stop_) return false;
+  if (t->fn == nullptr) {
+    fail(Oracle::kWarn, "kernel BUG: mod_timer() of a timer without a function", site);
+    return false;
+  }
+  const bool was = t->pending;
+  if (t->cpu < 0) t->cpu = smp_processor_id();
+  arm_timer_list(t, delay_ns);
+  return was;
+}
+
+bool Machine::del_timer(TimerList* t) {
+  const bool was = t->pending;
+  t->pending = false;  // its heap entry and any raised softirq find it disarmed
+  return was;
+}
+
+// Each arming pushes a heap entry; an entry whose timer was re-armed or disarmed since finds
+// `expires` changed or `pending` clear and does nothing.
+void Machine::arm_timer_list(TimerList* t, uint64_t delay_ns) {
+  t->pending = true;
   t->expires = now_ + delay_ns;
   push_timer(t->expires, nullptr, t);
 }
@@ -101,8 +125,13 @@ void Machine::timer_interrupt(void* timer) {
   current().raise_softirq_vec(
       [](void* p) {
         auto* t = static_cast<TimerList*>(p);
+        Machine& m = current();
+        // Disarmed meanwhile, or re-armed to expire later: nothing to run now.
+        if (!t->pending || t->expires > m.now_) return;
         t->pending = false;
+        t->running = true;
         t->fn(t);
+        t->running = false;
       },
       timer, kTimerSoftirq, Site::current());
 }

@@ -337,6 +337,41 @@ TEST(KernelSource, KernelCWorkloadsPassAndFailAsTheyMust) {
   EXPECT_EQ(h1, h2);
 }
 
+// A kernel-C workload with timer_lists (<linux/timer.h>): its callbacks read in TIMER_SOFTIRQ on
+// the next CPU, and WARN unless in_serving_softirq() says so. It passes on the textbook design
+// under every model; with the updater's kfree() moved before hazptr_synchronize(), a callback
+// touches the freed object.
+TEST(KernelSource, KernelCTimerCallbacksReadInSoftirq) {
+  const std::string good = "kernel:" + textbook().string();
+  const std::string timers = workload("timer_reader.c").string();
+  for (const char* model : {"sc", "tso", "weak"})
+    for (int seed = 1; seed <= 3; ++seed) {
+      ScenarioOutcome o = run("TORTURE", good, seed, {{"workload", timers}, {"memory_model", model}});
+      ASSERT_TRUE(o.error.empty()) << o.error;
+      EXPECT_FALSE(o.run.failed) << model << " " << seed << ": " << o.run.failure.message << " at "
+                                 << o.run.failure.site;
+      EXPECT_GT(o.run.irqs, 20u) << "the timers' tick interrupts";
+    }
+  fs::path early = fs::path(std::getenv("TEST_TMPDIR")) / "timer_early_free.c";
+  {
+    std::ifstream in(timers);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string t = ss.str();
+    replace_once(t, "\t\thazptr_synchronize(old);\n\t\tkfree(old);\n", "\t\tkfree(old);\n\t\thazptr_synchronize(old);\n");
+    std::ofstream(early) << t;
+  }
+  int failed = 0;
+  for (int seed = 1; seed <= 10; ++seed) {
+    ScenarioOutcome o = run("TORTURE", good, seed, {{"workload", early.string()}});
+    if (!o.run.failed) continue;
+    ++failed;
+    EXPECT_EQ(o.run.failure.oracle, Oracle::kUseAfterFree) << o.run.failure.message;
+    EXPECT_NE(o.run.failure.site.find("tr_read"), std::string::npos) << o.run.failure.site;
+  }
+  EXPECT_GT(failed, 0) << "the early free passed 10 seeds";
+}
+
 TEST(KernelSource, KernelCWorkloadsThatCannotRunSayWhy) {
   auto error_of = [](const std::string& design, const std::string& w) {
     Params p;

@@ -4,6 +4,7 @@
 #ifndef _LINUX_SPINLOCK_H
 #define _LINUX_SPINLOCK_H
 
+#include <linux/bottom_half.h>
 #include <linux/bug.h>
 #include <linux/lockdep.h>
 #include <linux/irqflags.h>
@@ -47,7 +48,20 @@ typedef struct spinlock {
 		hazsim_ops->hz_irq_restore(0, HAZSIM_SITE()); \
 	} while (0)
 
+#define raw_spin_lock_bh(lock) \
+	do { \
+		hazsim_ops->hz_local_bh_disable(); \
+		hazsim_ops->hz_spin_lock((lock), HAZSIM_SITE()); \
+	} while (0)
+#define raw_spin_unlock_bh(lock) \
+	do { \
+		hazsim_ops->hz_spin_unlock((lock), HAZSIM_SITE()); \
+		hazsim_ops->hz_local_bh_enable(HAZSIM_SITE()); \
+	} while (0)
+
 #define spin_lock(lock) raw_spin_lock(&(lock)->rlock)
+#define spin_lock_bh(lock) raw_spin_lock_bh(&(lock)->rlock)
+#define spin_unlock_bh(lock) raw_spin_unlock_bh(&(lock)->rlock)
 #define spin_unlock(lock) raw_spin_unlock(&(lock)->rlock)
 #define spin_lock_irqsave(lock, flags) raw_spin_lock_irqsave(&(lock)->rlock, flags)
 #define spin_unlock_irqrestore(lock, flags) raw_spin_unlock_irqrestore(&(lock)->rlock, flags)
