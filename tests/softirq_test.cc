@@ -69,6 +69,52 @@ TEST(Softirq, TimerCallbackRunsInTimerSoftirqOnItsCpu) {
   EXPECT_FALSE(pending_inside) << "the timer is detached before its function runs";
 }
 
+// del_timer() before the expiry: the callback never runs. mod_timer() of a pending timer moves
+// its expiry: the callback runs once, after the new one, also when the old expiry's interrupt is
+// already queued (here on the task's own vCPU, held off with interrupts disabled).
+TEST(Softirq, DelTimerCancelsAndModTimerMovesTheExpiry) {
+  Machine m;
+  MachineConfig cfg;
+  cfg.cpus = 2;
+  static int runs;
+  static uint64_t ran_at;
+  runs = 0;
+  ran_at = 0;
+  static Machine::TimerList timer;
+  bool del_was_pending = false, mod_was_pending = false, pending_after_del = true;
+  uint64_t moved_to = 0;
+  RunResult r = run_tasks(m,
+                          {{[&] {
+                              timer = {};
+                              timer.fn = [](Machine::TimerList*) {
+                                ++runs;
+                                ran_at = Machine::current().now_ns();
+                              };
+                              m.add_timer_on(&timer, 1, 200);
+                              del_was_pending = m.del_timer(&timer);
+                              pending_after_del = timer.pending;
+                              m.sleep_ns(1000);  // past the cancelled expiry
+                              EXPECT_EQ(runs, 0) << "a cancelled timer ran";
+                              m.local_irq_disable();
+                              m.add_timer_on(&timer, 0, 0);
+                              for (int i = 0; i < 10; ++i) K::cpu_relax();  // it expires: its tick interrupt waits
+                              mod_was_pending = m.mod_timer(&timer, 2000);
+                              moved_to = timer.expires;
+                              m.local_irq_enable();
+                              for (int i = 0; i < 10; ++i) K::cpu_relax();  // the old tick's softirq runs here
+                              EXPECT_EQ(runs, 0) << "it ran at its old expiry";
+                              m.sleep_ns(5000);
+                            },
+                            0, true}},
+                          cfg);
+  ASSERT_FALSE(r.failed) << r.failure.message;
+  EXPECT_TRUE(del_was_pending);
+  EXPECT_FALSE(pending_after_del);
+  EXPECT_TRUE(mod_was_pending);
+  EXPECT_EQ(runs, 1);
+  EXPECT_GE(ran_at, moved_to) << "it ran at its first expiry, before mod_timer()'s";
+}
+
 // An IPI that reaches a vCPU while a softirq runs there runs on top of it: in_hardirq() and
 // in_serving_softirq() both hold in its handler.
 TEST(Softirq, HardirqNestsOnTopOfASoftirq) {
