@@ -74,6 +74,9 @@ const std::vector<ParamSpec>& Params::specs() {
        "acquire in an IPI handler on the next CPU, then hazptr_detach(), once per this many reads (0: never)"},
       {"irq_release", "0", ParamType::kInt, 0, 1000000, "",
        "hazptr_detach(), then release in an IPI handler on the next CPU, once per this many reads (0: never)"},
+      {"release_twice", "0", ParamType::kInt, 0, 1000000, "",
+       "call hazptr_release() a second time on the same ctx once per this many task releases, as the two-phase "
+       "header permits (0: never)"},
       {"defer_modulus", "0", ParamType::kInt, 0, 1000000, "",
        "hazptr_detach() and hand the release to the do_pending kthread once per this many reads (ctx = heap)"},
       {"do_pending_ns", "3000", ParamType::kInt, 1, 1000000000, "", "the do_pending kthread's sleep between CPUs"},

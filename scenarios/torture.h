@@ -28,7 +28,7 @@ struct TortureStats {
   long reader_passes = 0;
   long alloc = 0, alloc_fail = 0, freed = 0;
   long irq_reads = 0, timer_reads = 0;
-  long irq_acquires = 0, irq_releases = 0, deferred = 0;
+  long irq_acquires = 0, irq_releases = 0, deferred = 0, double_releases = 0;
   long reclaim_batches = 0, batch_reclaimed = 0;
 };
 
@@ -349,6 +349,13 @@ class Torture {
       K::preempt_enable();
     } else {
       readunlock(hppp);
+      // What the two-phase header permits ("though unwise"): hazptr_release() again on the same
+      // ctx, with no hazptr_acquire() between. The ghost hold is gone already: a second release
+      // that clears what another reader now holds in that slot is seen by that reader's checks.
+      if (one_in(rng, k_.release_twice)) {
+        design_.hazptr_release(&hppp->hpp_hc, hppp->hpp_htp);
+        ++stats_.double_releases;
+      }
     }
     free_pending(hppp);
   }

@@ -19,6 +19,7 @@ struct TortureKnobs {
         defer_modulus(p.num("defer_modulus")),
         irq_acquire(p.num("irq_acquire")),
         irq_release(p.num("irq_release")),
+        release_twice(p.num("release_twice")),
         writer_passes(p.num("writer_passes")),
         reader_passes(p.num("reader_passes")),
         writer_delay_ns(p.num("writer_delay_ns")),
@@ -40,7 +41,8 @@ struct TortureKnobs {
         reader_yield_ppm(p.ppm("reader_yield")),
         broken(broken_from(p.str("broken"))) {}
 
-  int64_t nreaders, pool, passive_tasks, idle_cpus, defer_modulus, irq_acquire, irq_release, writer_passes, reader_passes;
+  int64_t nreaders, pool, passive_tasks, idle_cpus, defer_modulus, irq_acquire, irq_release, release_twice;
+  int64_t writer_passes, reader_passes;
   int64_t writer_delay_ns, reader_udelay_ns, reader_sleep_ns, reader_rest_ns, do_pending_ns, stutter_ns, timer_delay_ns;
   int64_t preempt_duration_ns, preempt_interval_ns, reclaim_interval_ns;
   bool writer, irq_reader, timer_reader, preempt_kthread;

@@ -401,5 +401,34 @@ TEST(Findings, SoftirqScenarioShowsThePerTaskHoleThroughATimer) {
   }
 }
 
+// What the two-phase header permits ("though unwise"): hazptr_release() twice on the same ctx.
+// `hazsim fuzz REL-TWICE` (TORTURE whose readers release again once in four): the second release
+// of a ctx the hook moved to its backup slot runs hazptr_unchain_backup_slot() again, an
+// hlist_del() of a node no longer on the list. Without the second releases the same seeds show no
+// list corruption (their other outcome, twophase's pipe-count finding, may remain).
+TEST(Findings, TwoPhaseDoubleReleaseThatItsHeaderPermitsCorruptsTheOverflowList) {
+  auto run_twice = [](int seed, bool twice) {
+    Params p;
+    std::string err;
+    EXPECT_TRUE(load_scenario("REL-TWICE", &p, &err)) << err;
+    EXPECT_TRUE(p.set("seed", std::to_string(seed), &err)) << err;
+    if (!twice) EXPECT_TRUE(p.set("release_twice", "0", &err)) << err;
+    Machine m;
+    return run_scenario(m, p);
+  };
+  int corrupted = 0;
+  for (int seed = 1; seed <= 10; ++seed) {
+    ScenarioOutcome o = run_twice(seed, true);
+    ASSERT_TRUE(o.error.empty()) << o.error;
+    if (o.run.failure.oracle != Oracle::kListCorruption) continue;
+    ++corrupted;
+    EXPECT_NE(o.run.failure.site.find("hazptr_unchain_backup_slot"), std::string::npos) << o.run.failure.site;
+    EXPECT_GT(o.stats.double_releases, 0) << "seed " << seed;
+    ScenarioOutcome once = run_twice(seed, false);
+    EXPECT_NE(once.run.failure.oracle, Oracle::kListCorruption) << "seed " << seed << ": " << once.run.failure.message;
+  }
+  EXPECT_GE(corrupted, 8) << "of 10 seeds";
+}
+
 }  // namespace
 }  // namespace hazsim
