@@ -290,6 +290,19 @@ TEST(KernelSource, DetachIsWiredWhenTheTreeHasIt) {
 
 fs::path workload(const char* name) { return repo_root() / "tests/kernel/workloads" / name; }
 
+// A copy of a kernel-C workload (in TEST_TMPDIR, as `name`) whose updater frees the old object
+// before hazptr_synchronize() instead of after: the broken workload its readers must catch.
+fs::path with_free_before_synchronize(const std::string& workload_file, const char* name) {
+  std::ifstream in(workload_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string t = ss.str();
+  replace_once(t, "\t\thazptr_synchronize(old);\n\t\tkfree(old);\n", "\t\tkfree(old);\n\t\thazptr_synchronize(old);\n");
+  fs::path out = fs::path(std::getenv("TEST_TMPDIR")) / name;
+  std::ofstream(out) << t;
+  return out;
+}
+
 // Workloads in kernel C (--workload FILE.c): an IPI reader and a deferred release pass on the
 // textbook design under every model; without its smp_mb() the IPI reader catches it under tso and
 // weak; the deferred release with the free moved before hazptr_synchronize() fails at once.
@@ -319,15 +332,7 @@ TEST(KernelSource, KernelCWorkloadsPassAndFailAsTheyMust) {
     EXPECT_NE(first, 0) << model << ": the busted design passed the IPI reader 300 times";
   }
   // The same workload with its kfree() moved before hazptr_synchronize(): a use after free.
-  fs::path early = fs::path(std::getenv("TEST_TMPDIR")) / "early_free.c";
-  {
-    std::ifstream in(deferred);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string t = ss.str();
-    replace_once(t, "\t\thazptr_synchronize(old);\n\t\tkfree(old);\n", "\t\tkfree(old);\n\t\thazptr_synchronize(old);\n");
-    std::ofstream(early) << t;
-  }
+  fs::path early = with_free_before_synchronize(deferred, "early_free.c");
   ScenarioOutcome o = run("TORTURE", good, 1, {{"workload", early.string()}});
   EXPECT_EQ(o.run.failure.oracle, Oracle::kUseAfterFree) << o.run.failure.message;
   // Same seed, same schedule, sequentially and from another thread.
@@ -352,15 +357,7 @@ TEST(KernelSource, KernelCTimerCallbacksReadInSoftirq) {
                                  << o.run.failure.site;
       EXPECT_GT(o.run.irqs, 20u) << "the timers' tick interrupts";
     }
-  fs::path early = fs::path(std::getenv("TEST_TMPDIR")) / "timer_early_free.c";
-  {
-    std::ifstream in(timers);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string t = ss.str();
-    replace_once(t, "\t\thazptr_synchronize(old);\n\t\tkfree(old);\n", "\t\tkfree(old);\n\t\thazptr_synchronize(old);\n");
-    std::ofstream(early) << t;
-  }
+  fs::path early = with_free_before_synchronize(timers, "timer_early_free.c");
   int failed = 0;
   for (int seed = 1; seed <= 10; ++seed) {
     ScenarioOutcome o = run("TORTURE", good, seed, {{"workload", early.string()}});
