@@ -279,7 +279,7 @@ class HazptrPerTask {
 
   size_t retired_count() const { return retired_.size(); }
 
-  /* hazptr_fork_init(): the task_struct fields start zeroed. */
+  /* hazptr_fork_init(): the task_struct fields start zeroed; hazptr_exit() is not modelled (README, Designs). */
   void init_task(void*) {}
   void hazptr_init() { retire_ = K::template alloc_static<retire_list>("hazptr retire list lock"); }
   void hazptr_note_context_switch() {}
