@@ -67,9 +67,13 @@ std::string ftrace_text(const std::vector<Event>& events, const Machine& m) {
              fmt::format("sched_migrate_task: comm={} pid={} prio=120 orig_cpu={} dest_cpu={}",
                          names.comm(e.pid, e.cpu), e.pid, e.cpu, e.addr));
         break;
+      // The local timer as x86's apic timer event shows it; a softirq raised from task context
+      // (hazsim's stand-in for ksoftirqd's wakeup) as an irq of its own name.
       case AccessKind::kIrqEnter:
         line(e.pid, e.cpu, e.now,
-             e.addr == kIrqLocalTimer ? "local_timer_entry: vector=236" : "irq_handler_entry: irq=0 name=IPI");
+             e.addr == kIrqLocalTimer    ? "local_timer_entry: vector=236"
+             : e.addr == kIrqSoftirqKick ? "irq_handler_entry: irq=0 name=softirq-raise"
+                                         : "irq_handler_entry: irq=0 name=IPI");
         break;
       case AccessKind::kIrqExit:
         line(e.pid, e.cpu, e.now,

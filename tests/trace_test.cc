@@ -33,6 +33,31 @@ void trace_run(Machine& m, const std::string& scn, const std::string& design, in
   m.set_full_trace(nullptr);
 }
 
+// A timer callback's run as ftrace shows one: the local timer interrupt on the idle vCPU, then
+// the TIMER softirq that its exit runs, balanced, on the same vCPU.
+TEST(Trace, TimerSoftirqsAppearAsTheKernelTracesThem) {
+  Machine m;
+  Traced t;
+  trace_run(m, "SOFTIRQ", "v5", 1, &t);
+  ASSERT_TRUE(t.outcome.error.empty()) << t.outcome.error;
+  std::string text = ftrace_text(t.events, m);
+  std::istringstream in(text);
+  std::string line;
+  int timers = 0, entries = 0, exits = 0;
+  while (std::getline(in, line)) {
+    timers += line.find("local_timer_entry: vector=236") != std::string::npos;
+    if (line.find("softirq_entry: vec=1 [action=TIMER]") != std::string::npos) {
+      ++entries;
+      EXPECT_NE(line.find("[002]"), std::string::npos) << "SOFTIRQ's timers go to the idle vCPU 2: " << line;
+    }
+    exits += line.find("softirq_exit: vec=1 [action=TIMER]") != std::string::npos;
+  }
+  EXPECT_GT(timers, 0);
+  EXPECT_GT(entries, 0);
+  EXPECT_EQ(entries, exits);
+  EXPECT_GE(timers, entries) << "each softirq run follows a tick";
+}
+
 TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
   Machine m;
   Traced t;
