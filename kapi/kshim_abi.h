@@ -67,7 +67,6 @@ struct hazsim_ops {
 	unsigned long (*hz_irq_save)(void);
 	void (*hz_irq_restore)(unsigned long flags, const struct hazsim_site *s);
 	int (*hz_irqs_disabled)(void);
-	int (*hz_in_interrupt)(void);
 	void (*hz_spin_lock)(void *lock, const struct hazsim_site *s);
 	void (*hz_spin_unlock)(void *lock, const struct hazsim_site *s);
 	void (*hz_mutex_lock)(void *mutex, const struct hazsim_site *s);

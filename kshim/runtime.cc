@@ -150,7 +150,6 @@ void op_irq_restore(unsigned long flags, const hazsim_site* cs) {
   K::local_irq_restore(flags, site_of(cs));
 }
 int op_irqs_disabled() { return Machine::current().irqs_disabled(); }
-int op_in_interrupt() { return Machine::current().in_interrupt(); }
 void op_spin_lock(void* l, const hazsim_site* cs) {
   enter();
   K::raw_spin_lock(static_cast<kapi::raw_spinlock_t*>(l), site_of(cs));
@@ -355,7 +354,7 @@ int op_timer_pending(const timer_list* t) {
 
 const hazsim_ops kOps = {
     op_load, op_store, op_xchg, op_cmpxchg, op_barrier, op_plain, op_stopping, op_preempt_disable,
-    op_preempt_enable, op_preempt_count, op_irq_save, op_irq_restore, op_irqs_disabled, op_in_interrupt,
+    op_preempt_enable, op_preempt_count, op_irq_save, op_irq_restore, op_irqs_disabled,
     op_spin_lock, op_spin_unlock, op_mutex_lock, op_mutex_unlock, op_smp_processor_id, op_nr_cpu_ids,
     op_per_cpu_ptr, op_current_task, op_warn, op_bug, op_lockdep_assert_preemption_enabled, op_list_add_valid,
     op_list_del_valid, op_kmalloc, op_kfree, op_kthread_run, op_msleep, op_udelay, op_schedule, op_cond_resched,
