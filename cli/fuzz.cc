@@ -16,6 +16,7 @@
 
 #include "explore/bounded.h"
 #include "scenarios/campaign_coverage.h"
+#include "scenarios/design_lines.h"
 
 namespace hazsim::cli {
 
@@ -29,6 +30,7 @@ struct FuzzTotals {
   uint64_t mutations_applied = 0;
   std::map<std::string, long> by_oracle;
   CampaignCoverage coverage;
+  DesignLines lines;  // summed as runs finish: a sum does not depend on the order
   size_t corpus = 0;
 };
 
@@ -172,6 +174,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
         ++t.runs;
         t.mutations_applied += out.run.mutations_applied;
         t.corpus_runs += !prefix.empty();
+        t.lines.merge(m.line_counts());
         Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), out.decisions, {}};
         m.sites().for_each([&](const SiteEntry& e) {
           if (e.in_design && e.offered) f.sites.push_back(e);
@@ -291,6 +294,20 @@ void report_coverage(const Params& p, const FuzzTotals& t, const std::string& ar
   if (missed.size() > show && show > 0) fmt::print("    ... and {} more\n", missed.size() - show);
 }
 
+// The design lines a campaign ran: a line, the first `show` lines never run, the table in a file.
+// Kernel designs (kernel:DIR) have no enrolled lines: nothing is printed for them.
+void report_design_lines(const DesignLines& lines, const std::string& path, size_t show) {
+  std::vector<DesignLines::Line> all = lines.lines();
+  if (all.empty()) return;
+  std::vector<std::string> never = lines.never_run();
+  std::string err;
+  bool saved = write_file(path, lines.table(), &err);
+  fmt::print("hazsim-fuzz: design lines: {} of {} ran; {} never{}\n", all.size() - never.size(), all.size(),
+             never.size(), saved ? " (table: " + path + ")" : "");
+  for (size_t i = 0; i < never.size() && i < show; ++i) fmt::print("    never ran: {}\n", never[i]);
+  if (never.size() > show && show > 0) fmt::print("    ... and {} more\n", never.size() - show);
+}
+
 }  // namespace
 
 int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
@@ -334,6 +351,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   long total_failures = 0, total_lost = 0;
   std::string lost_why;
   std::vector<std::string> summary;
+  std::map<std::string, DesignLines> lines_by_design;  // over every scenario of the campaign
   for (auto& [ro, p] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
@@ -350,6 +368,12 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
                                   g_interrupted ? " [interrupted]" : ""));
     if (!cflist) fmt::print("{}\n", summary.back());
     if (!bounded) report_coverage(p, t, artifacts, cflist ? 0 : 10);
+    if (!bounded && !cflist)
+      report_design_lines(t.lines,
+                          fmt::format("{}/{}-{}-lines.txt", artifacts, path_component(p.str("scenario")),
+                                      path_component(p.str("design"))),
+                          10);
+    lines_by_design[p.str("design")].merge(t.lines);
     if (t.runs > 0) warn_if_mutation_unused(p, t.mutations_applied);
     total_failures += t.failures;
     if (t.lost > 0 && total_lost == 0) lost_why = t.lost_why;
@@ -358,6 +382,10 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
   if (cflist) {
     fmt::print("hazsim-fuzz: summary\n");
     for (const auto& line : summary) fmt::print("{}\n", line);
+    for (const auto& [design, lines] : lines_by_design) {
+      fmt::print("hazsim-fuzz: {} over every scenario:\n", design);
+      report_design_lines(lines, fmt::format("{}/{}-lines.txt", artifacts, path_component(design)), 5);
+    }
   }
   if (total_failures > total_lost) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
   if (total_lost > 0) {

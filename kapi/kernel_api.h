@@ -43,6 +43,7 @@ concept KernelApi = requires(int* ip, void** pp, raw_spinlock_t* l, mutex* mx, u
   { K::per_cpu_ptr(pc, 0) } -> std::same_as<int*>;
   { K::warn_on_once(true, "", s) } -> std::same_as<bool>;
   K::lockdep_assert_preemption_enabled(s);
+  K::note_line(0u);  // design-line coverage (kapi/line_note.h); a policy may ignore it
   { K::list_add_valid(n, s) } -> std::same_as<bool>;
   { K::list_del_valid(n, s) } -> std::same_as<bool>;
 };

@@ -34,7 +34,7 @@ void Machine::reset(const MachineConfig& cfg) {
   elig_count_ = 0;
   arena_.reset(cfg.quarantine);
   log_.reset();
-  sites_.clear_run();
+  clear_coverage();
   cost_meter_.reset();
   cost_totals_ = CostTotals{};
   running_cpu_ = nullptr;

@@ -24,6 +24,7 @@
 
 #include "explore/coverage.h"
 #include "explore/decision_source.h"
+#include "explore/line_coverage.h"
 #include "oracles/ghost_holds.h"
 #include "oracles/oracle.h"
 #include "sched/cpu.h"
@@ -124,7 +125,15 @@ class Machine {
   DecisionSource& decisions() { return decisions_; }
   // Note which (site, event) pairs each run offers and hits (see explore/coverage.h); off by default
   // because it costs a table lookup per decision.
+  // The same switch counts design lines (kapi/line_note.h): how often each ran in the last run, in
+  // which contexts (explore/line_coverage.h).
   void set_coverage(bool on) { coverage_ = on; }
+  const LineCounts& line_counts() const { return lines_; }
+  // A design line runs now (its kernel-notation operation): no step, no access, no decision.
+  void note_line(uint32_t line) {
+    if (coverage_) [[unlikely]]
+      note_line_ran(line);
+  }
   // Exhaustive exploration of small tests (litmus): a store into a store buffer commutes with
   // every step of the other vCPUs and with every drain, so it needs no vCPU or drain choice of
   // its own (a partial-order reduction); the stores left buffered at the end drain in an order
@@ -665,6 +674,9 @@ class Machine {
   StackPool stacks_;
   DecisionSource decisions_;
   bool coverage_ = false;
+  LineCounts lines_;
+  void note_line_ran(uint32_t line);
+  void clear_coverage();  // a new run: no site offered or hit, no design line run
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
   bool cost_on_ = false;

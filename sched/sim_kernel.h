@@ -183,6 +183,8 @@ struct SimKernel {
 
   static int smp_processor_id() { return m().smp_processor_id(); }
   static int nr_cpu_ids() { return m().nr_cpus(); }
+  // A design line runs (kapi/line_note.h): counted when the machine collects coverage.
+  static void note_line(uint32_t line) { m().note_line(line); }
 
   template <class T>
   static kapi::PerCpu<T> alloc_percpu(const char* what) {

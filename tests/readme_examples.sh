@@ -15,6 +15,9 @@ case "$2" in
   campaign)  # ./hazsim: two coverage lines, then the closing table
     "$hazsim" fuzz --cflist --runs 40 --artifacts hazsim-artifacts >out.txt 2>/dev/null
     { grep -m 2 '^hazsim-fuzz: coverage' out.txt; echo "..."; sed -n '/^hazsim-fuzz: summary/,$p' out.txt; } ;;
+  fuzz-coverage)  # the coverage lines of one small campaign
+    echo '$ hazsim fuzz TORTURE --design v5 --runs 8'
+    "$hazsim" fuzz TORTURE --design v5 --runs 8 --artifacts hazsim-artifacts | grep -v '^hazsim-fuzz: TORTURE' ;;
   failing-run)
     "$hazsim" run TORTURE --seed 3 | cut_middle 7 5 ;;
   shrink)

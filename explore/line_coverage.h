@@ -1,0 +1,46 @@
+// Design-line coverage of one run: how often each enrolled design line (kapi/line_note.h) ran,
+// and in which contexts. Indexed by the line's enrolment index; the names of lines are the
+// campaign's business (scenarios/campaign_coverage.h), not the step's.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace hazsim {
+
+// The contexts a line ran in, as bits. A line that ran only in task context with preemption on
+// says nothing about how the design behaves when an interrupt or a softirq takes that path.
+enum class LineContext : uint8_t {
+  kTask,         // process context (the idle task included)
+  kHardirq,      // an interrupt handler (an IPI)
+  kSoftirq,      // serving a softirq (a timer_list callback, a tasklet)
+  kPreemptOff,   // preempt_count != 0 in task context
+  kIrqsOff,      // local interrupts disabled
+  kBuffered,     // this vCPU had stores waiting in its store buffer (tso, pso, weak)
+};
+inline constexpr int kLineContexts = 6;
+inline constexpr const char* kLineContextNames[kLineContexts] = {"task",       "hardirq", "softirq",
+                                                                 "preempt-off", "irqs-off", "buffered"};
+inline constexpr uint8_t line_context_bit(LineContext c) { return uint8_t(1u << unsigned(c)); }
+
+class LineCounts {
+ public:
+  // A new run over `lines` enrolled lines: every count back to zero.
+  void reset(size_t lines) {
+    count_.assign(lines, 0);
+    contexts_.assign(lines, 0);
+  }
+  void note(uint32_t line, uint8_t contexts) {
+    if (line < count_.size()) [[likely]] {
+      ++count_[line];
+      contexts_[line] |= contexts;
+    }
+  }
+  const std::vector<uint64_t>& counts() const { return count_; }
+  const std::vector<uint8_t>& contexts() const { return contexts_; }
+
+ private:
+  std::vector<uint64_t> count_;
+  std::vector<uint8_t> contexts_;
+};
+
+}  // namespace hazsim
