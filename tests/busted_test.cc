@@ -17,12 +17,14 @@ bool caught_for_the_right_reason(Oracle o) {
 TEST(Busted, CaughtOnEveryScenarioWithinTwentyRuns) {
   Machine m;
   for (const std::string& scn : scenario_names()) {
-    if (scn == "RETIRE") continue;  // reclaims through hazptr_retire(), never calls hazptr_synchronize()
+    Params scenario;
+    std::string err;
+    ASSERT_TRUE(load_scenario(scn, &scenario, &err)) << err;
+    // RETIRE and RETIRE-DEEP reclaim through hazptr_retire(), which busted lacks: it refuses them.
+    if (scenario.str("reclaim") == "retire") continue;
     int first = 0;
     for (int seed = 1; seed <= 20 && first == 0; ++seed) {
-      Params p;
-      std::string err;
-      ASSERT_TRUE(load_scenario(scn, &p, &err)) << err;
+      Params p = scenario;
       p.set("design", "busted", &err);
       p.set("seed", std::to_string(seed), &err);
       ScenarioOutcome o = run_scenario(m, p);

@@ -138,7 +138,7 @@ check trace-bad-format 2 "$HAZSIM" trace "$TMP/bad.sched" --format svg
 mkdir -p "$TMP/und"
 TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=1 TEST_UNDECLARED_OUTPUTS_DIR="$TMP/und" TEST_SHARD_STATUS_FILE="$TMP/status" \
   "$HAZSIM" fuzz TORTURE --design busted --runs 6 --shrink-time 0 >"$TMP/out" 2>&1
-if [ "$(cd "$TMP/und" && ls | tr '\n' ' ')" = "TORTURE-busted-coverage.txt TORTURE-busted-seed2.sched TORTURE-busted-seed4.sched TORTURE-busted-seed6.sched " ] &&
+if [ "$(cd "$TMP/und" && ls | tr '\n' ' ')" = "TORTURE-busted-coverage.txt TORTURE-busted-lines.txt TORTURE-busted-seed2.sched TORTURE-busted-seed4.sched TORTURE-busted-seed6.sched " ] &&
    [ -e "$TMP/status" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL sharding: $(ls "$TMP/und")"; fi
 check bounded 1 "$HAZSIM" fuzz SMALL --design busted --strategy bounded:2 --runs 0 --artifacts "$TMP/bnd"
 grep -q 'the space is exhausted' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bounded report"; }
