@@ -69,6 +69,11 @@ concept DesignWithRetire =
       { d.retired_count() } -> std::convertible_to<size_t>;
     };
 
+// hazptr_exit(): the design's part of do_exit(), run by the exiting task (the per-task design
+// gives back its slots and frees its overflow chunks).
+template <class D>
+concept DesignWithExit = Design<D> && requires(D d) { d.hazptr_exit(); };
+
 // A design that says it has the hook must provide it.
 template <class D>
 concept HookConsistent = !D::has_switch_hook || DesignWithHook<D>;

@@ -1,8 +1,10 @@
 // Deliberately injected bugs, for measuring how fast each exploration strategy finds a bug of a
-// known depth (bench/strategy_bench). Each variant is listphase without CONFIG_HAZPTR_DEBUG with one
-// entry point rewritten; the rewritten lines are the original's but for the marked change.
+// known depth (bench/strategy_bench) and for showing that a check fires. Each variant is a
+// design (mostly listphase without CONFIG_HAZPTR_DEBUG) with one entry point rewritten; the
+// rewritten lines are the original's but for the marked change.
 // These are testbed designs, not kernel code.
 #pragma once
+#include "hazptr/pertask.h"
 #include "hazptr/phased.h"
 #include "hazptr/v4.h"
 
@@ -139,6 +141,30 @@ class HazptrAcquireNoGuard : public HazptrV4<K, true> {
       this->hazptr_unchain_task_ctx(ctx);
     }
     return addr2;
+  }
+};
+
+// The per-task design whose hazptr_exit() frees the overflow chunks with kfree() instead of
+// kfree_rcu(): a synchronize that is walking the exiting task's chunks reads freed memory. It
+// shows that the task walk and the grace period are modelled (FORK fails with it, not without).
+template <class K>
+class HazptrExitNoRcu : public HazptrPerTask<K> {
+  using Base = HazptrPerTask<K>;
+  using typename Base::hazptr_overflow;
+  using typename Base::hazptr_task_ctx;
+
+ public:
+  void hazptr_exit() {
+    hazptr_task_ctx* tctx = K::template current_task_data<hazptr_task_ctx>();
+    hazptr_overflow *chunk, *next;
+
+    chunk = LOAD(tctx->overflow);
+    STORE(tctx->overflow, nullptr);
+    while (chunk) {
+      next = LOAD(chunk->next);
+      K::kfree(chunk);  // INJECTED: kfree(), not kfree_rcu()
+      chunk = next;
+    }
   }
 };
 

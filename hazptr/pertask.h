@@ -5,9 +5,10 @@
 // af6328ce0eac; its structures (16 slots per task, 8-slot overflow chunks, in_use_count) are the
 // ones that hazptr.c uses. No scheduler hook; sleeping while holding is allowed.
 //
-// Not simulated: rcu_read_lock() around the task walk (the simulated task list never frees a
-// task_struct) and kfree_rcu() of overflow chunks at exit (the chunk is left allocated, as an
-// RCU reader walking it may still rely on).
+// hazptr_fork_init() is the design's fork hook and hazptr_exit() its do_exit() hook (the tree's
+// copy_process() and do_exit() call them; the machine does, sched/fork_exit.cc); the task walk
+// is an RCU read-side section and the chunks go with kfree_rcu() (sched/rcu.cc). A task_struct
+// itself is never freed: the machine keeps it readable, as RCU keeps it for a walk under way.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -192,7 +193,7 @@ class HazptrPerTask {
     /* Memory ordering: Ensure addr unpublish visible before scan. */
     smp_mb();
 
-    /* rcu_read_lock(); for_each_process_thread(g, t) { */
+    rcu_read_lock(); /* for_each_process_thread(g, t) { */
     K::template for_each_task_data<hazptr_task_ctx>([&](hazptr_task_ctx* tctx) {
       hazptr_overflow* chunk;
       int i;
@@ -218,7 +219,7 @@ class HazptrPerTask {
         }
       }
     });
-    /* } rcu_read_unlock(); */
+    /* } */ rcu_read_unlock();
 
     /* Memory ordering: Ensure all slot clears visible. */
     smp_mb();
@@ -248,6 +249,7 @@ class HazptrPerTask {
     /* Memory ordering: every Store A before the batch was taken, before Load B of the scan. */
     smp_mb();
     std::vector<void*> held;
+    rcu_read_lock(); /* the task walk, as in hazptr_synchronize() */
     K::template for_each_task_data<hazptr_task_ctx>([&](hazptr_task_ctx* tctx) {
       if (READ_ONCE(tctx->in_use_count) == 0) return;
       smp_rmb();
@@ -257,6 +259,7 @@ class HazptrPerTask {
         for (int i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++)
           if (void* v = smp_load_acquire(&chunk->slots[i].addr)) held.push_back(v); /* Load B */
     });
+    rcu_read_unlock();
     smp_mb();
     std::sort(held.begin(), held.end());
     size_t freed = 0;
@@ -279,8 +282,40 @@ class HazptrPerTask {
 
   size_t retired_count() const { return retired_.size(); }
 
-  /* hazptr_fork_init(): the task_struct fields start zeroed; hazptr_exit() is not modelled (README, Designs). */
-  void init_task(void*) {}
+  /* hazptr_fork_init(): plain stores into the child's task_struct, before anyone can find it. */
+  void init_task(void* data) {
+    hazptr_task_ctx* tctx = static_cast<hazptr_task_ctx*>(data);
+    int i;
+
+    STORE(tctx->in_use_count, 0u);
+    STORE(tctx->overflow, nullptr);
+    for (i = 0; i < NR_HAZPTR_SLOTS; i++) STORE(tctx->slots[i].addr, nullptr);
+  }
+
+  /* hazptr_exit(): do_exit() of current. */
+  void hazptr_exit() {
+    hazptr_task_ctx* tctx = current_hazptr_ctx;
+    hazptr_overflow *chunk, *next;
+    int i;
+
+    /* A task that exits holding a slot is a caller's bug: say so, then let scans stop waiting. */
+    if (WARN_ON(LOAD(tctx->in_use_count) != 0)) {
+      for (i = 0; i < NR_HAZPTR_SLOTS; i++) STORE(tctx->slots[i].addr, nullptr);
+      for (chunk = LOAD(tctx->overflow); chunk; chunk = LOAD(chunk->next)) {
+        for (i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++) STORE(chunk->slots[i].addr, nullptr);
+      }
+      STORE(tctx->in_use_count, 0u);
+    }
+
+    /* Unlink the chunks, then free them after a grace period: a scan may be walking them. */
+    chunk = LOAD(tctx->overflow);
+    STORE(tctx->overflow, nullptr);
+    while (chunk) {
+      next = LOAD(chunk->next);
+      kfree_rcu(chunk, rcu);
+      chunk = next;
+    }
+  }
   void hazptr_init() { retire_ = K::template alloc_static<retire_list>("hazptr retire list lock"); }
   void hazptr_note_context_switch() {}
 

@@ -52,6 +52,8 @@ inline constexpr DesignInfo kDesigns[] = {
      "listphase-nodebug whose release unchains a backup slot without bumping the list generation"},
     {"inj-acquire-no-guard", "(testbed: injected bug)",
      "v4 whose acquire runs without guard(preempt): the hook may find ctx->slot still NULL"},
+    {"inj-exit-no-rcu", "(testbed: injected bug)",
+     "pertask whose hazptr_exit() frees the overflow chunks with kfree(), not kfree_rcu()"},
 };
 
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.
@@ -80,6 +82,7 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "inj-release-no-unchain") return run.template operator()<HazptrReleaseNoUnchain<K>>();
   if (name == "inj-no-gen-bump") return run.template operator()<HazptrNoGenBump<K>>();
   if (name == "inj-acquire-no-guard") return run.template operator()<HazptrAcquireNoGuard<K>>();
+  if (name == "inj-exit-no-rcu") return run.template operator()<HazptrExitNoRcu<K>>();
   if (name.starts_with("kernel:") && tl_kernel_object && tl_kernel_object->name == name) {
     KernelSourceDesign<K>::bind(tl_kernel_object);
     return run.template operator()<KernelSourceDesign<K>>();

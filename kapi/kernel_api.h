@@ -42,8 +42,12 @@ concept KernelApi = requires(int* ip, void** pp, raw_spinlock_t* l, mutex* mx, u
   { K::this_cpu_ptr(pc) } -> std::same_as<int*>;
   { K::per_cpu_ptr(pc, 0) } -> std::same_as<int*>;
   { K::warn_on_once(true, "", s) } -> std::same_as<bool>;
+  { K::warn_on(true, "", false, s) } -> std::same_as<bool>;
   K::lockdep_assert_preemption_enabled(s);
   K::note_line(0u);  // design-line coverage (kapi/line_note.h); a policy may ignore it
+  K::rcu_read_lock();
+  K::rcu_read_unlock();
+  K::kfree_rcu(pp, s);
   { K::list_add_valid(n, s) } -> std::same_as<bool>;
   { K::list_del_valid(n, s) } -> std::same_as<bool>;
 };

@@ -11,6 +11,10 @@
 #undef smp_cond_load_acquire
 #undef cpu_relax
 #undef WARN_ON_ONCE
+#undef WARN_ON
+#undef rcu_read_lock
+#undef rcu_read_unlock
+#undef kfree_rcu
 #undef preempt_disable
 #undef preempt_enable
 #undef raw_spin_lock

@@ -44,6 +44,8 @@ const std::vector<ParamSpec>& Params::specs() {
       {"reader_loops", "100", ParamType::kInt, 1, 100000000, "", "cost workload: read-side sections per reader"},
       {"writer_passes", "20", ParamType::kInt, 1, 1000000, "", "replacements the writer makes"},
       {"reader_passes", "40", ParamType::kInt, 1, 1000000, "", "reader passes when there is no writer"},
+      {"reader_lifetime", "0", ParamType::kInt, 0, 1000000, "",
+       "passes after which a reader forks its successor and exits, so tasks come and go during scans (0: never)"},
       {"ctx", "stack", ParamType::kChoice, 0, 0, "stack heap",
        "where readers keep their hazptr_ctx: stack (hazptr-stack) or heap (hazptr, kmalloc per read)"},
       {"nesting", "1", ParamType::kInt, 1, 64, "", "hazard pointers a reader holds at once"},

@@ -57,7 +57,7 @@ class Torture {
   // Boot: the design's init, the shared pointer and pool, and the tasks.
   void setup() {
     design_.hazptr_init();
-    m_.set_task_init([](void* self, void* data) { static_cast<Torture*>(self)->design_.init_task(data); }, this);
+    m_.set_task_init(&Torture::design_fork, this, hazptr::DesignWithExit<D> ? &Torture::design_exit : nullptr);
     if constexpr (D::has_switch_hook)
       m_.add_switch_hook([](void* self) { static_cast<Torture*>(self)->design_.hazptr_note_context_switch(); },
                          this);
@@ -415,7 +415,7 @@ class Torture {
       ++passes;
       ++stats_.reader_passes;
       m_.cond_resched();  // as the torture's reader loop does (only preempt=none|voluntary makes it a switch)
-      if (!k_.writer && passes >= k_.reader_passes) break;
+      if ((!k_.writer && passes >= k_.reader_passes) || respawned(passes)) break;
       if (k_.reader_rest_ns > 0) m_.sleep_ns(uint64_t(k_.reader_rest_ns));
     }
     if (--readers_left_ == 0 && !k_.writer) stop_ = true;
@@ -529,6 +529,24 @@ class Torture {
                                          outstanding));
   }
 
+  // The design's fork and do_exit() hooks (Machine::set_task_init).
+  static void design_fork(void* self, void* data) { static_cast<Torture*>(self)->design_.init_task(data); }
+  static void design_exit(void* self) {
+    if constexpr (hazptr::DesignWithExit<D>) static_cast<Torture*>(self)->design_.hazptr_exit();
+  }
+
+  // reader_lifetime: a reader that has made that many passes forks its successor (a new task on
+  // this CPU, with this task's affinity, as fork() gives) and exits, so tasks come and go while
+  // a per-task synchronize walks the task list.
+  bool respawned(long passes) {
+    if (k_.reader_lifetime == 0 || passes < k_.reader_lifetime || must_stop()) return false;
+    args_.push_back({this, next_reader_id_++});
+    ++readers_left_;
+    m_.fork_task(fmt::format("hazptr_torture_reader/{}", args_.back().id), &Torture::reader_entry, &args_.back(),
+                 K::smp_processor_id(), k_.idle_cpus > 0);
+    return true;
+  }
+
   Machine& m_;
   const TortureKnobs k_;
   D design_;
@@ -549,6 +567,7 @@ class Torture {
   bool stop_ = false;  // torture_must_stop()
   bool writer_done_ = false;
   int readers_left_ = 0;
+  int next_reader_id_ = 1 << 16;  // forked readers' ids (their PRNG streams), apart from the first readers'
   TortureStats stats_;
 };
 

@@ -22,6 +22,7 @@ struct TortureKnobs {
         release_twice(p.num("release_twice")),
         writer_passes(p.num("writer_passes")),
         reader_passes(p.num("reader_passes")),
+        reader_lifetime(p.num("reader_lifetime")),
         writer_delay_ns(p.num("writer_delay_ns")),
         reader_udelay_ns(p.num("reader_udelay_ns")),
         reader_sleep_ns(p.num("reader_sleep_ns")),
@@ -42,7 +43,7 @@ struct TortureKnobs {
         broken(broken_from(p.str("broken"))) {}
 
   int64_t nreaders, pool, passive_tasks, idle_cpus, defer_modulus, irq_acquire, irq_release, release_twice;
-  int64_t writer_passes, reader_passes;
+  int64_t writer_passes, reader_passes, reader_lifetime;
   int64_t writer_delay_ns, reader_udelay_ns, reader_sleep_ns, reader_rest_ns, do_pending_ns, stutter_ns, timer_delay_ns;
   int64_t preempt_duration_ns, preempt_interval_ns, reclaim_interval_ns;
   bool writer, irq_reader, timer_reader, preempt_kthread;

@@ -38,12 +38,10 @@ void Machine::reset(const MachineConfig& cfg) {
   cost_meter_.reset();
   cost_totals_ = CostTotals{};
   running_cpu_ = nullptr;
-  step_ = 0;
-  now_ = 0;
+  step_ = now_ = 0;
   reset_progress();
   live_ = 0;
-  stop_ = false;
-  tearing_down_ = false;
+  stop_ = tearing_down_ = false;
   reset_failure();
   timers_.clear();
   timer_seq_ = 0;
@@ -51,6 +49,7 @@ void Machine::reset(const MachineConfig& cfg) {
   switch_hooks_.clear();
   final_checks_.clear();
   task_init_ = nullptr;
+  task_exit_ = nullptr;
   task_init_ctx_ = nullptr;
   lock_owners_.clear();
   waiters_.clear();
@@ -102,8 +101,9 @@ Task* Machine::create_task(std::string name, TaskFn fn, void* arg, int cpu, bool
   return raw;
 }
 
-void Machine::set_task_init(void (*fn)(void* ctx, void* data), void* ctx) {
+void Machine::set_task_init(void (*fn)(void* ctx, void* data), void* ctx, void (*exit)(void* ctx)) {
   task_init_ = fn;
+  task_exit_ = exit;
   task_init_ctx_ = ctx;
   for (auto& t : tasks_)
     if (t->data) fn(ctx, t->data);
@@ -275,7 +275,7 @@ void Machine::idle_wait() {
 
 void Machine::task_exit(Task* t) {
   if (stop_) throw RunAborted{};  // something the task's frames reported on the way out
-  Cpu* c = running_cpu_;
+  Cpu* c = run_exit_hook(t);     // the design's part of do_exit() may take steps (and move the task)
   if (t->preempt_count != 0)
     fail(Oracle::kPreemptImbalance,
          fmt::format("preempt count imbalance: {} exits with preempt_count={}", task_label(t), t->preempt_count),

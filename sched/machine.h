@@ -149,10 +149,13 @@ class Machine {
   // fiber: thousands of them cost only their task_struct fields.
   Task* create_passive_task(std::string name);
   // Calls fn(data) for the design's fields of every task that has not exited, in creation order
-  // (for_each_process_thread, idle tasks excluded).
+  // (for_each_process_thread, idle tasks excluded). A task forked while the walk is under way is
+  // seen if the walk has not passed the end yet, as a walk of the RCU task list sees one linked at
+  // its tail; one that exits before the walk reaches it is not (its task_struct stays readable).
   template <class F>
   void for_each_task_data(F fn) {
-    for (auto& t : tasks_) {
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      Task* t = tasks_[i].get();
       if (t->is_idle || t->state == TaskState::kDead) continue;
       if (cost_on_ && t->list_node && running_cpu_) [[unlikely]]
         cost_access(AccessKind::kLoad, t->list_node);
@@ -161,9 +164,23 @@ class Machine {
   }
   // Scheduler hook run for the outgoing task in __schedule(), interrupts off.
   void add_switch_hook(void (*fn)(void*), void* ctx);
-  // Called for every task created, to initialise the design's per-task fields.
-  // Idle tasks exist from reset(); they are initialised here too.
-  void set_task_init(void (*fn)(void* ctx, void* data), void* ctx);
+  // Called for every task created, to initialise the design's per-task fields (the design's
+  // fork hook), before the task is on the task list. Idle tasks exist from reset(); they are
+  // initialised here too. `exit` (may be null) is the design's do_exit() hook, run by the exiting
+  // task itself (current) before it is unhashed.
+  void set_task_init(void (*fn)(void* ctx, void* data), void* ctx, void (*exit)(void* ctx) = nullptr);
+  // fork() from a running task: the child's task_struct is set up (set_task_init's hook, in the
+  // parent's context, so its stores are the parent's steps), then linked into the task list with
+  // the ordering of copy_process()'s tasklist_lock and wake_up_new_task(): a full barrier.
+  Task* fork_task(std::string name, TaskFn fn, void* arg, int cpu = -1, bool pinned = false);
+
+  // RCU as the designs use it (sched/rcu.cc). rcu_read_lock()/unlock() are no step (preemptible
+  // RCU's counter in the task); kfree_rcu(p) frees p once every read-side section that was under
+  // way when it was called has ended: a grace period, whose end also makes every vCPU's stores
+  // visible everywhere (each CPU passed a quiescent state, with its full barriers).
+  void rcu_read_lock();
+  void rcu_read_unlock();
+  void kfree_rcu(void* p, const Site& site = Site::current());
   // End-of-run checks (leaks): called after every task finished, if nothing failed yet.
   void add_final_check(void (*fn)(void*), void* ctx) { final_checks_.push_back({fn, ctx}); }
 
@@ -728,7 +745,18 @@ class Machine {
   std::vector<Hook> switch_hooks_;
   std::vector<Hook> final_checks_;
   void (*task_init_)(void*, void*) = nullptr;
+  void (*task_exit_)(void*) = nullptr;
   void* task_init_ctx_ = nullptr;
+  // kfree_rcu()'s callbacks waiting for their grace period: the readers then in a section, with
+  // the section each was in.
+  struct RcuCallback {
+    void* p;
+    std::vector<std::pair<const Task*, uint64_t>> readers;
+  };
+  std::vector<RcuCallback> rcu_callbacks_;
+  Cpu* run_exit_hook(Task* t);  // returns the vCPU the task runs on afterwards
+  void rcu_free_ready();
+  void rcu_grace_period_memory();
 
   struct LockOwner {
     const void* lock;

@@ -13,6 +13,7 @@ namespace hazsim {
 
 void Machine::reset_memory_model() {
   sbs_.reset();
+  rcu_callbacks_.clear();  // a grace period does not outlive its run
   native_pending_ = NativePending{};
   static_regions_.clear();
   region_names_.clear();

@@ -183,6 +183,11 @@ struct SimKernel {
 
   static int smp_processor_id() { return m().smp_processor_id(); }
   static int nr_cpu_ids() { return m().nr_cpus(); }
+  // RCU (sched/rcu.cc): read-side sections are no step; kfree_rcu() frees after a grace period.
+  static void rcu_read_lock() { m().rcu_read_lock(); }
+  static void rcu_read_unlock() { m().rcu_read_unlock(); }
+  static void kfree_rcu(void* p, Site s = Site::current()) { m().kfree_rcu(p, s); }
+  static void kfree(void* p, Site s = Site::current()) { m().kfree(p, s); }
   // A design line runs (kapi/line_note.h): counted when the machine collects coverage.
   static void note_line(uint32_t line) { m().note_line(line); }
 

@@ -32,6 +32,8 @@ struct Task {
   int prio = 0;         // higher runs first (the torture's preemption kthread is high)
   int preempt_count = 1;  // a new task starts inside schedule_tail, as in the kernel
   int raw_locks_held = 0;
+  int rcu_nesting = 0;        // rcu_read_lock() depth (sched/rcu.cc)
+  uint64_t rcu_sections = 0;  // read-side sections it has left: a grace period waits for this to move
   int migrate_to = -1;  // set by migrate_current_to for the next pass through schedule()
   uint64_t wake_at = 0;
   uint64_t runnable_since = 0;  // step it last became runnable
