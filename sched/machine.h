@@ -175,9 +175,9 @@ class Machine {
   Task* fork_task(std::string name, TaskFn fn, void* arg, int cpu = -1, bool pinned = false);
 
   // RCU as the designs use it (sched/rcu.cc). rcu_read_lock()/unlock() are no step (preemptible
-  // RCU's counter in the task); kfree_rcu(p) frees p once every read-side section that was under
-  // way when it was called has ended: a grace period, whose end also makes every vCPU's stores
-  // visible everywhere (each CPU passed a quiescent state, with its full barriers).
+  // RCU's counter in the task); kfree_rcu(p) frees p at the first scheduler tick after every
+  // read-side section that was under way at the call has ended: a grace period, whose end also
+  // makes every vCPU's stores visible everywhere (each CPU passed a quiescent state).
   void rcu_read_lock();
   void rcu_read_unlock();
   void kfree_rcu(void* p, const Site& site = Site::current());

@@ -2,7 +2,9 @@
 // under rcu_read_lock()) and kfree_rcu() (its hazptr_exit() frees the overflow chunks with it).
 // Under CONFIG_PREEMPT_RCU a read-side section is a counter in the task: no step, no barrier.
 // A grace period is over once every section that was under way at kfree_rcu() has ended; sections
-// that begin later cannot find the object, so they are not waited for.
+// that begin later cannot find the object, so they are not waited for. As in the kernel, where
+// the scheduler-clock interrupt drives grace periods and RCU_SOFTIRQ runs the callbacks, the
+// frees happen at a scheduler tick after that (sched/scheduler.cc), never at the call itself.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,10 +20,7 @@ void Machine::rcu_read_lock() {
 void Machine::rcu_read_unlock() {
   Task* t = current_task();
   if (!t || t->rcu_nesting == 0) return;
-  if (--t->rcu_nesting == 0) {
-    ++t->rcu_sections;
-    if (!rcu_callbacks_.empty()) rcu_free_ready();
-  }
+  if (--t->rcu_nesting == 0) ++t->rcu_sections;
 }
 
 void Machine::kfree_rcu(void* p, const Site& site) {
@@ -36,7 +35,6 @@ void Machine::kfree_rcu(void* p, const Site& site) {
   for (const auto& t : tasks_)
     if (t->rcu_nesting > 0) cb.readers.emplace_back(t.get(), t->rcu_sections);
   rcu_callbacks_.push_back(std::move(cb));
-  rcu_free_ready();
 }
 
 void Machine::rcu_free_ready() {
@@ -51,7 +49,8 @@ void Machine::rcu_free_ready() {
       ++it;
       continue;
     }
-    if (!arena_.retire(it->p, Shadow::kFreedHeap, current_task() ? current_task()->pid : -1, step_))
+    // The callback runs in RCU_SOFTIRQ on whatever the tick interrupted (pid 0: an idle CPU).
+    if (!arena_.retire(it->p, Shadow::kFreedHeap, current_task() ? current_task()->pid : 0, step_))
       fail(Oracle::kUseAfterFree, fmt::format("invalid or double kfree_rcu of {}", describe_addr(it->p)));
     it = rcu_callbacks_.erase(it);
   }

@@ -134,6 +134,7 @@ void Machine::scheduler_tick() {
     if (!t->is_idle && c.rq_head != nullptr && now_ - t->slice_start >= cfg_.tick_ns) c.need_resched = true;
   }
   balance_idle_cpus();
+  if (!rcu_callbacks_.empty()) rcu_free_ready();  // RCU's grace periods advance at the tick
   next_tick_ = now_ - now_ % cfg_.tick_ns + cfg_.tick_ns;
 }
 

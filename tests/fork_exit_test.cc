@@ -45,8 +45,8 @@ TEST(ForkExit, AWalkSeesATaskForkedBeforeItEndsAndSkipsOneThatExited) {
   EXPECT_FALSE(contains(seen, quitter));
 }
 
-// A reader inside rcu_read_lock() when kfree_rcu() is called may go on using the object; it is
-// freed once that section has ended.
+// A reader inside rcu_read_lock() when kfree_rcu() is called may go on using the object, past
+// scheduler ticks; it is freed at a tick once that section has ended.
 TEST(ForkExit, KfreeRcuWaitsForTheReadSectionsUnderWay) {
   Machine m;
   MachineConfig cfg;
@@ -59,9 +59,13 @@ TEST(ForkExit, KfreeRcuWaitsForTheReadSectionsUnderWay) {
           m.rcu_read_lock();
           reading = true;
           while (!freed_called && !m.stopping()) K::read_once(obj);
-          K::read_once(obj);  // after kfree_rcu(): still the reader's to use
+          uint64_t called = m.now_ns();
+          while (m.now_ns() < called + 3 * MachineConfig{}.tick_ns && !m.stopping())
+            K::read_once(obj);  // still the reader's to use, ticks after kfree_rcu()
           still_live_after_call = m.describe_addr(obj).find("freed") == std::string::npos;
           m.rcu_read_unlock();
+          uint64_t unlocked = m.now_ns();
+          while (m.now_ns() < unlocked + 2 * MachineConfig{}.tick_ns && !m.stopping()) m.sleep_ns(1000);
           freed_after_unlock = m.describe_addr(obj).find("freed") != std::string::npos;
         },
         0, true},
@@ -77,18 +81,21 @@ TEST(ForkExit, KfreeRcuWaitsForTheReadSectionsUnderWay) {
   EXPECT_TRUE(freed_after_unlock);
 }
 
-// With no reader in a section, the grace period is over at once.
-TEST(ForkExit, KfreeRcuWithNoReaderFreesAtOnce) {
+// With no reader in a section the grace period ends at the next tick, not at the call.
+TEST(ForkExit, KfreeRcuWithNoReaderFreesAtTheNextTick) {
   Machine m;
   long* obj = nullptr;
-  bool freed = false;
+  bool freed_at_call = true, freed_after_tick = false;
   RunResult r = run_tasks(m, {{[&] {
                             m.kfree_rcu(obj);
-                            freed = m.describe_addr(obj).find("freed") != std::string::npos;
+                            freed_at_call = m.describe_addr(obj).find("freed") != std::string::npos;
+                            m.sleep_ns(2 * MachineConfig{}.tick_ns);
+                            freed_after_tick = m.describe_addr(obj).find("freed") != std::string::npos;
                           }}},
                           MachineConfig{}, 1, [&] { obj = static_cast<long*>(m.kmalloc(sizeof(long), "object")); });
   ASSERT_FALSE(r.failed) << r.failure.message;
-  EXPECT_TRUE(freed);
+  EXPECT_FALSE(freed_at_call);
+  EXPECT_TRUE(freed_after_tick);
 }
 
 struct Campaign {
