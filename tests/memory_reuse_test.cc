@@ -136,6 +136,50 @@ TEST(MemoryReuse, UninitialisedMemoryHoldsThePoisonAndKzallocZeroes) {
   }
 }
 
+// What kmalloc_fill = poison is for: an object published before its pointer field is written (an
+// unordered publication, here in program order). A reader that follows the field finds NULL in
+// zeroed memory and stops, so the bug hides; under poison it finds 0x6b6b..., a wild pointer, and
+// the run fails. Over the same seeds: no failure under zero, a wild-access under poison.
+TEST(MemoryReuse, PoisonMakesAnUninitialisedPointerAWildAccess) {
+  struct Node {
+    Node* next;
+    long value;
+  };
+  for (bool poison : {false, true}) {
+    int failures = 0;
+    Oracle oracle = Oracle::kNone;
+    for (uint64_t seed = 1; seed <= 40; ++seed) {
+      Machine m;
+      MachineConfig cfg;
+      cfg.cpus = 2;
+      cfg.poison_uninit = poison;
+      Node** head = nullptr;
+      RunResult r = run_tasks(
+          m,
+          {{[&] {
+              auto* n = static_cast<Node*>(m.kmalloc(sizeof(Node), "struct node"));
+              K::write_once(head, n);  // the bug: published before n->next is set
+              K::write_once(&n->next, static_cast<Node*>(nullptr));
+            },
+            0, true},
+           {[&] {
+              Node* n = nullptr;
+              while (!(n = K::read_once(head)) && !m.stopping()) K::cpu_relax();
+              if (Node* next = n ? K::read_once(&n->next) : nullptr) K::read_once(&next->value);
+            },
+            1, true}},
+          cfg, seed, [&] { head = static_cast<Node**>(m.static_alloc(sizeof(Node*), 8, "head")); });
+      if (r.failed && failures++ == 0) oracle = r.failure.oracle;
+    }
+    if (!poison) {
+      EXPECT_EQ(failures, 0) << "zeroed memory hides the unset pointer";
+    } else {
+      EXPECT_GT(failures, 0) << "the poison must make the unset pointer visible";
+      EXPECT_EQ(oracle, Oracle::kWildAccess);
+    }
+  }
+}
+
 // Under weak, a location's older messages may be read by a vCPU that has not seen the newer ones.
 // An object's previous life must not be: the allocator's fill is a message every vCPU has.
 TEST(MemoryReuse, WeakMemoryForgetsAReusedObjectsPreviousLife) {
