@@ -234,14 +234,20 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
   return t;
 }
 
-// bounded:K: every schedule with at most K eventful choices, depth first, one thread.
-FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts) {
+// bounded:K: every schedule with at most K eventful choices, depth first, one thread. Ctrl-C,
+// SIGTERM and --max-total-time stop it before its next schedule, like the other campaigns.
+FuzzTotals fuzz_bounded(const Params& p, long runs, double max_seconds, const std::string& artifacts) {
   FuzzTotals t;
   std::error_code ec;
   std::filesystem::create_directories(artifacts, ec);
   Machine m;
+  auto start = std::chrono::steady_clock::now();
+  auto out_of_time = [&] {
+    return max_seconds > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= max_seconds;
+  };
+  auto stop = [&] { return g_interrupted || !t.error.empty() || out_of_time(); };
   ExploreResult r = explore_all(m.decisions(), runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
-    if (g_interrupted || !t.error.empty()) return;
     ScenarioOutcome out = run_scenario(m, p, nullptr, &prefix);
     if (!out.error.empty()) {
       t.error = out.error;
@@ -264,10 +270,14 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, const std::string& artifacts
       fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                  p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle),
                  saved ? "replay: hazsim replay " + path : "could not save: " + werr);
-  });
+  }, stop);
+  const char* why = r.exhausted  ? "the space is exhausted"
+                    : !r.stopped ? "stopped before the space was exhausted (--runs)"
+                    : g_interrupted ? "stopped before the space was exhausted (interrupted)"
+                    : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
+                                    : "stopped before the space was exhausted";
   fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
-             p.str("strategy").substr(8),
-             r.exhausted ? "the space is exhausted" : "stopped before the space was exhausted (--runs)");
+             p.str("strategy").substr(8), why);
   return t;
 }
 
@@ -356,7 +366,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
     bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
-    FuzzTotals t = bounded ? fuzz_bounded(p, runs, artifacts)
+    FuzzTotals t = bounded ? fuzz_bounded(p, runs, max_seconds, artifacts)
                            : fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
     if (!t.error.empty()) return usage_error(t.error);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

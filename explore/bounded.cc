@@ -5,10 +5,15 @@
 namespace hazsim {
 
 ExploreResult explore_all(const DecisionSource& d, uint64_t max_runs,
-                          const std::function<void(const std::vector<uint16_t>& prefix)>& run_once) {
+                          const std::function<void(const std::vector<uint16_t>& prefix)>& run_once,
+                          const std::function<bool()>& stop) {
   std::vector<uint16_t> prefix;
   ExploreResult r;
   while (r.runs < max_runs) {
+    if (stop && stop()) {
+      r.stopped = true;
+      return r;
+    }
     run_once(prefix);
     ++r.runs;
     const std::vector<uint16_t>& values = d.recorded();

@@ -51,12 +51,16 @@ class DecisionSource;
 
 struct ExploreResult {
   uint64_t runs = 0;
-  bool exhausted = false;  // every schedule was run (false: stopped at max_runs)
+  bool exhausted = false;  // every schedule was run (false: stopped at max_runs, or by `stop`)
+  bool stopped = false;    // `stop` said so before the next run
 };
 
 // run_once(prefix) must set the machine up, call d.start_explore(&prefix, mask) on `d` and run
 // it; `mask` chooses which kinds of choice branch (choice_bit(...)).
+// `stop` (may be empty) is asked before every run: a campaign's Ctrl-C, SIGTERM or time limit.
+// run_once must run the prefix it is given: the next prefix is worked out from that run's record.
 ExploreResult explore_all(const DecisionSource& d, uint64_t max_runs,
-                          const std::function<void(const std::vector<uint16_t>& prefix)>& run_once);
+                          const std::function<void(const std::vector<uint16_t>& prefix)>& run_once,
+                          const std::function<bool()>& stop = nullptr);
 
 }  // namespace hazsim

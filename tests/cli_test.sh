@@ -143,6 +143,26 @@ if [ "$(cd "$TMP/und" && ls | tr '\n' ' ')" = "TORTURE-busted-coverage.txt TORTU
 check bounded 1 "$HAZSIM" fuzz SMALL --design busted --strategy bounded:2 --runs 0 --artifacts "$TMP/bnd"
 grep -q 'the space is exhausted' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bounded report"; }
 check bounded-replay 1 "$HAZSIM" replay "$(ls "$TMP/bnd"/*.sched | head -1)"
+# A bounded campaign stops at --max-total-time, and at SIGTERM or Ctrl-C, before its next schedule
+# (it went on for ever before: only SIGKILL stopped it).
+start=$SECONDS
+check bounded-max-total-time 0 timeout 60 "$HAZSIM" fuzz SMALL --design v5 --strategy bounded:3 --runs 0 --max-total-time 2 \
+  --artifacts "$TMP/bnd2"
+grep -q 'stopped before the space was exhausted (--max-total-time)' "$TMP/out" && [ $((SECONDS - start)) -le 10 ] &&
+  pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bounded --max-total-time: $(grep bounded "$TMP/out")"; }
+for sig in TERM INT; do
+  "$HAZSIM" fuzz SMALL --design v5 --strategy bounded:3 --runs 0 --artifacts "$TMP/bnd3" >"$TMP/bnd3.out" 2>&1 &
+  pid=$!
+  sleep 1
+  start=$SECONDS
+  kill -"$sig" "$pid"
+  ( sleep 20; kill -KILL "$pid" 2>/dev/null ) &
+  watchdog=$!
+  wait "$pid"
+  kill "$watchdog" 2>/dev/null
+  if grep -q 'stopped before the space was exhausted (interrupted)' "$TMP/bnd3.out" && [ $((SECONDS - start)) -le 5 ]; then
+    pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL bounded SIG$sig: $(tail -2 "$TMP/bnd3.out")"; fi
+done
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
 # A design that dereferences NULL is a report with a schedule file, never a crash of hazsim.
 check fuzz-null-deref 1 "$HAZSIM" fuzz TORTURE --design inj-acquire-no-guard --runs 3 --shrink-time 0 --artifacts "$TMP/nd"
