@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -281,6 +282,23 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, double max_seconds, const st
   return t;
 }
 
+// Every scenario of the CFLIST pairs, in their order, once with each of the comma-separated designs.
+std::vector<std::pair<std::string, std::string>> cflist_with_designs(
+    const std::vector<std::pair<std::string, std::string>>& pairs, const std::string& designs) {
+  std::vector<std::string> scenarios, names;
+  for (const auto& [scn, design] : pairs)
+    if (std::find(scenarios.begin(), scenarios.end(), scn) == scenarios.end()) scenarios.push_back(scn);
+  for (size_t from = 0; from <= designs.size();) {
+    size_t comma = std::min(designs.find(',', from), designs.size());
+    if (comma > from) names.push_back(designs.substr(from, comma - from));
+    from = comma + 1;
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& scn : scenarios)
+    for (const std::string& d : names) out.emplace_back(scn, d);
+  return out;
+}
+
 // fuzz runs the portfolio unless the command line names a strategy.
 bool strategy_given(const RunOptions& o) {
   if (!o.strategy.empty()) return true;
@@ -324,8 +342,12 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
              double shrink_seconds, int jobs) {
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string err;
+  // --cflist with --design D[,D...]: the design applies to the whole matrix, every CFLIST
+  // scenario with each design given (a scenario the design cannot run is said and skipped).
+  const bool matrix = cflist && !o.design.empty();
   if (cflist) {
     if (!load_cflist(&pairs, &err)) return usage_error(err);
+    if (matrix) pairs = cflist_with_designs(pairs, o.design);
   } else {
     if (o.scenario.empty()) return usage_error("fuzz needs a SCENARIO or --cflist");
     pairs.emplace_back(o.scenario, o.design);
@@ -368,6 +390,10 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
     FuzzTotals t = bounded ? fuzz_bounded(p, runs, max_seconds, artifacts)
                            : fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
+    if (!t.error.empty() && matrix) {
+      fmt::print("hazsim-fuzz: {} {}: not run: {}\n", p.str("scenario"), p.str("design"), t.error);
+      continue;
+    }
     if (!t.error.empty()) return usage_error(t.error);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string kinds;

@@ -164,6 +164,14 @@ for sig in TERM INT; do
     pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL bounded SIG$sig: $(tail -2 "$TMP/bnd3.out")"; fi
 done
 check fuzz-pass 0 "$HAZSIM" fuzz TORTURE --design v4-nopreempt --runs 5 --artifacts "$TMP/art2"
+# --cflist with --design D,D: every CFLIST scenario with each design given (it ignored --design),
+# saying which scenarios a design cannot run.
+"$HAZSIM" fuzz --cflist --design v5,pertask --runs 1 --shrink-time 0 --artifacts "$TMP/mx" >"$TMP/out" 2>&1
+rc=$?
+if [ "$rc" -le 1 ] && grep -q '^hazsim-fuzz: TORTURE *v5 ' "$TMP/out" && grep -q '^hazsim-fuzz: FORK *pertask ' "$TMP/out" &&
+   ! grep -q '^hazsim-fuzz: [A-Z-]* *\(v4\|busted\|twophase\) ' "$TMP/out" &&
+   grep -q '^hazsim-fuzz: DETACH v5: not run: .*hazptr_detach' "$TMP/out"; then pass=$((pass+1)); else
+  fail=$((fail+1)); echo "FAIL cflist-designs: exit $rc, $(grep -c '^hazsim-fuzz' "$TMP/out") lines"; fi
 # A design that dereferences NULL is a report with a schedule file, never a crash of hazsim.
 check fuzz-null-deref 1 "$HAZSIM" fuzz TORTURE --design inj-acquire-no-guard --runs 3 --shrink-time 0 --artifacts "$TMP/nd"
 cat "$TMP/out" "$TMP/err" | grep -q 'null-deref' && [ "$(ls "$TMP/nd"/*.sched | wc -l)" -ge 1 ] && pass=$((pass+1)) ||
