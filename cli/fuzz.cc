@@ -82,8 +82,11 @@ struct Corpus {
 // One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
 // jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
 // the same whichever thread runs it.
-FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double max_seconds,
-                    const std::string& artifacts, bool summary_only, double shrink_seconds, int jobs) {
+FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptions& c) {
+  const long runs = c.runs;
+  const double max_seconds = c.max_seconds;
+  const std::string& artifacts = c.artifacts;
+  const bool summary_only = c.cflist;
   FuzzTotals t;
   std::mutex mu;  // guards t, printing and the shrink decision
   std::atomic<long> next{0};
@@ -199,7 +202,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
                        saved ? "replay: hazsim replay " + path : "could not save: " + werr);
           std::fflush(stdout);
           // Shrink the first failure of each kind (a new oracle), keeping both files.
-          shrink_this = saved && shrink_seconds > 0 && of_kind == 1;
+          shrink_this = saved && c.shrink_seconds > 0 && of_kind == 1;
+          if (c.stop_on_first) stop = true;  // the runs under way on other threads finish
         }
         auto now = std::chrono::steady_clock::now();
         if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
@@ -215,7 +219,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
       }
       if (shrink_this) {
         ShrinkOptions so;
-        so.max_seconds = shrink_seconds;
+        so.max_seconds = c.shrink_seconds;
         so.stop = &g_interrupted;
         std::string min_path = sibling_path(path, ".min.sched"), serr;
         std::lock_guard<std::mutex> lock(mu);  // keeps the shrink report in one piece
@@ -226,7 +230,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
     }
   };
   std::vector<std::thread> threads;
-  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  for (int j = 1; j < c.jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& th : threads) th.join();
   merge_rounds(true);
@@ -237,7 +241,10 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, long runs, double m
 
 // bounded:K: every schedule with at most K eventful choices, depth first, one thread. Ctrl-C,
 // SIGTERM and --max-total-time stop it before its next schedule, like the other campaigns.
-FuzzTotals fuzz_bounded(const Params& p, long runs, double max_seconds, const std::string& artifacts) {
+FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c) {
+  const long runs = c.runs;
+  const double max_seconds = c.max_seconds;
+  const std::string& artifacts = c.artifacts;
   FuzzTotals t;
   std::error_code ec;
   std::filesystem::create_directories(artifacts, ec);
@@ -247,7 +254,7 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, double max_seconds, const st
     return max_seconds > 0 &&
            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= max_seconds;
   };
-  auto stop = [&] { return g_interrupted || !t.error.empty() || out_of_time(); };
+  auto stop = [&] { return g_interrupted || !t.error.empty() || out_of_time() || (c.stop_on_first && t.failures > 0); };
   ExploreResult r = explore_all(m.decisions(), runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
     ScenarioOutcome out = run_scenario(m, p, nullptr, &prefix);
     if (!out.error.empty()) {
@@ -276,6 +283,7 @@ FuzzTotals fuzz_bounded(const Params& p, long runs, double max_seconds, const st
                     : !r.stopped ? "stopped before the space was exhausted (--runs)"
                     : g_interrupted ? "stopped before the space was exhausted (interrupted)"
                     : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
+                    : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
                                     : "stopped before the space was exhausted";
   fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
              p.str("strategy").substr(8), why);
@@ -338,8 +346,9 @@ void report_design_lines(const DesignLines& lines, const std::string& path, size
 
 }  // namespace
 
-int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
-             double shrink_seconds, int jobs) {
+int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
+  const bool cflist = c.cflist;
+  const std::string& artifacts = c.artifacts;
   std::vector<std::pair<std::string, std::string>> pairs;
   std::string err;
   // --cflist with --design D[,D...]: the design applies to the whole matrix, every CFLIST
@@ -388,8 +397,7 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
     bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
-    FuzzTotals t = bounded ? fuzz_bounded(p, runs, max_seconds, artifacts)
-                           : fuzz_one(ro, p, runs, max_seconds, artifacts, cflist, shrink_seconds, jobs);
+    FuzzTotals t = bounded ? fuzz_bounded(p, c) : fuzz_one(ro, p, c);
     if (!t.error.empty() && matrix) {
       fmt::print("hazsim-fuzz: {} {}: not run: {}\n", p.str("scenario"), p.str("design"), t.error);
       continue;
@@ -414,6 +422,10 @@ int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::stri
     total_failures += t.failures;
     if (t.lost > 0 && total_lost == 0) lost_why = t.lost_why;
     total_lost += t.lost;
+    if (c.stop_on_first && t.failures > 0) {
+      if (cflist) fmt::print("hazsim-fuzz: stopped at the first failure (--stop-on-first)\n");
+      break;
+    }
   }
   if (cflist) {
     fmt::print("hazsim-fuzz: summary\n");

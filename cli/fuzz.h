@@ -7,7 +7,17 @@
 
 namespace hazsim::cli {
 
-int cmd_fuzz(const RunOptions& o, long runs, double max_seconds, const std::string& artifacts, bool cflist,
-             double shrink_seconds, int jobs);
+// How a campaign runs (fuzz's options beyond the run's own).
+struct CampaignOptions {
+  long runs = 100;           // per (scenario, design); 0: until max_seconds or interrupted
+  double max_seconds = 0;    // per (scenario, design); 0: no limit
+  std::string artifacts = "hazsim-artifacts";
+  bool cflist = false;
+  double shrink_seconds = 5;  // the first failure of each kind; 0: no shrinking
+  int jobs = 1;
+  bool stop_on_first = false;  // end the whole campaign at its first failure
+};
+
+int cmd_fuzz(const RunOptions& o, const CampaignOptions& c);
 
 }  // namespace hazsim::cli

@@ -188,24 +188,21 @@ int main(int argc, char** argv) {
 
   RunOptions fuzz_opts;
   fuzz_opts.quiet = true;
-  long runs = 100;
-  double max_total_time = 0;
+  CampaignOptions campaign;
   // Under `bazel test`, failing schedules go where Bazel keeps a test's outputs.
-  const char* undeclared = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
-  std::string artifacts = undeclared ? undeclared : "hazsim-artifacts";
-  bool cflist = false;
+  if (const char* undeclared = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) campaign.artifacts = undeclared;
   auto* fuzz = app.add_subcommand("fuzz", "many runs from consecutive seeds; failures saved as schedule files");
   fuzz->add_option("SCENARIO", fuzz_opts.scenario, "scenario name or file");
   fuzz_opts.add_to(fuzz);
-  fuzz->add_option("--runs", runs, "runs per scenario (0: until --max-total-time or interrupted)");
-  fuzz->add_option("--max-total-time", max_total_time, "seconds per scenario, 0 for no limit");
-  fuzz->add_option("--artifacts", artifacts, "directory for failing schedules");
-  fuzz->add_flag("--cflist", cflist, "run every (scenario, design) pair of CFLIST");
-  double shrink_seconds = 5;
-  int jobs = 1;
-  fuzz->add_option("--jobs", jobs, "threads (cores) to run seeds on")->check(CLI::Range(1, 256));
-  fuzz->add_option("--shrink-time", shrink_seconds,
+  fuzz->add_option("--runs", campaign.runs, "runs per scenario (0: until --max-total-time or interrupted)");
+  fuzz->add_option("--max-total-time", campaign.max_seconds, "seconds per scenario, 0 for no limit");
+  fuzz->add_option("--artifacts", campaign.artifacts, "directory for failing schedules");
+  fuzz->add_flag("--cflist", campaign.cflist, "run every (scenario, design) pair of CFLIST");
+  fuzz->add_option("--jobs", campaign.jobs, "threads (cores) to run seeds on")->check(CLI::Range(1, 256));
+  fuzz->add_option("--shrink-time", campaign.shrink_seconds,
                    "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
+  fuzz->add_flag("--stop-on-first", campaign.stop_on_first,
+                 "end the campaign at its first failure (runs already under way on other --jobs finish)");
 
   std::string trace_file, trace_format = "ftrace", trace_out;
   auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
@@ -251,9 +248,9 @@ int main(int argc, char** argv) {
     return usage_error(std::string(e.what()) + " (hazsim --help)");
   }
 
-  if (runs < 0) return usage_error("--runs must be >= 0");
+  if (campaign.runs < 0) return usage_error("--runs must be >= 0");
   // --max-total-time alone runs until the time is up, as libFuzzer does; --runs still caps it.
-  if (fuzz->parsed() && max_total_time > 0 && fuzz->count("--runs") == 0) runs = 0;
+  if (fuzz->parsed() && campaign.max_seconds > 0 && fuzz->count("--runs") == 0) campaign.runs = 0;
   if (list->parsed()) return cmd_list(list_params);
   if (litmus->parsed()) return cmd_litmus(litmus_files, litmus_model, litmus_max_runs);
   if (run->parsed()) return cmd_run(run_opts, save);
@@ -261,9 +258,10 @@ int main(int argc, char** argv) {
   if (fuzz->parsed()) {
     // Each job is a whole machine (~65 MB): past the cores it only costs memory.
     unsigned cores = std::thread::hardware_concurrency();
-    if (cores > 0 && unsigned(jobs) > cores)
-      fmt::print(stderr, "hazsim: warning: --jobs {} is more than this machine's {} cores\n", jobs, cores);
-    return cmd_fuzz(fuzz_opts, runs, max_total_time, artifacts, cflist, cflist ? 0 : shrink_seconds, jobs);
+    if (cores > 0 && unsigned(campaign.jobs) > cores)
+      fmt::print(stderr, "hazsim: warning: --jobs {} is more than this machine's {} cores\n", campaign.jobs, cores);
+    if (campaign.cflist) campaign.shrink_seconds = 0;
+    return cmd_fuzz(fuzz_opts, campaign);
   }
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);

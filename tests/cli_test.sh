@@ -172,6 +172,10 @@ if [ "$rc" -le 1 ] && grep -q '^hazsim-fuzz: TORTURE *v5 ' "$TMP/out" && grep -q
    ! grep -q '^hazsim-fuzz: [A-Z-]* *\(v4\|busted\|twophase\) ' "$TMP/out" &&
    grep -q '^hazsim-fuzz: DETACH v5: not run: .*hazptr_detach' "$TMP/out"; then pass=$((pass+1)); else
   fail=$((fail+1)); echo "FAIL cflist-designs: exit $rc, $(grep -c '^hazsim-fuzz' "$TMP/out") lines"; fi
+# --stop-on-first ends the campaign at its first failure, with its schedule file.
+check stop-on-first 1 "$HAZSIM" fuzz TORTURE --design busted --runs 50 --stop-on-first --shrink-time 0 --artifacts "$TMP/sof"
+grep -q '^hazsim-fuzz: TORTURE *busted *1 runs *1 failures' "$TMP/out" && [ "$(ls "$TMP/sof"/*.sched | wc -l)" = 1 ] &&
+  pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL stop-on-first: $(grep 'runs' "$TMP/out")"; }
 # A design that dereferences NULL is a report with a schedule file, never a crash of hazsim.
 check fuzz-null-deref 1 "$HAZSIM" fuzz TORTURE --design inj-acquire-no-guard --runs 3 --shrink-time 0 --artifacts "$TMP/nd"
 cat "$TMP/out" "$TMP/err" | grep -q 'null-deref' && [ "$(ls "$TMP/nd"/*.sched | wc -l)" -ge 1 ] && pass=$((pass+1)) ||
