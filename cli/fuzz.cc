@@ -18,6 +18,7 @@
 #include "explore/bounded.h"
 #include "scenarios/campaign_coverage.h"
 #include "scenarios/design_lines.h"
+#include "cli/buckets.h"
 
 namespace hazsim::cli {
 
@@ -82,7 +83,27 @@ struct Corpus {
 // One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
 // jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
 // the same whichever thread runs it.
-FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptions& c) {
+// A failure's schedule file, if its bucket keeps it (cli/buckets.h: the lowest positions, so the
+// same files for any --jobs; a kept file of a later position is removed): the line fuzz prints
+// under the failure.
+std::string keep_failure(FuzzTotals* t, Buckets* buckets, const Params& p, const ScenarioOutcome& out, long position,
+                         const std::string& path, bool* saved) {
+  FailureBucket& b = buckets->add(p.str("design"), out.run.failure);
+  *saved = false;
+  std::string evict;
+  if (!buckets->admit(b, position, &evict))
+    return fmt::format("not kept: its bucket ({}) has its schedules (--max-artifacts)", b.title);
+  std::string werr;
+  *saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
+  note_lost(t, *saved, werr);
+  if (!*saved) return "could not save: " + werr;
+  std::error_code ec;
+  if (!evict.empty()) std::filesystem::remove(evict, ec);  // gone already: nothing to keep either way
+  buckets->kept(b, position, path, evict);
+  return "replay: hazsim replay " + path;
+}
+
+FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptions& c, Buckets* buckets) {
   const long runs = c.runs;
   const double max_seconds = c.max_seconds;
   const std::string& artifacts = c.artifacts;
@@ -193,13 +214,11 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
                                                 : fmt::format("run{}-extends-seed{}", seed0 + uint64_t(i), p.str("seed"));
           path = fmt::format("{}/{}-{}-{}.sched", artifacts, path_component(p.str("scenario")),
                              path_component(p.str("design")), run_name);
-          std::string werr;
-          bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
-          note_lost(&t, saved, werr);
+          bool saved = false;
+          std::string where = keep_failure(&t, buckets, p, out, i, path, &saved);
           if (!summary_only || t.failures == 1)
             fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                       run_name, out.run.failure.message, oracle_name(out.run.failure.oracle),
-                       saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+                       run_name, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
           std::fflush(stdout);
           // Shrink the first failure of each kind (a new oracle), keeping both files.
           shrink_this = saved && c.shrink_seconds > 0 && of_kind == 1;
@@ -241,7 +260,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
 
 // bounded:K: every schedule with at most K eventful choices, depth first, one thread. Ctrl-C,
 // SIGTERM and --max-total-time stop it before its next schedule, like the other campaigns.
-FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c) {
+FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buckets) {
   const long runs = c.runs;
   const double max_seconds = c.max_seconds;
   const std::string& artifacts = c.artifacts;
@@ -271,13 +290,11 @@ FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c) {
       if (c == ':') c = '-';
     std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, path_component(p.str("scenario")),
                                    path_component(p.str("design")), path_component(strategy), t.runs);
-    std::string werr;
-    bool saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
-    note_lost(&t, saved, werr);
+    bool saved = false;
+    std::string where = keep_failure(&t, buckets, p, out, t.runs, path, &saved);
     if (t.failures <= 3)
       fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                 p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle),
-                 saved ? "replay: hazsim replay " + path : "could not save: " + werr);
+                 p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
   }, stop);
   const char* why = r.exhausted  ? "the space is exhausted"
                     : !r.stopped ? "stopped before the space was exhausted (--runs)"
@@ -386,6 +403,8 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
     }
     plan.emplace_back(ro, p);
   }
+  Buckets buckets(c.max_kept);
+  if (!buckets.load(artifacts, &err)) return usage_error(err);
   // Under `bazel test`: say that sharding is honoured, and let --runs_per_test vary the seeds.
   if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(status, "w"));
   catch_interrupts();
@@ -397,7 +416,7 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
     bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
-    FuzzTotals t = bounded ? fuzz_bounded(p, c) : fuzz_one(ro, p, c);
+    FuzzTotals t = bounded ? fuzz_bounded(p, c, &buckets) : fuzz_one(ro, p, c, &buckets);
     if (!t.error.empty() && matrix) {
       fmt::print("hazsim-fuzz: {} {}: not run: {}\n", p.str("scenario"), p.str("design"), t.error);
       continue;
@@ -434,6 +453,13 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
       fmt::print("hazsim-fuzz: {} over every scenario:\n", design);
       report_design_lines(lines, fmt::format("{}/{}-lines.txt", artifacts, path_component(design)), 5);
     }
+  }
+  if (!buckets.empty()) {
+    std::string berr;
+    bool saved = buckets.save(artifacts, &berr);
+    fmt::print("hazsim-fuzz: failure buckets{}:\n", saved ? " (all campaigns of this directory: " + artifacts + "/buckets.txt)"
+                                                            : " (not saved: " + berr + ")");
+    for (const std::string& line : buckets.lines()) fmt::print("{}\n", line);
   }
   if (total_failures > total_lost) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
   if (total_lost > 0) {

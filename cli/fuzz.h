@@ -16,6 +16,7 @@ struct CampaignOptions {
   double shrink_seconds = 5;  // the first failure of each kind; 0: no shrinking
   int jobs = 1;
   bool stop_on_first = false;  // end the whole campaign at its first failure
+  size_t max_kept = 3;         // schedule files kept per failure bucket (cli/buckets.h); 0: all
 };
 
 int cmd_fuzz(const RunOptions& o, const CampaignOptions& c);

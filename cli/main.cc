@@ -201,6 +201,8 @@ int main(int argc, char** argv) {
   fuzz->add_option("--jobs", campaign.jobs, "threads (cores) to run seeds on")->check(CLI::Range(1, 256));
   fuzz->add_option("--shrink-time", campaign.shrink_seconds,
                    "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
+  fuzz->add_option("--max-artifacts", campaign.max_kept,
+                   "schedule files kept per failure bucket (the rest are counted; 0: keep every one)");
   fuzz->add_flag("--stop-on-first", campaign.stop_on_first,
                  "end the campaign at its first failure (runs already under way on other --jobs finish)");
 

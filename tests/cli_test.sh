@@ -138,8 +138,21 @@ check trace-bad-format 2 "$HAZSIM" trace "$TMP/bad.sched" --format svg
 mkdir -p "$TMP/und"
 TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=1 TEST_UNDECLARED_OUTPUTS_DIR="$TMP/und" TEST_SHARD_STATUS_FILE="$TMP/status" \
   "$HAZSIM" fuzz TORTURE --design busted --runs 6 --shrink-time 0 >"$TMP/out" 2>&1
-if [ "$(cd "$TMP/und" && ls | tr '\n' ' ')" = "TORTURE-busted-coverage.txt TORTURE-busted-lines.txt TORTURE-busted-seed2.sched TORTURE-busted-seed4.sched TORTURE-busted-seed6.sched " ] &&
+if [ "$(cd "$TMP/und" && ls | tr '\n' ' ')" = "TORTURE-busted-coverage.txt TORTURE-busted-lines.txt TORTURE-busted-seed2.sched TORTURE-busted-seed4.sched TORTURE-busted-seed6.sched buckets.txt " ] &&
    [ -e "$TMP/status" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL sharding: $(ls "$TMP/und")"; fi
+# Failure buckets: a campaign's failures by design, oracle and design line; --max-artifacts N keeps
+# N schedules a bucket and counts the rest; a later campaign in the same directory marks the
+# buckets it saw before as known; a damaged buckets.txt is one line and exit 2.
+check buckets 1 "$HAZSIM" fuzz TORTURE --design v4 --runs 12 --max-artifacts 1 --shrink-time 0 --artifacts "$TMP/bk"
+nb=$(grep -c '^    [0-9]*x .* \[v4\] (hazptr/v4.h:[0-9]*) new; kept: ' "$TMP/out")
+if [ "$nb" -ge 1 ] && [ "$(ls "$TMP/bk"/*.sched | wc -l)" = "$nb" ] && grep -q 'not kept' "$TMP/out"; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL buckets: $nb buckets, $(ls "$TMP/bk"/*.sched | wc -l) files"; cat "$TMP/out" | tail -5; fi
+check buckets-known 1 "$HAZSIM" fuzz TORTURE --design v4 --runs 3 --seed 50 --shrink-time 0 --artifacts "$TMP/bk"
+grep -q '^    [0-9]*x warn in hazptr_release \[v4\] .* known; ' "$TMP/out" && pass=$((pass+1)) ||
+  { fail=$((fail+1)); echo "FAIL buckets-known"; tail -4 "$TMP/out"; }
+printf '12\tno site\n' >"$TMP/bk/buckets.txt"
+check buckets-bad-file 2 "$HAZSIM" fuzz TORTURE --design v4 --runs 1 --artifacts "$TMP/bk"
+one_line_error buckets-bad-file "buckets.txt:1"
 check bounded 1 "$HAZSIM" fuzz SMALL --design busted --strategy bounded:2 --runs 0 --artifacts "$TMP/bnd"
 grep -q 'the space is exhausted' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bounded report"; }
 check bounded-replay 1 "$HAZSIM" replay "$(ls "$TMP/bnd"/*.sched | head -1)"

@@ -15,6 +15,13 @@ case "$2" in
   campaign)  # ./hazsim: two coverage lines, then the closing table
     "$hazsim" fuzz --cflist --runs 40 --artifacts hazsim-artifacts >out.txt 2>/dev/null
     { grep -m 2 '^hazsim-fuzz: coverage' out.txt; echo "..."; sed -n '/^hazsim-fuzz: summary/,$p' out.txt; } ;;
+  buckets)  # two campaigns in one directory: the second knows the first's buckets
+    echo '$ hazsim fuzz TORTURE --design v4 --runs 20 --max-artifacts 2'
+    "$hazsim" fuzz TORTURE --design v4 --runs 20 --max-artifacts 2 --shrink-time 0 --artifacts hazsim-artifacts |
+      sed -n '/^hazsim-fuzz: failure buckets/,$p'
+    echo '$ hazsim fuzz TORTURE --design v4 --runs 20 --seed 100'
+    "$hazsim" fuzz TORTURE --design v4 --runs 20 --seed 100 --shrink-time 0 --artifacts hazsim-artifacts |
+      sed -n '/^hazsim-fuzz: failure buckets/,$p' ;;
   fuzz-coverage)  # the coverage lines of one small campaign
     echo '$ hazsim fuzz TORTURE --design v5 --runs 8'
     "$hazsim" fuzz TORTURE --design v5 --runs 8 --artifacts hazsim-artifacts | grep -v '^hazsim-fuzz: TORTURE' ;;
