@@ -17,6 +17,8 @@
 
 #include "explore/bounded.h"
 #include "scenarios/campaign_coverage.h"
+#include "scenarios/config_list.h"
+#include "sim/files.h"
 #include "scenarios/design_lines.h"
 #include "cli/buckets.h"
 
@@ -307,21 +309,50 @@ FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buck
   return t;
 }
 
-// Every scenario of the CFLIST pairs, in their order, once with each of the comma-separated designs.
-std::vector<std::pair<std::string, std::string>> cflist_with_designs(
-    const std::vector<std::pair<std::string, std::string>>& pairs, const std::string& designs) {
-  std::vector<std::string> scenarios, names;
-  for (const auto& [scn, design] : pairs)
-    if (std::find(scenarios.begin(), scenarios.end(), scn) == scenarios.end()) scenarios.push_back(scn);
-  for (size_t from = 0; from <= designs.size();) {
-    size_t comma = std::min(designs.find(',', from), designs.size());
-    if (comma > from) names.push_back(designs.substr(from, comma - from));
+// The campaign's (scenario, design) entries: SCENARIO, CFLIST, --configs or --configs-file. With
+// --design D[,D...] on a list, every scenario of it (once, in order) with each design given.
+bool campaign_entries(const RunOptions& o, const CampaignOptions& c, std::vector<ConfigEntry>* out, std::string* err) {
+  int sources = int(c.cflist) + int(!c.configs.empty()) + int(!c.configs_file.empty()) + int(!o.scenario.empty());
+  if (sources != 1) {
+    *err = sources == 0 ? "fuzz needs a SCENARIO, --cflist, --configs or --configs-file"
+                        : "fuzz takes one of SCENARIO, --cflist, --configs and --configs-file";
+    return false;
+  }
+  if (!o.scenario.empty()) {
+    out->push_back({o.scenario, o.design, 1});
+    return true;
+  }
+  if (c.cflist) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    if (!load_cflist(&pairs, err)) return false;
+    for (auto& [scn, design] : pairs) out->push_back({scn, design, 1});
+  } else if (!c.configs.empty()) {
+    if (!parse_config_tokens(c.configs, out, err)) return false;
+  } else {
+    std::string text;
+    if (!read_file(c.configs_file, &text, err)) return false;
+    if (!parse_config_lines(text, c.configs_file, out, err)) return false;
+    if (out->empty()) {
+      *err = c.configs_file + ": names no scenario";
+      return false;
+    }
+  }
+  if (o.design.empty()) return true;
+  std::vector<std::string> designs;
+  for (size_t from = 0; from <= o.design.size();) {
+    size_t comma = std::min(o.design.find(',', from), o.design.size());
+    if (comma > from) designs.push_back(o.design.substr(from, comma - from));
     from = comma + 1;
   }
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& scn : scenarios)
-    for (const std::string& d : names) out.emplace_back(scn, d);
-  return out;
+  std::vector<ConfigEntry> scenarios;
+  for (const ConfigEntry& e : *out) {
+    auto same = [&](const ConfigEntry& s) { return s.scenario == e.scenario; };
+    if (std::find_if(scenarios.begin(), scenarios.end(), same) == scenarios.end()) scenarios.push_back(e);
+  }
+  out->clear();
+  for (const ConfigEntry& e : scenarios)
+    for (const std::string& d : designs) out->push_back({e.scenario, d, e.times});
+  return true;
 }
 
 // fuzz runs the portfolio unless the command line names a strategy.
@@ -363,21 +394,17 @@ void report_design_lines(const DesignLines& lines, const std::string& path, size
 
 }  // namespace
 
-int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
-  const bool cflist = c.cflist;
-  const std::string& artifacts = c.artifacts;
-  std::vector<std::pair<std::string, std::string>> pairs;
+int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
   std::string err;
-  // --cflist with --design D[,D...]: the design applies to the whole matrix, every CFLIST
-  // scenario with each design given (a scenario the design cannot run is said and skipped).
-  const bool matrix = cflist && !o.design.empty();
-  if (cflist) {
-    if (!load_cflist(&pairs, &err)) return usage_error(err);
-    if (matrix) pairs = cflist_with_designs(pairs, o.design);
-  } else {
-    if (o.scenario.empty()) return usage_error("fuzz needs a SCENARIO or --cflist");
-    pairs.emplace_back(o.scenario, o.design);
-  }
+  std::vector<ConfigEntry> entries;
+  if (!campaign_entries(o, opts, &entries, &err)) return usage_error(err);
+  // A campaign of several (scenario, design) pairs prints a line per pair and a closing table;
+  // a design that cannot run a scenario it was paired with by the command line is said and skipped.
+  CampaignOptions c = opts;
+  c.cflist = opts.cflist || !opts.configs.empty() || !opts.configs_file.empty();
+  const bool cflist = c.cflist;
+  const bool matrix = cflist && (!o.design.empty() || !opts.configs.empty() || !opts.configs_file.empty());
+  const std::string& artifacts = c.artifacts;
   // Bazel's sharding: a shard index outside the shard count would run no seed and pass.
   if (const char* n = std::getenv("TEST_TOTAL_SHARDS")) {
     int64_t shards = 0, shard = 0;
@@ -386,11 +413,19 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
       return usage_error(fmt::format("TEST_SHARD_INDEX='{}' must be from 0 to TEST_TOTAL_SHARDS-1 (TEST_TOTAL_SHARDS='{}')",
                                      k ? k : "", n));
   }
-  std::vector<std::pair<RunOptions, Params>> plan;
-  for (const auto& [scn, design] : pairs) {
+  // --duration is the whole campaign's: each entry gets its share, by its N*.
+  long total_times = 0;
+  for (const ConfigEntry& e : entries) total_times += e.times;
+  struct Planned {
+    RunOptions ro;
+    Params p;
+    CampaignOptions c;
+  };
+  std::vector<Planned> plan;
+  for (const ConfigEntry& e : entries) {
     RunOptions ro = o;
-    ro.scenario = scn;
-    if (!design.empty()) ro.design = design;
+    ro.scenario = e.scenario;
+    if (!e.design.empty()) ro.design = e.design;
     Params p;
     if (!ro.resolve(&p, &err)) return usage_error(err);
     if (!strategy_given(ro) && p.str("strategy") == "random") p.set("strategy", "portfolio", &err);
@@ -401,7 +436,10 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
       uint64_t seed = (uint64_t(p.num("seed")) + uint64_t(v) * 1000003u) & uint64_t(INT64_MAX);
       p.set("seed", std::to_string(seed), &err);
     }
-    plan.emplace_back(ro, p);
+    CampaignOptions ec = c;
+    ec.runs = c.runs * e.times;
+    ec.max_seconds = c.duration > 0 ? c.duration * e.times / double(total_times) : c.max_seconds * e.times;
+    plan.push_back({ro, p, ec});
   }
   Buckets buckets(c.max_kept);
   if (!buckets.load(artifacts, &err)) return usage_error(err);
@@ -412,11 +450,11 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& c) {
   std::string lost_why;
   std::vector<std::string> summary;
   std::map<std::string, DesignLines> lines_by_design;  // over every scenario of the campaign
-  for (auto& [ro, p] : plan) {
+  for (auto& [ro, p, pc] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
     bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
-    FuzzTotals t = bounded ? fuzz_bounded(p, c, &buckets) : fuzz_one(ro, p, c, &buckets);
+    FuzzTotals t = bounded ? fuzz_bounded(p, pc, &buckets) : fuzz_one(ro, p, pc, &buckets);
     if (!t.error.empty() && matrix) {
       fmt::print("hazsim-fuzz: {} {}: not run: {}\n", p.str("scenario"), p.str("design"), t.error);
       continue;

@@ -12,7 +12,10 @@ struct CampaignOptions {
   long runs = 100;           // per (scenario, design); 0: until max_seconds or interrupted
   double max_seconds = 0;    // per (scenario, design); 0: no limit
   std::string artifacts = "hazsim-artifacts";
-  bool cflist = false;
+  bool cflist = false;          // the pairs of CFLIST (with --design: its scenarios, each design)
+  std::string configs;          // --configs "TORTURE 2*IRQ NESTING" (scenarios/config_list.h)
+  std::string configs_file;     // --configs-file FILE: a CFLIST of the user's
+  double duration = 0;          // --duration: the whole campaign's seconds, shared by its entries
   double shrink_seconds = 5;  // the first failure of each kind; 0: no shrinking
   int jobs = 1;
   bool stop_on_first = false;  // end the whole campaign at its first failure

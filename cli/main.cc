@@ -14,6 +14,7 @@
 #include "cli/source_digest.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
+#include "scenarios/config_list.h"
 #include "scenarios/library.h"
 
 using namespace hazsim;
@@ -197,7 +198,14 @@ int main(int argc, char** argv) {
   fuzz->add_option("--runs", campaign.runs, "runs per scenario (0: until --max-total-time or interrupted)");
   fuzz->add_option("--max-total-time", campaign.max_seconds, "seconds per scenario, 0 for no limit");
   fuzz->add_option("--artifacts", campaign.artifacts, "directory for failing schedules");
-  fuzz->add_flag("--cflist", campaign.cflist, "run every (scenario, design) pair of CFLIST");
+  fuzz->add_flag("--cflist", campaign.cflist,
+                 "run every (scenario, design) pair of CFLIST (with --design D[,D...]: its scenarios with each D)");
+  fuzz->add_option("--configs", campaign.configs,
+                   "scenarios to run, as kvm.sh's --configs: \"TORTURE 2*IRQ NESTING\" (N*: N times the runs and time)");
+  fuzz->add_option("--configs-file", campaign.configs_file, "a file of '[N*]SCENARIO [DESIGN]' lines, as CFLIST");
+  std::string duration;
+  fuzz->add_option("--duration", duration,
+                   "the whole campaign's time, shared by its scenarios: N, Ns, Nm, Nh or Nd (runs until then)");
   fuzz->add_option("--jobs", campaign.jobs, "threads (cores) to run seeds on")->check(CLI::Range(1, 256));
   fuzz->add_option("--shrink-time", campaign.shrink_seconds,
                    "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
@@ -251,6 +259,12 @@ int main(int argc, char** argv) {
   }
 
   if (campaign.runs < 0) return usage_error("--runs must be >= 0");
+  if (!duration.empty()) {
+    std::string err;
+    if (!parse_duration(duration, &campaign.duration, &err)) return usage_error(err);
+    if (fuzz->count("--max-total-time")) return usage_error("--duration and --max-total-time: give one");
+    if (fuzz->count("--runs") == 0) campaign.runs = 0;  // until the time is up, as --max-total-time alone
+  }
   // --max-total-time alone runs until the time is up, as libFuzzer does; --runs still caps it.
   if (fuzz->parsed() && campaign.max_seconds > 0 && fuzz->count("--runs") == 0) campaign.runs = 0;
   if (list->parsed()) return cmd_list(list_params);
@@ -262,7 +276,7 @@ int main(int argc, char** argv) {
     unsigned cores = std::thread::hardware_concurrency();
     if (cores > 0 && unsigned(campaign.jobs) > cores)
       fmt::print(stderr, "hazsim: warning: --jobs {} is more than this machine's {} cores\n", campaign.jobs, cores);
-    if (campaign.cflist) campaign.shrink_seconds = 0;
+    if (campaign.cflist || !campaign.configs.empty() || !campaign.configs_file.empty()) campaign.shrink_seconds = 0;
     return cmd_fuzz(fuzz_opts, campaign);
   }
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);

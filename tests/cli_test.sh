@@ -185,6 +185,25 @@ if [ "$rc" -le 1 ] && grep -q '^hazsim-fuzz: TORTURE *v5 ' "$TMP/out" && grep -q
    ! grep -q '^hazsim-fuzz: [A-Z-]* *\(v4\|busted\|twophase\) ' "$TMP/out" &&
    grep -q '^hazsim-fuzz: DETACH v5: not run: .*hazptr_detach' "$TMP/out"; then pass=$((pass+1)); else
   fail=$((fail+1)); echo "FAIL cflist-designs: exit $rc, $(grep -c '^hazsim-fuzz' "$TMP/out") lines"; fi
+# A matrix as kvm.sh's: --configs with N* (N times the runs), --configs-file (a CFLIST of one's
+# own), --duration with units shared by the entries; bad ones are one line and exit 2.
+check configs 0 "$HAZSIM" fuzz --configs "TORTURE 2*NESTING" --design v5 --runs 2 --artifacts "$TMP/cfg"
+grep -q '^hazsim-fuzz: TORTURE *v5 *2 runs' "$TMP/out" && grep -q '^hazsim-fuzz: NESTING *v5 *4 runs' "$TMP/out" &&
+  pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL configs: $(grep ' runs ' "$TMP/out")"; }
+printf '# my matrix\nSMALL v5\n2*SMALL pertask\n' >"$TMP/mycf"
+start=$SECONDS
+check configs-file-duration 0 "$HAZSIM" fuzz --configs-file "$TMP/mycf" --duration 3s --artifacts "$TMP/cfg2"
+grep -q '^hazsim-fuzz: SMALL *v5 ' "$TMP/out" && grep -q '^hazsim-fuzz: SMALL *pertask ' "$TMP/out" &&
+  [ $((SECONDS - start)) -le 10 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL configs-file/duration"; }
+check configs-bad-count 2 "$HAZSIM" fuzz --configs "0*TORTURE"
+one_line_error configs-bad-count "N from 1 to 1000"
+printf 'SMALL v5 extra\n' >"$TMP/badcf"
+check configs-file-bad 2 "$HAZSIM" fuzz --configs-file "$TMP/badcf"
+one_line_error configs-file-bad "badcf:1"
+check duration-bad 2 "$HAZSIM" fuzz SMALL --duration 5q
+one_line_error duration-bad "duration"
+check two-sources 2 "$HAZSIM" fuzz TORTURE --cflist
+one_line_error two-sources "one of SCENARIO"
 # --stop-on-first ends the campaign at its first failure, with its schedule file.
 check stop-on-first 1 "$HAZSIM" fuzz TORTURE --design busted --runs 50 --stop-on-first --shrink-time 0 --artifacts "$TMP/sof"
 grep -q '^hazsim-fuzz: TORTURE *busted *1 runs *1 failures' "$TMP/out" && [ "$(ls "$TMP/sof"/*.sched | wc -l)" = 1 ] &&
