@@ -16,10 +16,11 @@ enum class LineContext : uint8_t {
   kPreemptOff,   // preempt_count != 0 in task context
   kIrqsOff,      // local interrupts disabled
   kBuffered,     // this vCPU had stores waiting in its store buffer (tso, pso, weak)
+  kStaleView,    // weak: other vCPUs' stores had reached memory that this vCPU had not taken yet
 };
-inline constexpr int kLineContexts = 6;
-inline constexpr const char* kLineContextNames[kLineContexts] = {"task",       "hardirq", "softirq",
-                                                                 "preempt-off", "irqs-off", "buffered"};
+inline constexpr int kLineContexts = 7;
+inline constexpr const char* kLineContextNames[kLineContexts] = {
+    "task", "hardirq", "softirq", "preempt-off", "irqs-off", "buffered", "invalidations-pending"};
 inline constexpr uint8_t line_context_bit(LineContext c) { return uint8_t(1u << unsigned(c)); }
 
 class LineCounts {

@@ -83,6 +83,15 @@ class WeakMemory {
   // a reused object) and holds `value`: a message every vCPU has, older ones unreadable.
   void overwritten(uintptr_t word, uint64_t value, uint64_t step);
 
+  // Whether stores of other vCPUs have reached memory that c has not taken yet: invalidations are
+  // pending on c, and its loads may return older values (design-line coverage reports it).
+  bool behind(uint32_t c) {
+    const uint32_t* cur = view(c, kCur);
+    for (uint32_t i = 0; i < n_; ++i)
+      if (i != c && cur[i] < gseq_[i]) return true;
+    return false;
+  }
+
   // A spin-wait hint (cpu_relax()): the line the vCPU spins on catches up with memory, as the
   // invalidation a real spinner waits for arrives. Coherence only: no other location is ordered.
   void catch_up_last_load(uint32_t c) {

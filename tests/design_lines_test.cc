@@ -109,6 +109,12 @@ TEST(DesignLines, ContextsSayWhereALineRan) {
   uint8_t tso = 0;
   for (const auto& l : campaign("TORTURE", "v5", 2, true, {{"memory_model", "tso"}}).lines.lines()) tso |= l.contexts;
   EXPECT_NE(tso & buffered, 0) << line_contexts_text(tso);
+  // Pending invalidations exist only under weak.
+  const uint8_t stale = line_context_bit(LineContext::kStaleView);
+  EXPECT_EQ(tso & stale, 0) << line_contexts_text(tso);
+  uint8_t weak = 0;
+  for (const auto& l : campaign("TORTURE", "v5", 2, true, {{"memory_model", "weak"}}).lines.lines()) weak |= l.contexts;
+  EXPECT_NE(weak & stale, 0) << line_contexts_text(weak);
 }
 
 // Counting is no step and no decision: the same seeds make the same schedules with it on or off.
