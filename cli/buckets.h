@@ -45,6 +45,12 @@ class Buckets {
   // This campaign's buckets, most seen first: "  12x TITLE (SITE) new|known; kept: FILES (+N not kept)".
   std::vector<std::string> lines() const;
   bool empty() const { return seen_ == 0; }
+  // This campaign's buckets, in title order.
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& [title, b] : by_title_)
+      if (b.seen > 0) f(b);
+  }
 
  private:
   size_t max_kept_;

@@ -21,6 +21,7 @@
 #include "sim/files.h"
 #include "scenarios/design_lines.h"
 #include "cli/buckets.h"
+#include "cli/results.h"
 
 namespace hazsim::cli {
 
@@ -35,6 +36,7 @@ struct FuzzTotals {
   std::map<std::string, long> by_oracle;
   CampaignCoverage coverage;
   DesignLines lines;  // summed as runs finish: a sum does not depend on the order
+  std::vector<std::string> failure_lines;  // for the pair's log (--results): "NAME: MESSAGE [oracle: O] -> FILE"
   size_t corpus = 0;
 };
 
@@ -218,6 +220,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
                              path_component(p.str("design")), run_name);
           bool saved = false;
           std::string where = keep_failure(&t, buckets, p, out, i, path, &saved);
+          t.failure_lines.push_back(fmt::format("{}: {} [oracle: {}]; {}", run_name, out.run.failure.message,
+                                                oracle_name(out.run.failure.oracle), where));
           if (!summary_only || t.failures == 1)
             fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                        run_name, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
@@ -294,6 +298,8 @@ FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buck
                                    path_component(p.str("design")), path_component(strategy), t.runs);
     bool saved = false;
     std::string where = keep_failure(&t, buckets, p, out, t.runs, path, &saved);
+    t.failure_lines.push_back(fmt::format("schedule {}: {} [oracle: {}]; {}", t.runs, out.run.failure.message,
+                                          oracle_name(out.run.failure.oracle), where));
     if (t.failures <= 3)
       fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                  p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
@@ -378,18 +384,19 @@ void report_coverage(const Params& p, const FuzzTotals& t, const std::string& ar
   if (missed.size() > show && show > 0) fmt::print("    ... and {} more\n", missed.size() - show);
 }
 
-// The design lines a campaign ran: a line, the first `show` lines never run, the table in a file.
+// The design lines a campaign ran: a line, the first `show` lines never run (the table in a file).
 // Kernel designs (kernel:DIR) have no enrolled lines: nothing is printed for them.
-void report_design_lines(const DesignLines& lines, const std::string& path, size_t show) {
+std::string design_lines_text(const DesignLines& lines, const std::string& path, size_t show) {
   std::vector<DesignLines::Line> all = lines.lines();
-  if (all.empty()) return;
+  if (all.empty()) return "";
   std::vector<std::string> never = lines.never_run();
   std::string err;
   bool saved = write_file(path, lines.table(), &err);
-  fmt::print("hazsim-fuzz: design lines: {} of {} ran; {} never{}\n", all.size() - never.size(), all.size(),
-             never.size(), saved ? " (table: " + path + ")" : "");
-  for (size_t i = 0; i < never.size() && i < show; ++i) fmt::print("    never ran: {}\n", never[i]);
-  if (never.size() > show && show > 0) fmt::print("    ... and {} more\n", never.size() - show);
+  std::string s = fmt::format("hazsim-fuzz: design lines: {} of {} ran; {} never{}\n", all.size() - never.size(),
+                              all.size(), never.size(), saved ? " (table: " + path + ")" : "");
+  for (size_t i = 0; i < never.size() && i < show; ++i) s += fmt::format("    never ran: {}\n", never[i]);
+  if (never.size() > show && show > 0) s += fmt::format("    ... and {} more\n", never.size() - show);
+  return s;
 }
 
 }  // namespace
@@ -402,6 +409,12 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
   // a design that cannot run a scenario it was paired with by the command line is said and skipped.
   CampaignOptions c = opts;
   c.cflist = opts.cflist || !opts.configs.empty() || !opts.configs_file.empty();
+  // --results DIR: this campaign's files go to a directory of its own, the buckets stay in DIR.
+  if (!c.results.empty()) {
+    c.artifacts = make_campaign_dir(c.results, &err);
+    if (c.artifacts.empty()) return usage_error(err);
+  }
+  const std::string buckets_dir = c.results.empty() ? c.artifacts : c.results;
   const bool cflist = c.cflist;
   const bool matrix = cflist && (!o.design.empty() || !opts.configs.empty() || !opts.configs_file.empty());
   const std::string& artifacts = c.artifacts;
@@ -442,13 +455,14 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
     plan.push_back({ro, p, ec});
   }
   Buckets buckets(c.max_kept);
-  if (!buckets.load(artifacts, &err)) return usage_error(err);
+  if (!buckets.load(buckets_dir, &err)) return usage_error(err);
   // Under `bazel test`: say that sharding is honoured, and let --runs_per_test vary the seeds.
   if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(status, "w"));
   catch_interrupts();
   long total_failures = 0, total_lost = 0;
   std::string lost_why;
   std::vector<std::string> summary;
+  std::vector<PairRecord> records;
   std::map<std::string, DesignLines> lines_by_design;  // over every scenario of the campaign
   for (auto& [ro, p, pc] : plan) {
     if (g_interrupted) break;
@@ -467,13 +481,22 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
                                   p.str("scenario"), p.str("design"), t.runs, t.failures,
                                   kinds.empty() ? "" : " (" + kinds + ")", secs, secs > 0 ? t.runs / secs : 0.0,
                                   g_interrupted ? " [interrupted]" : ""));
+    records.push_back({p.str("scenario"), p.str("design"), t.runs, t.failures, secs, t.by_oracle, bool(g_interrupted)});
     if (!cflist) fmt::print("{}\n", summary.back());
     if (!bounded) report_coverage(p, t, artifacts, cflist ? 0 : 10);
     if (!bounded && !cflist)
-      report_design_lines(t.lines,
-                          fmt::format("{}/{}-{}-lines.txt", artifacts, path_component(p.str("scenario")),
-                                      path_component(p.str("design"))),
-                          10);
+      fmt::print("{}", design_lines_text(t.lines,
+                                         fmt::format("{}/{}-{}-lines.txt", artifacts, path_component(p.str("scenario")),
+                                                     path_component(p.str("design"))),
+                                         10));
+    if (!c.results.empty()) {  // the pair's log: its line and every failure
+      std::string log = summary.back() + "\n", lerr;
+      for (const std::string& f : t.failure_lines) log += "    " + f + "\n";
+      if (!write_file(fmt::format("{}/{}-{}.log", artifacts, path_component(p.str("scenario")),
+                                  path_component(p.str("design"))),
+                      log, &lerr))
+        fmt::print("hazsim-fuzz: could not write the pair's log: {}\n", lerr);
+    }
     lines_by_design[p.str("design")].merge(t.lines);
     if (t.runs > 0) warn_if_mutation_unused(p, t.mutations_applied);
     total_failures += t.failures;
@@ -484,22 +507,33 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
       break;
     }
   }
-  if (cflist) {
-    fmt::print("hazsim-fuzz: summary\n");
-    for (const auto& line : summary) fmt::print("{}\n", line);
+  // The closing report: the table of pairs (a single pair's line was printed already), the design
+  // lines over every scenario, the buckets; with --results all of it is also summary.txt.
+  std::string table = "hazsim-fuzz: summary\n", rest;
+  for (const auto& line : summary) table += line + "\n";
+  if (cflist)
     for (const auto& [design, lines] : lines_by_design) {
-      fmt::print("hazsim-fuzz: {} over every scenario:\n", design);
-      report_design_lines(lines, fmt::format("{}/{}-lines.txt", artifacts, path_component(design)), 5);
+      std::string text = design_lines_text(lines, fmt::format("{}/{}-lines.txt", artifacts, path_component(design)), 5);
+      if (!text.empty()) rest += fmt::format("hazsim-fuzz: {} over every scenario:\n{}", design, text);
     }
-  }
   if (!buckets.empty()) {
     std::string berr;
-    bool saved = buckets.save(artifacts, &berr);
-    fmt::print("hazsim-fuzz: failure buckets{}:\n", saved ? " (all campaigns of this directory: " + artifacts + "/buckets.txt)"
-                                                            : " (not saved: " + berr + ")");
-    for (const std::string& line : buckets.lines()) fmt::print("{}\n", line);
+    bool saved = buckets.save(buckets_dir, &berr);
+    rest += fmt::format("hazsim-fuzz: failure buckets{}:\n", saved ? " (all campaigns of this directory: " + buckets_dir +
+                                                                          "/buckets.txt)"
+                                                                    : " (not saved: " + berr + ")");
+    for (const std::string& line : buckets.lines()) rest += line + "\n";
   }
-  if (total_failures > total_lost) fmt::print("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
+  if (total_failures > total_lost) rest += fmt::format("hazsim-fuzz: failing schedules are in {}/\n", artifacts);
+  fmt::print("{}{}", cflist ? table : "", rest);
+  const std::string closing = table + rest;
+  if (!c.results.empty()) {
+    std::string serr;
+    if (write_summaries(artifacts, closing, records, buckets, bool(g_interrupted), &serr))
+      fmt::print("hazsim-fuzz: results: {}/ (hazsim summary {})\n", artifacts, c.results);
+    else
+      fmt::print("hazsim-fuzz: !!! could not write the campaign's summary: {}\n", serr);
+  }
   if (total_lost > 0) {
     // A campaign whose reproducers are gone must not look like one that kept them.
     fmt::print("hazsim-fuzz: !!! {} of {} failing schedules could not be saved ({}); rerun their seeds with a "

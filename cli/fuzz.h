@@ -20,6 +20,7 @@ struct CampaignOptions {
   int jobs = 1;
   bool stop_on_first = false;  // end the whole campaign at its first failure
   size_t max_kept = 3;         // schedule files kept per failure bucket (cli/buckets.h); 0: all
+  std::string results;         // --results DIR: a directory per campaign in DIR (cli/results.h)
 };
 
 int cmd_fuzz(const RunOptions& o, const CampaignOptions& c);

@@ -11,6 +11,7 @@
 #include "cli/litmus.h"
 #include "cli/litmus_sketch.h"
 #include "cli/report.h"
+#include "cli/results.h"
 #include "cli/source_digest.h"
 #include "cli/trace.h"
 #include "hazptr/registry.h"
@@ -211,8 +212,16 @@ int main(int argc, char** argv) {
                    "seconds to shrink the first failure of each kind (0: do not shrink); both files are kept");
   fuzz->add_option("--max-artifacts", campaign.max_kept,
                    "schedule files kept per failure bucket (the rest are counted; 0: keep every one)");
+  fuzz->add_option("--results", campaign.results,
+                   "a directory of campaigns: this one's files go to DIR/<UTC time>/ with a log per pair and "
+                   "summary.txt/.json, the failure buckets to DIR/buckets.txt (hazsim summary DIR)");
   fuzz->add_flag("--stop-on-first", campaign.stop_on_first,
                  "end the campaign at its first failure (runs already under way on other --jobs finish)");
+
+  std::string summary_dir;
+  auto* summary = app.add_subcommand("summary", "print a campaign's summary again (fuzz --results DIR)");
+  summary->add_option("DIR", summary_dir, "a results directory (its newest campaign) or one campaign's directory")
+      ->required();
 
   std::string trace_file, trace_format = "ftrace", trace_out;
   auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
@@ -280,6 +289,7 @@ int main(int argc, char** argv) {
     return cmd_fuzz(fuzz_opts, campaign);
   }
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
+  if (summary->parsed()) return cmd_summary(summary_dir);
   if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
   if (compare->parsed()) {
     for (size_t start = 0; !cmp_designs.empty();) {

@@ -204,6 +204,19 @@ check duration-bad 2 "$HAZSIM" fuzz SMALL --duration 5q
 one_line_error duration-bad "duration"
 check two-sources 2 "$HAZSIM" fuzz TORTURE --cflist
 one_line_error two-sources "one of SCENARIO"
+# --results DIR: a directory per campaign with a log per pair and summary.txt/.json, the buckets in
+# DIR; hazsim summary DIR prints the newest campaign's summary again.
+check results 1 "$HAZSIM" fuzz --configs "TORTURE" --design v4,v5 --runs 3 --results "$TMP/res"
+camp=$(ls -d "$TMP/res"/20*/ 2>/dev/null | head -1)
+if [ -n "$camp" ] && [ -s "$camp/TORTURE-v4.log" ] && [ -s "$camp/TORTURE-v5.log" ] && [ -s "$TMP/res/buckets.txt" ] &&
+   grep -q '"design": "v5", "runs": 3, "failures": 0' "$camp/summary.json" &&
+   { ! command -v python3 >/dev/null || python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$camp/summary.json"; }; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL results directory: $(ls -R "$TMP/res" | head -20)"; fi
+check summary 0 "$HAZSIM" summary "$TMP/res"
+grep -q '^hazsim-summary: ' "$TMP/out" && grep -q '^hazsim-fuzz: TORTURE *v5 *3 runs' "$TMP/out" && grep -q 'warn in hazptr_release \[v4\]' "$TMP/out" &&
+  pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL summary"; cat "$TMP/out"; }
+check summary-none 2 "$HAZSIM" summary "$TMP/cfg"
+one_line_error summary-none "no campaign summary"
 # --stop-on-first ends the campaign at its first failure, with its schedule file.
 check stop-on-first 1 "$HAZSIM" fuzz TORTURE --design busted --runs 50 --stop-on-first --shrink-time 0 --artifacts "$TMP/sof"
 grep -q '^hazsim-fuzz: TORTURE *busted *1 runs *1 failures' "$TMP/out" && [ "$(ls "$TMP/sof"/*.sched | wc -l)" = 1 ] &&
