@@ -8,6 +8,7 @@
 #include "scenarios/design_lines.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
+#include "tests/scenario_runs.h"
 
 namespace hazsim {
 namespace {
@@ -24,13 +25,7 @@ Campaign campaign(const std::string& scn, const std::string& design, int seeds, 
   Machine m;
   m.set_coverage(coverage);
   for (int seed = 1; seed <= seeds; ++seed) {
-    Params p;
-    std::string err;
-    EXPECT_TRUE(load_scenario(scn, &p, &err)) << err;
-    EXPECT_TRUE(p.set("design", design, &err)) << err;
-    EXPECT_TRUE(p.set("seed", std::to_string(seed), &err)) << err;
-    for (auto& [k, v] : sets) EXPECT_TRUE(p.set(k, v, &err)) << err;
-    ScenarioOutcome o = run_scenario(m, p);
+    ScenarioOutcome o = testing::run_seed(m, scn, design, uint64_t(seed), sets);
     EXPECT_TRUE(o.error.empty()) << o.error;
     EXPECT_FALSE(o.run.failed) << scn << " " << design << " seed " << seed << ": " << o.run.failure.message;
     c.lines.merge(m.line_counts());

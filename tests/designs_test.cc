@@ -9,20 +9,14 @@
 #include "sched/sim_kernel.h"
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
+#include "tests/scenario_runs.h"
 
 namespace hazsim {
 namespace {
 
-ScenarioOutcome run(const std::string& scn, const std::string& design, int seed,
-                    std::vector<std::pair<std::string, std::string>> sets = {}) {
-  Params p;
-  std::string err;
-  EXPECT_TRUE(load_scenario(scn, &p, &err)) << err;
-  EXPECT_TRUE(p.set("design", design, &err)) << err;
-  EXPECT_TRUE(p.set("seed", std::to_string(seed), &err)) << err;
-  for (auto& [k, v] : sets) EXPECT_TRUE(p.set(k, v, &err)) << err;
+ScenarioOutcome run(const std::string& scn, const std::string& design, int seed, testing::Overrides sets = {}) {
   Machine m;
-  return run_scenario(m, p);
+  return testing::run_seed(m, scn, design, uint64_t(seed), sets);
 }
 
 // v4's hook is broken for holders that are switched out (see findings_test): its correct runs

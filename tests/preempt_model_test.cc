@@ -7,6 +7,7 @@
 
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
+#include "tests/scenario_runs.h"
 
 namespace hazsim {
 namespace {
@@ -16,13 +17,7 @@ int failures(const std::string& scenario, const std::string& design, int seeds,
   Machine m;
   int n = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
-    Params p;
-    std::string err;
-    EXPECT_TRUE(load_scenario(scenario, &p, &err)) << err;
-    EXPECT_TRUE(p.set("design", design, &err)) << err;
-    EXPECT_TRUE(p.set("seed", std::to_string(seed), &err)) << err;
-    for (auto& [k, v] : sets) EXPECT_TRUE(p.set(k, v, &err)) << k << ": " << err;
-    ScenarioOutcome o = run_scenario(m, p);
+    ScenarioOutcome o = testing::run_seed(m, scenario, design, uint64_t(seed), sets);
     EXPECT_TRUE(o.error.empty()) << o.error;
     if (o.run.failed && n++ == 0 && first) *first = o.run.failure.oracle;
   }
