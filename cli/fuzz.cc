@@ -15,13 +15,13 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/buckets.h"
+#include "cli/results.h"
 #include "explore/bounded.h"
 #include "scenarios/campaign_coverage.h"
 #include "scenarios/config_list.h"
-#include "sim/files.h"
 #include "scenarios/design_lines.h"
-#include "cli/buckets.h"
-#include "cli/results.h"
+#include "sim/files.h"
 
 namespace hazsim::cli {
 
@@ -36,7 +36,15 @@ struct FuzzTotals {
   std::map<std::string, long> by_oracle;
   CampaignCoverage coverage;
   DesignLines lines;  // summed as runs finish: a sum does not depend on the order
-  std::vector<std::string> failure_lines;  // for the pair's log (--results): "NAME: MESSAGE [oracle: O] -> FILE"
+  // For the pair's log (--results): "RUN: MESSAGE [oracle: O]; where its schedule is", the first
+  // kMaxFailureLines of them, and how many more.
+  static constexpr size_t kMaxFailureLines = 10000;
+  std::vector<std::string> failure_lines;
+  long failure_lines_dropped = 0;
+  void note_failure(std::string line) {
+    if (failure_lines.size() < kMaxFailureLines) failure_lines.push_back(std::move(line));
+    else ++failure_lines_dropped;
+  }
   size_t corpus = 0;
 };
 
@@ -84,9 +92,6 @@ struct Corpus {
   }
 };
 
-// One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
-// jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
-// the same whichever thread runs it.
 // A failure's schedule file, if its bucket keeps it (cli/buckets.h: the lowest positions, so the
 // same files for any --jobs; a kept file of a later position is removed): the line fuzz prints
 // under the failure.
@@ -107,6 +112,9 @@ std::string keep_failure(FuzzTotals* t, Buckets* buckets, const Params& p, const
   return "replay: hazsim replay " + path;
 }
 
+// One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
+// jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
+// the same whichever thread runs it.
 FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptions& c, Buckets* buckets) {
   const long runs = c.runs;
   const double max_seconds = c.max_seconds;
@@ -220,8 +228,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
                              path_component(p.str("design")), run_name);
           bool saved = false;
           std::string where = keep_failure(&t, buckets, p, out, i, path, &saved);
-          t.failure_lines.push_back(fmt::format("{}: {} [oracle: {}]; {}", run_name, out.run.failure.message,
-                                                oracle_name(out.run.failure.oracle), where));
+          t.note_failure(fmt::format("{}: {} [oracle: {}]; {}", run_name, out.run.failure.message,
+                                     oracle_name(out.run.failure.oracle), where));
           if (!summary_only || t.failures == 1)
             fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                        run_name, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
@@ -292,14 +300,14 @@ FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buck
     ++t.failures;
     ++t.by_oracle[oracle_name(out.run.failure.oracle)];
     std::string strategy = p.str("strategy");
-    for (char& c : strategy)
-      if (c == ':') c = '-';
+    for (char& ch : strategy)
+      if (ch == ':') ch = '-';
     std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, path_component(p.str("scenario")),
                                    path_component(p.str("design")), path_component(strategy), t.runs);
     bool saved = false;
     std::string where = keep_failure(&t, buckets, p, out, t.runs, path, &saved);
-    t.failure_lines.push_back(fmt::format("schedule {}: {} [oracle: {}]; {}", t.runs, out.run.failure.message,
-                                          oracle_name(out.run.failure.oracle), where));
+    t.note_failure(fmt::format("schedule {}: {} [oracle: {}]; {}", t.runs, out.run.failure.message,
+                               oracle_name(out.run.failure.oracle), where));
     if (t.failures <= 3)
       fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                  p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
@@ -492,6 +500,7 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
     if (!c.results.empty()) {  // the pair's log: its line and every failure
       std::string log = summary.back() + "\n", lerr;
       for (const std::string& f : t.failure_lines) log += "    " + f + "\n";
+      if (t.failure_lines_dropped > 0) log += fmt::format("    ... and {} more\n", t.failure_lines_dropped);
       if (!write_file(fmt::format("{}/{}-{}.log", artifacts, path_component(p.str("scenario")),
                                   path_component(p.str("design"))),
                       log, &lerr))
