@@ -1,6 +1,6 @@
 // Design-line coverage of one run: how often each enrolled design line (kapi/line_note.h) ran,
 // and in which contexts. Indexed by the line's enrolment index; the names of lines are the
-// campaign's business (scenarios/campaign_coverage.h), not the step's.
+// campaign's business (scenarios/design_lines.h), not the step's.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -16,7 +16,7 @@ enum class LineContext : uint8_t {
   kPreemptOff,   // preempt_count != 0 in task context
   kIrqsOff,      // local interrupts disabled
   kBuffered,     // this vCPU had stores waiting in its store buffer (tso, pso, weak)
-  kStaleView,    // weak: other vCPUs' stores had reached memory that this vCPU had not taken yet
+  kInvalidationsPending,  // weak: other vCPUs' stores had reached memory that this vCPU had not taken yet
 };
 inline constexpr int kLineContexts = 7;
 inline constexpr const char* kLineContextNames[kLineContexts] = {

@@ -78,7 +78,7 @@ bool parse_duration(const std::string& text, double* seconds, std::string* err) 
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   std::string unit(end, text.data() + text.size());
   double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
-  if (ec != std::errc() || n <= 0 || scale == 0 || n > 100L * 365 * 86400) {
+  if (ec != std::errc() || n <= 0 || scale == 0) {
     *err = fmt::format("--duration '{}' is not N, Ns, Nm, Nh or Nd with N a positive whole number", text);
     return false;
   }

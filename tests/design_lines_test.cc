@@ -105,7 +105,7 @@ TEST(DesignLines, ContextsSayWhereALineRan) {
   for (const auto& l : campaign("TORTURE", "v5", 2, true, {{"memory_model", "tso"}}).lines.lines()) tso |= l.contexts;
   EXPECT_NE(tso & buffered, 0) << line_contexts_text(tso);
   // Pending invalidations exist only under weak.
-  const uint8_t stale = line_context_bit(LineContext::kStaleView);
+  const uint8_t stale = line_context_bit(LineContext::kInvalidationsPending);
   EXPECT_EQ(tso & stale, 0) << line_contexts_text(tso);
   uint8_t weak = 0;
   for (const auto& l : campaign("TORTURE", "v5", 2, true, {{"memory_model", "weak"}}).lines.lines()) weak |= l.contexts;
