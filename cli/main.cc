@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "cli/bench_native.h"
 #include "cli/common.h"
 #include "cli/compare.h"
 #include "cli/fuzz.h"
@@ -257,6 +258,18 @@ int main(int argc, char** argv) {
   litmus->add_option("--memory-model", litmus_model, "sc, tso, pso or weak");
   litmus->add_option("--max-runs", litmus_max_runs, "schedules to run at most per test");
 
+  BenchNativeOptions native;
+  auto* bench_native = app.add_subcommand(
+      "bench-native", "time the designs natively on this host's threads, as refscale does (same code as simulated)");
+  bench_native->add_option("--designs", native.designs, "comma-separated designs and baselines (default: compare's)");
+  bench_native->add_option("--readers", native.readers, "reader counts, e.g. 1,2 (default: 1 and every online CPU)");
+  bench_native->add_option("--tasks", native.tasks, "task counts for synchronize (default 1,1000,10000)");
+  bench_native->add_option("--cpus", native.cpus, "possible CPUs: per-CPU areas a synchronize scans (default: online)");
+  bench_native->add_option("--loops", native.loops, "reader sections per reader per run")->check(CLI::Range(1LL, 1000000000LL));
+  bench_native->add_option("--runs", native.runs, "runs per figure (median and range)")->check(CLI::Range(1, 1000));
+  bench_native->add_option("--task-size", native.task_size, "bytes per task_struct (default: this host's)");
+  bench_native->add_option("--csv", native.csv, "also write the figures to this CSV file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -291,6 +304,7 @@ int main(int argc, char** argv) {
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   if (summary->parsed()) return cmd_summary(summary_dir);
   if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
+  if (bench_native->parsed()) return cmd_bench_native(native);
   if (compare->parsed()) {
     for (size_t start = 0; !cmp_designs.empty();) {
       size_t comma = cmp_designs.find(',', start);

@@ -1,0 +1,18 @@
+// hazsim bench-native: time the designs natively on this host (native/), refscale's way.
+#pragma once
+#include <string>
+
+namespace hazsim::cli {
+
+struct BenchNativeOptions {
+  std::string designs, readers, tasks;  // comma-separated; empty: the defaults of native/bench.h
+  int cpus = 0;
+  long long loops = 1000000;
+  int runs = 9;
+  long long task_size = 0;
+  std::string csv;  // also write the figures here
+};
+
+int cmd_bench_native(const BenchNativeOptions& o);
+
+}  // namespace hazsim::cli

@@ -1,0 +1,221 @@
+#include "native/host.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <new>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "native/barriers.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace hazsim::native {
+
+namespace {
+
+// Where in a task_struct stand-in the walk's link and the design's fields sit: on lines of their
+// own, apart, as `tasks` and a design's fields are in the kernel's task_struct (so a walk that
+// skips a task still reads two lines of it).
+constexpr size_t kLinkOffset = 1024;
+constexpr size_t kLine = 64;
+// When /proc/slabinfo cannot be read (it needs root): an x86-64 distribution kernel's order.
+constexpr size_t kDefaultTaskSize = 8192;
+
+size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+
+std::string read_first_line(const std::string& path) {
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  return line;
+}
+
+size_t parse_cache_size(const std::string& s) {
+  size_t n = 0, i = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') n = n * 10 + size_t(s[i++] - '0');
+  if (i < s.size() && s[i] == 'K') n *= 1024;
+  if (i < s.size() && s[i] == 'M') n *= 1024 * 1024;
+  return n;
+}
+
+}  // namespace
+
+std::vector<int> online_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  if (cpus.empty()) cpus.push_back(0);
+  return cpus;
+}
+
+HostInfo describe_host() {
+  HostInfo h;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) == 0 || line.rfind("CPU part", 0) == 0) {
+      h.cpu_model = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  if (h.cpu_model.empty()) h.cpu_model = "unknown CPU";
+  utsname u{};
+  if (uname(&u) == 0) h.kernel = fmt::format("{} {} {}", u.sysname, u.release, u.machine);
+  h.online_cpus = int(online_cpus().size());
+  for (int i = 0; i < 8; ++i) {
+    std::string dir = fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/", i);
+    std::string size = read_first_line(dir + "size");
+    if (size.empty()) break;
+    std::string level = read_first_line(dir + "level"), type = read_first_line(dir + "type");
+    if (type == "Instruction") continue;
+    h.caches += fmt::format("{}L{} {}", h.caches.empty() ? "" : ", ", level, size);
+    if (level == "3" || (level == "2" && h.llc_bytes == 0)) h.llc_bytes = parse_cache_size(size);
+  }
+  std::ifstream slab("/proc/slabinfo");
+  for (std::string line; std::getline(slab, line);) {
+    if (line.rfind("task_struct ", 0) != 0) continue;
+    std::istringstream in(line);
+    std::string name;
+    size_t active = 0, total = 0, objsize = 0;
+    if (in >> name >> active >> total >> objsize) h.task_struct_size = objsize;
+  }
+  h.barriers = barrier_flavour();
+  return h;
+}
+
+Host::Host(const HostConfig& c) : cfg_(c) {
+  if (cfg_.task_size == 0) {
+    size_t host = describe_host().task_struct_size;
+    cfg_.task_size = host ? host : kDefaultTaskSize;
+  }
+  link_offset_ = kLinkOffset;
+  data_offset_ = round_up(link_offset_ + kLine * 8, kLine);
+  cfg_.task_size = std::max(cfg_.task_size, round_up(data_offset_ + cfg_.task_data_size, kLine));
+  cfg_.task_size = round_up(cfg_.task_size, kLine);
+  if (cfg_.tasks > 0) {
+    // Apart from alloc()'s list: flush_caches() flushes only the lines of a task a walk reads.
+    tasks_bytes_ = size_t(cfg_.tasks) * cfg_.task_size;
+    tasks_ = static_cast<char*>(std::aligned_alloc(4096, round_up(tasks_bytes_, 4096)));
+    if (!tasks_) throw std::bad_alloc();
+    std::memset(tasks_, 0, tasks_bytes_);
+    // The list in a shuffled order: a long-running system's task list is not in address order,
+    // so the walk is a pointer chase the prefetchers cannot follow.
+    std::vector<int> order(size_t(cfg_.tasks));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(cfg_.seed);
+    if (order.size() > 2) std::shuffle(order.begin() + 1, order.end(), rng);
+    first_ = task(order[0]);
+    for (size_t i = 0; i < order.size(); ++i) {
+      char* next = i + 1 < order.size() ? task(order[i + 1]) : nullptr;
+      std::memcpy(task(order[i]) + link_offset_, &next, sizeof next);
+    }
+  }
+  current_ = this;
+}
+
+Host::~Host() {
+  for (void* p : deferred_) std::free(p);
+  for (auto& [p, n] : allocations_) std::free(p);
+  std::free(tasks_);
+  if (current_ == this) current_ = nullptr;
+}
+
+void* Host::alloc(size_t size, size_t align) {
+  size_t n = round_up(std::max<size_t>(size, 1), align);
+  void* p = std::aligned_alloc(align, n);
+  if (!p) throw std::bad_alloc();
+  std::memset(p, 0, n);
+  std::lock_guard<std::mutex> g(mu_);
+  allocations_.emplace_back(p, n);
+  return p;
+}
+
+void Host::defer_free(void* p) {
+  std::lock_guard<std::mutex> g(mu_);
+  deferred_.push_back(p);
+}
+
+void Host::flush_caches() {
+#if defined(__x86_64__)
+  auto flush = [](const char* p, size_t n) {
+    for (size_t off = 0; off < n; off += kLine) _mm_clflush(p + off);
+  };
+  for (auto& [p, n] : allocations_) flush(static_cast<char*>(p), n);
+  size_t data_bytes = round_up(std::max<size_t>(cfg_.task_data_size, 1), kLine);
+  for (int i = 0; i < cfg_.tasks; ++i) {
+    flush(task(i) + link_offset_, kLine);
+    flush(task(i) + data_offset_, data_bytes);
+  }
+  _mm_mfence();
+#else
+  size_t llc = describe_host().llc_bytes;
+  size_t bytes = std::clamp<size_t>(2 * llc, 64 << 20, 1ull << 30);
+  std::vector<char> evict(bytes, 1);
+  volatile char sink = 0;
+  for (size_t off = 0; off < bytes; off += kLine) sink = char(sink + evict[off]);
+#endif
+}
+
+void Host::warn(const char* text) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (warnings_++ == 0) first_warning_ = text;
+}
+uint64_t Host::warnings() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return warnings_;
+}
+std::string Host::first_warning() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return first_warning_;
+}
+
+bool Host::run_pinned(int n, const std::function<void(int)>& fn, std::string* err) {
+  std::vector<int> cpus = online_cpus();
+  if (n > int(cpus.size())) {
+    *err = fmt::format("{} threads, but this host has {} online CPUs (one thread per CPU: preemption cannot be "
+                       "turned off in user mode)",
+                       n, cpus.size());
+    return false;
+  }
+  if (n > cfg_.possible_cpus) {
+    *err = fmt::format("{} threads on {} possible CPUs", n, cfg_.possible_cpus);
+    return false;
+  }
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cpus[size_t(i)], &set);
+      pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+      tl_thread = ThreadState{};
+      tl_thread.cpu = i;
+      tl_thread.pid = i + 1;
+      tl_thread.task_data = i < cfg_.tasks ? task_data(task(i)) : nullptr;
+      // Every thread pinned before any starts, so none measures while another is still moving.
+      ready.fetch_add(1);
+      while (ready.load() < n) std::this_thread::yield();
+      fn(i);
+    });
+  }
+  for (auto& t : threads) t.join();
+  return true;
+}
+
+}  // namespace hazsim::native
