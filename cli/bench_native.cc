@@ -7,6 +7,7 @@
 
 #include "cli/common.h"
 #include "native/bench.h"
+#include "scenarios/cost_runner.h"
 
 namespace hazsim::cli {
 
@@ -36,6 +37,85 @@ bool parse_ints(const std::string& flag, const std::string& s, std::vector<int>*
   return true;
 }
 
+// The nominal clock from /proc/cpuinfo ("cpu MHz"), in GHz; 0 if it says none.
+double nominal_ghz() {
+  FILE* f = std::fopen("/proc/cpuinfo", "r");
+  if (!f) return 0;
+  char line[256];
+  double mhz = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "cpu MHz : %lf", &mhz) == 1) break;
+  std::fclose(f);
+  return mhz / 1000;
+}
+
+// The cost model's cycles per event for the same shape as a native figure: one run of
+// scenarios/costbench.h (seed 1; no reader sleeps, no preemption, as the native loops).
+bool model_cycles(const std::string& design, int cpus, int readers, int tasks, const char* section, double* cycles,
+                  std::string* err) {
+  Params p;
+  std::vector<std::pair<std::string, std::string>> sets = {
+      {"design", design},
+      {"cpus", std::to_string(cpus)},
+      {"nreaders", std::to_string(readers)},
+      {"writer", readers ? "0" : "1"},
+      {"reader_loops", "1000"},
+      {"writer_passes", "20"},
+      {"reader_sleep", "0"},
+      {"preempt_prob", "0"},
+      {"passive_tasks", std::to_string(std::max(tasks - 1, 0))},
+      {"seed", "1"},
+      {"max_steps", "1000000000"},
+      {"sync_bound", "1000000000"},
+      {"starve_bound", "1000000000"}};
+  for (const auto& [k, v] : sets)
+    if (!p.set(k, v, err)) return false;
+  Machine m;
+  CostOutcome o = run_cost(m, p);
+  if (!o.error.empty()) {
+    *err = o.error;
+    return false;
+  }
+  const SectionCost* sc = o.totals.find(section);
+  *cycles = sc && sc->count ? double(sc->cycles) / double(sc->count) : 0;
+  return true;
+}
+
+// Model against native, in cycles: the native figure times the nominal clock.
+bool model_table(const native::BenchResult& r, std::string* out, std::string* err) {
+  const native::BenchOptions& o = r.options;
+  double ghz = nominal_ghz();
+  if (ghz <= 0) {
+    *err = "--model: /proc/cpuinfo gives no clock to turn native ns into cycles";
+    return false;
+  }
+  std::string s = fmt::format(
+      "\nThe cost model (sim/cost_model.h) against native, cycles per event (native: the median ns x {:.2f} GHz, "
+      "the nominal clock of /proc/cpuinfo); model/native\n\n| design | measure | model | native | model/native |\n"
+      "|---|---|---:|---:|---:|\n",
+      ghz);
+  for (size_t d = 0; d < o.designs.size(); ++d) {
+    auto row = [&](const std::string& what, double model, const native::Figure& f) {
+      double nat = f.median() * ghz;
+      s += fmt::format("| {} | {} | {:.0f} | {:.0f} | {:.2f} |\n", o.designs[d], what, model, nat,
+                       nat > 0 ? model / nat : 0);
+    };
+    for (size_t i = 0; i < o.readers.size(); ++i) {
+      double c = 0;
+      if (!model_cycles(o.designs[d], r.possible_cpus, o.readers[i], 0, "reader_section", &c, err)) return false;
+      row(fmt::format("reader, {} readers", o.readers[i]), c, r.reader[d][i]);
+    }
+    for (size_t i = 0; i < o.tasks.size(); ++i) {
+      double c = 0;
+      if (!model_cycles(o.designs[d], r.possible_cpus, 0, o.tasks[i], "hazptr_synchronize", &c, err)) return false;
+      row(fmt::format("sync cold, {} tasks", o.tasks[i]), c, r.sync_cold[d][i]);
+      row(fmt::format("sync warm, {} tasks", o.tasks[i]), c, r.sync_warm[d][i]);
+    }
+  }
+  *out = s;
+  return true;
+}
+
 }  // namespace
 
 int cmd_bench_native(const BenchNativeOptions& c) {
@@ -55,6 +135,11 @@ int cmd_bench_native(const BenchNativeOptions& c) {
   native::BenchResult r;
   if (!native::run_native_bench(o, &r, &err)) return usage_error(err);
   fmt::print("{}", native::format_native_bench(r));
+  if (c.model) {
+    std::string table;
+    if (!model_table(r, &table, &err)) return usage_error(err);
+    fmt::print("{}", table);
+  }
   if (!c.csv.empty()) {
     if (!write_file(c.csv, native::native_bench_csv(r), &err)) return usage_error(err);
     fmt::print("\nfigures written: {}\n", c.csv);

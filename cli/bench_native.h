@@ -10,7 +10,8 @@ struct BenchNativeOptions {
   long long loops = 1000000;
   int runs = 9;
   long long task_size = 0;
-  std::string csv;  // also write the figures here
+  std::string csv;    // also write the figures here
+  bool model = false;  // also the cost model's figures for the same shapes
 };
 
 int cmd_bench_native(const BenchNativeOptions& o);

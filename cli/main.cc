@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
   bench_native->add_option("--runs", native.runs, "runs per figure (median and range)")->check(CLI::Range(1, 1000));
   bench_native->add_option("--task-size", native.task_size, "bytes per task_struct (default: this host's)");
   bench_native->add_option("--csv", native.csv, "also write the figures to this CSV file");
+  bench_native->add_flag("--model", native.model, "also the cost model's cycles for the same shapes, and the ratio");
 
   try {
     app.parse(argc, argv);

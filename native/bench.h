@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "native/host.h"
+#include "native/protection.h"
 
 namespace hazsim::native {
 
@@ -22,6 +23,7 @@ struct BenchOptions {
   int possible_cpus = 0;             // 0: the online CPUs (at least the readers)
   int64_t loops = 1000000;           // sections per reader per run
   int runs = 9;                      // runs per figure: median and range
+  uint64_t check_replacements = 20000;  // the protection check before timing (0: none)
   size_t task_size = 0;              // 0: this host's task_struct (/proc/slabinfo) or 8 KiB
 };
 
@@ -39,9 +41,11 @@ struct BenchResult {
   BenchOptions options;
   // [design][reader count index] and [design][task count index]
   std::vector<std::vector<Figure>> reader, sync_cold, sync_warm;
+  std::vector<ProtectionCheck> checks;  // [design]; empty if not run (one online CPU, or 0 replacements)
 };
 
-// Runs the sweep; false and *err if an option is out of range or a design warned.
+// Runs the sweep; false and *err if an option is out of range, a design warned, or a reader of
+// the protection check saw a retired object (the figures would not be of a working design).
 bool run_native_bench(const BenchOptions& o, BenchResult* out, std::string* err);
 // The report as refscale prints it: host, then one table per measurement.
 std::string format_native_bench(const BenchResult& r);

@@ -11,7 +11,7 @@ check() {  # check NAME EXPECTED_EXIT COMMAND...
 }
 one_line_error() {  # the last command's stderr is exactly one line naming the problem
   local name="$1" pattern="$2"
-  if [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "$pattern" "$TMP/err"; then pass=$((pass+1));
+  if [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q -e "$pattern" "$TMP/err"; then pass=$((pass+1));
   else fail=$((fail+1)); echo "FAIL $name: stderr:"; cat "$TMP/err"; fi
 }
 
@@ -307,6 +307,21 @@ kill -INT "$pid"; sleep 0.5; kill -INT "$pid"
 wait "$pid"; rc=$?
 if [ "$rc" = 130 ] && [ $((SECONDS - start)) -le 5 ]; then pass=$((pass+1)); else
   fail=$((fail+1)); echo "FAIL a second Ctrl-C: exit $rc after $((SECONDS - start)) s, want 130 at once"; fi
+
+# hazsim bench-native: bad options are one line and exit 2; a small run prints its tables.
+check native-readers 2 "$HAZSIM" bench-native --readers 0
+one_line_error native-readers "--readers 0: at least 1"
+check native-design 2 "$HAZSIM" bench-native --designs busted
+one_line_error native-design "design 'busted' cannot be timed natively"
+check native-tasks 2 "$HAZSIM" bench-native --tasks 1,x
+one_line_error native-tasks "--tasks '1,x': expected whole numbers"
+check native-task-size 2 "$HAZSIM" bench-native --task-size -5
+one_line_error native-task-size "--task-size"
+check native-csv-dir 2 "$HAZSIM" bench-native --designs v5 --readers 1 --tasks 1 --loops 100 --runs 1 --csv "$TMP/no/such/dir/x.csv"
+one_line_error native-csv-dir "no/such/dir"
+check native-run 0 "$HAZSIM" bench-native --designs v5,pertask --readers 1 --tasks 1,100 --loops 1000 --runs 1 --csv "$TMP/native.csv" --model
+if grep -q '^| 1 | ' "$TMP/out" && grep -q 'The cost model' "$TMP/out" && [ "$(wc -l <"$TMP/native.csv")" = 11 ]; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL native-run output:"; head -30 "$TMP/out"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
