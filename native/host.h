@@ -78,6 +78,8 @@ class Host {
   size_t link_offset_ = 0, data_offset_ = 0;
   char* tasks_ = nullptr;
   size_t tasks_bytes_ = 0;
+  char* tasks_map_ = nullptr;  // the mapping tasks_ is 2 MiB-aligned in
+  size_t tasks_map_bytes_ = 0;
   char* first_ = nullptr;
   std::vector<std::pair<void*, size_t>> allocations_;
   std::vector<void*> deferred_;
