@@ -7,6 +7,7 @@
 
 #include "cli/common.h"
 #include "native/bench.h"
+#include "native/calibrate.h"
 #include "scenarios/cost_runner.h"
 
 namespace hazsim::cli {
@@ -144,6 +145,18 @@ int cmd_bench_native(const BenchNativeOptions& c) {
     if (!write_file(c.csv, native::native_bench_csv(r), &err)) return usage_error(err);
     fmt::print("\nfigures written: {}\n", c.csv);
   }
+  return kExitOk;
+}
+
+int cmd_calibrate(const std::string& out, bool quick) {
+  std::string text = native::profile_text(native::calibrate(quick));
+  if (out.empty()) {
+    fmt::print("{}", text);
+    return kExitOk;
+  }
+  std::string err;
+  if (!write_file(out, text, &err)) return usage_error(err);
+  fmt::print("{}profile written: {} (hazsim compare --profile {})\n", text, out, out);
   return kExitOk;
 }
 

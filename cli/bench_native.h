@@ -15,5 +15,7 @@ struct BenchNativeOptions {
 };
 
 int cmd_bench_native(const BenchNativeOptions& o);
+// hazsim calibrate: the profile printed, or written to `out`.
+int cmd_calibrate(const std::string& out, bool quick);
 
 }  // namespace hazsim::cli

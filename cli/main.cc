@@ -271,6 +271,12 @@ int main(int argc, char** argv) {
   bench_native->add_option("--csv", native.csv, "also write the figures to this CSV file");
   bench_native->add_flag("--model", native.model, "also the cost model's cycles for the same shapes, and the ratio");
 
+  std::string calibrate_out;
+  bool calibrate_quick = false;
+  auto* calibrate = app.add_subcommand("calibrate", "measure this host's cost-model constants natively: a profile");
+  calibrate->add_option("-o,--out", calibrate_out, "write the profile here (default: print it)");
+  calibrate->add_flag("--quick", calibrate_quick, "fewer, shorter rounds");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -306,6 +312,7 @@ int main(int argc, char** argv) {
   if (summary->parsed()) return cmd_summary(summary_dir);
   if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
   if (bench_native->parsed()) return cmd_bench_native(native);
+  if (calibrate->parsed()) return cmd_calibrate(calibrate_out, calibrate_quick);
   if (compare->parsed()) {
     for (size_t start = 0; !cmp_designs.empty();) {
       size_t comma = cmp_designs.find(',', start);

@@ -1,0 +1,240 @@
+#include "native/calibrate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <cstdint>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "native/barriers.h"
+#include "native/refscale.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace hazsim::native {
+
+namespace {
+
+constexpr size_t kLine = 64;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// ns per iteration of fn(iterations), the median of `rounds`.
+template <class F>
+double ns_per(int rounds, uint64_t iterations, F fn) {
+  std::vector<double> r;
+  for (int i = 0; i < rounds; ++i) {
+    uint64_t t0 = now_ns();
+    fn(iterations);
+    r.push_back(double(now_ns() - t0) / double(iterations));
+  }
+  return median(r);
+}
+
+// Cycles per ns: a chain of dependent register adds retires one per cycle on every x86-64 and
+// arm64 core. (Adds of an immediate do not do: Golden Cove's renamer folds them, and a chain of
+// them ran at "17 GHz" on a Sapphire Rapids guest.)
+double measure_clock_ghz(int rounds, uint64_t iterations) {
+  double ns = ns_per(rounds, iterations, [](uint64_t n) {
+    uint64_t x = 0, one = 1;
+    asm volatile("" : "+r"(one));
+    for (uint64_t i = 0; i < n; ++i) {
+#if defined(__x86_64__)
+      asm volatile("add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\t"
+                   "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0"
+                   : "+r"(x)
+                   : "r"(one));
+#elif defined(__aarch64__)
+      asm volatile("add %0, %0, %1\n\tadd %0, %0, %1\n\tadd %0, %0, %1\n\tadd %0, %0, %1\n\tadd %0, %0, %1\n\t"
+                   "add %0, %0, %1\n\tadd %0, %0, %1\n\tadd %0, %0, %1\n\tadd %0, %0, %1\n\tadd %0, %0, %1"
+                   : "+r"(x)
+                   : "r"(one));
+#else
+      x = x * 3 + one;
+      asm volatile("" : "+r"(x));
+#endif
+    }
+  });
+  return 10.0 / ns;
+}
+
+// A random cycle through every line of `bytes`: each load's address is the value of the one before.
+void build_chase(char* buf, size_t bytes, uint64_t seed) {
+  size_t lines = bytes / kLine;
+  std::vector<size_t> order(lines);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  for (size_t i = 0; i < lines; ++i) {
+    char* next = buf + order[(i + 1) % lines] * kLine;
+    std::memcpy(buf + order[i] * kLine, &next, sizeof next);
+  }
+}
+
+char* chase(char* p, uint64_t steps) {
+  for (uint64_t i = 0; i < steps; ++i) p = *reinterpret_cast<char* volatile*>(p);
+  return p;
+}
+
+// ns per load of a chase that stays within `bytes` (warmed first: the level that holds it).
+double chase_ns(size_t bytes, int rounds, uint64_t steps) {
+  HugeMapping m(bytes);
+  build_chase(m.data(), bytes, bytes);
+  char* p = chase(m.data(), bytes / kLine * 2);
+  double ns = ns_per(rounds, steps, [&](uint64_t n) { p = chase(p, n); });
+  asm volatile("" : : "r"(p));
+  return ns;
+}
+
+// ns per load of a chase whose every line was flushed from every cache first: memory.
+double dram_ns(int rounds, size_t lines) {
+  size_t bytes = lines * kLine;
+  HugeMapping m(bytes);
+  std::vector<double> r;
+  for (int i = 0; i < rounds; ++i) {
+    build_chase(m.data(), bytes, uint64_t(i) + 1);
+    char* p = chase(m.data(), bytes / kLine);  // every line's page touched (TLB, page tables)
+#if defined(__x86_64__)
+    for (size_t off = 0; off < bytes; off += kLine) _mm_clflush(m.data() + off);
+    _mm_mfence();
+#else
+    std::vector<char> evict(size_t(512) << 20, 1);  // no user-mode flush: evict by volume
+    volatile char sink = 0;
+    for (size_t off = 0; off < evict.size(); off += kLine) sink = char(sink + evict[off]);
+#endif
+    uint64_t t0 = now_ns();
+    p = chase(p, lines);
+    r.push_back(double(now_ns() - t0) / double(lines));
+    asm volatile("" : : "r"(p));
+  }
+  return median(r);
+}
+
+double fence_ns(int rounds, uint64_t n) {
+  return ns_per(rounds, n, [](uint64_t k) {
+    for (uint64_t i = 0; i < k; ++i) smp_mb_insn();
+  });
+}
+
+double atomic_ns(int rounds, uint64_t n) {
+  alignas(64) static long counter = 0;
+  return ns_per(rounds, n, [](uint64_t k) {
+    for (uint64_t i = 0; i < k; ++i) __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST);
+  });
+}
+
+double pause_ns(int rounds, uint64_t n) {
+  return ns_per(rounds, n, [](uint64_t k) {
+    for (uint64_t i = 0; i < k; ++i) cpu_relax_insn();
+  });
+}
+
+// One cache-line transfer: half a round trip of a flag bounced between two pinned threads.
+double transfer_ns(int rounds, uint64_t trips) {
+  HostConfig c;
+  c.possible_cpus = 2;
+  Host host(c);
+  std::vector<double> r;
+  for (int round = 0; round < rounds; ++round) {
+    alignas(64) static std::atomic<uint64_t> flag{0};
+    flag.store(0);
+    double took = 0;
+    std::string err;
+    bool ok = host.run_pinned(
+        2,
+        [&](int cpu) {
+          uint64_t t0 = now_ns();
+          for (uint64_t i = 0; i < trips; ++i) {
+            uint64_t want = 2 * i + uint64_t(cpu);
+            while (flag.load(std::memory_order_acquire) != want) cpu_relax_insn();
+            flag.store(want + 1, std::memory_order_release);
+          }
+          if (cpu == 0) took = double(now_ns() - t0);
+        },
+        &err);
+    if (!ok) return 0;
+    r.push_back(took / double(trips) / 2);
+  }
+  return median(r);
+}
+
+}  // namespace
+
+Calibration calibrate(bool quick) {
+  Calibration c;
+  c.host = describe_host();
+  int rounds = quick ? 3 : 7;
+  uint64_t scale = quick ? 1 : 10;
+  // Pinned to the first online CPU, so each chase stays on one core's caches.
+  HostConfig hc;
+  hc.possible_cpus = 1;
+  Host host(hc);
+  std::string err;
+  host.run_pinned(
+      1,
+      [&](int) {
+        c.clock_ghz = measure_clock_ghz(rounds, 200000 * scale);
+        c.l1_hit = chase_ns(16 << 10, rounds, 200000 * scale) * c.clock_ghz;
+        // The levels' sizes from sysfs; a quarter of each keeps the chase inside it.
+        size_t l2 = 0, llc = c.host.llc_bytes;
+        for (int i = 0; i < 8; ++i) {
+          std::ifstream level(fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/level", i));
+          std::ifstream size(fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/size", i));
+          int lv = 0;
+          std::string sz;
+          if (!(level >> lv) || !(size >> sz)) break;
+          size_t bytes = size_t(std::stoul(sz)) * (sz.back() == 'M' ? 1 << 20 : sz.back() == 'K' ? 1 << 10 : 1);
+          if (lv == 2) l2 = bytes;
+        }
+        if (l2 == 0) l2 = 1 << 20;
+        if (llc == 0) llc = 32 << 20;
+        c.l2_bytes = l2;
+        c.llc_bytes = llc;
+        c.l2_hit = chase_ns(std::max<size_t>(l2 / 4, 64 << 10), rounds, 200000 * scale) * c.clock_ghz;
+        // Past the private levels, within the LLC: four times L2, at most half the LLC.
+        size_t llc_set = std::min(std::max<size_t>(l2 * 4, 8 << 20), std::max<size_t>(llc / 2, l2 * 2));
+        c.llc_hit = chase_ns(llc_set, rounds, 100000 * scale) * c.clock_ghz;
+        c.dram = dram_ns(rounds, quick ? 4096 : 32768) * c.clock_ghz;
+        c.full_fence = fence_ns(rounds, 100000 * scale) * c.clock_ghz;
+        c.atomic = atomic_ns(rounds, 100000 * scale) * c.clock_ghz;
+        c.pause = pause_ns(rounds, 20000 * scale) * c.clock_ghz;
+      },
+      &err);
+  if (c.host.online_cpus >= 2) c.transfer = transfer_ns(rounds, 20000 * scale) * c.clock_ghz;
+  return c;
+}
+
+std::string profile_text(const Calibration& c) {
+  std::string s = fmt::format(
+      "# hazsim cost profile, measured by `hazsim calibrate` on this host:\n# {}, {} online CPUs; caches {}; {}\n"
+      "# Cycles are core cycles at the measured clock. Load latencies: a pointer chase through a random cycle of\n"
+      "# lines on 2 MiB pages, within a set that fits the level (memory: every line flushed first).\n",
+      c.host.cpu_model, c.host.online_cpus, c.host.caches, c.host.kernel);
+  auto line = [&](const char* key, double v, const char* how) {
+    s += fmt::format("{} = {:.1f}  # {}\n", key, v, how);
+  };
+  line("clock_ghz", c.clock_ghz, "a chain of dependent adds, one per cycle");
+  line("l1_hit", c.l1_hit, "load-to-use, a chase within 16 KiB");
+  line("l2_hit", c.l2_hit, "a chase within a quarter of L2");
+  line("llc_hit", c.llc_hit, "a chase past L2, within the last-level cache");
+  line("dram", c.dram, "a chase through flushed lines");
+  line("transfer", c.transfer, "half the round trip of a line bounced between two CPUs (0: one CPU)");
+  line("full_fence", c.full_fence, fmt::format("smp_mb() back to back ({})", barrier_flavour()).c_str());
+  line("atomic", c.atomic, "a locked add-return on a line already held, back to back");
+  line("pause", c.pause, "cpu_relax() back to back");
+  s += fmt::format("private_lines = {}  # L2 / 64 bytes\n", c.l2_bytes / kLine);
+  s += fmt::format("llc_lines = {}  # the last-level cache / 64 bytes\n", c.llc_bytes / kLine);
+  return s;
+}
+
+}  // namespace hazsim::native

@@ -1,0 +1,32 @@
+// hazsim calibrate: this host's constants for the cost model, measured natively (issue 14): the
+// core clock, load-to-use latency at each level of the memory hierarchy (a pointer chase through a
+// random cycle of lines, on 2 MiB pages), smp_mb(), a locked RMW, PAUSE, and a cache-line transfer
+// between two CPUs. Written as a profile (sim/cost_profile.h reads it) that `hazsim compare
+// --profile FILE` and `bench-native --model --profile FILE` use.
+#pragma once
+#include <string>
+
+#include "native/host.h"
+
+namespace hazsim::native {
+
+struct Calibration {
+  HostInfo host;
+  double clock_ghz = 0;     // cycles per ns, from a chain of dependent adds
+  double l1_hit = 0;        // cycles, load-to-use
+  double l2_hit = 0;
+  double llc_hit = 0;
+  double dram = 0;
+  double transfer = 0;      // a line another CPU holds modified (0: one online CPU)
+  double full_fence = 0;    // smp_mb() as the kernel emits it
+  double atomic = 0;        // a value-returning atomic on a line already held
+  double pause = 0;         // cpu_relax()
+  size_t l2_bytes = 0, llc_bytes = 0;
+};
+
+// Measures; `quick` uses fewer and shorter rounds (the tests). Each figure is the median of its rounds.
+Calibration calibrate(bool quick = false);
+// The profile text: `key = value` lines with a comment on how each was measured.
+std::string profile_text(const Calibration& c);
+
+}  // namespace hazsim::native
