@@ -9,6 +9,7 @@
 #include "native/bench.h"
 #include "native/calibrate.h"
 #include "scenarios/cost_runner.h"
+#include "sim/cost_profile.h"
 
 namespace hazsim::cli {
 
@@ -52,8 +53,8 @@ double nominal_ghz() {
 
 // The cost model's cycles per event for the same shape as a native figure: one run of
 // scenarios/costbench.h (seed 1; no reader sleeps, no preemption, as the native loops).
-bool model_cycles(const std::string& design, int cpus, int readers, int tasks, const char* section, double* cycles,
-                  std::string* err) {
+bool model_cycles(const std::string& design, const std::string& profile, int cpus, int readers, int tasks, bool cold,
+                  const char* section, double* cycles, std::string* err) {
   Params p;
   std::vector<std::pair<std::string, std::string>> sets = {
       {"design", design},
@@ -66,6 +67,8 @@ bool model_cycles(const std::string& design, int cpus, int readers, int tasks, c
       {"preempt_prob", "0"},
       {"passive_tasks", std::to_string(std::max(tasks - 1, 0))},
       {"seed", "1"},
+      {"cost_profile", profile},
+      {"sync_cache", cold ? "cold" : "warm"},
       {"max_steps", "1000000000"},
       {"sync_bound", "1000000000"},
       {"starve_bound", "1000000000"}};
@@ -83,18 +86,22 @@ bool model_cycles(const std::string& design, int cpus, int readers, int tasks, c
 }
 
 // Model against native, in cycles: the native figure times the nominal clock.
-bool model_table(const native::BenchResult& r, std::string* out, std::string* err) {
+bool model_table(const native::BenchResult& r, const std::string& profile_name, std::string* out, std::string* err) {
   const native::BenchOptions& o = r.options;
-  double ghz = nominal_ghz();
+  CostProfile profile;
+  if (!load_cost_profile(profile_name, &profile, err)) return false;
+  // Native ns into cycles: at the profile's clock when it was measured here (calibrate's), else
+  // at the nominal clock of /proc/cpuinfo.
+  bool measured = profile.clock_ghz > 0 && profile.name != "x86-server";
+  double ghz = measured ? profile.clock_ghz : nominal_ghz();
   if (ghz <= 0) {
-    *err = "--model: /proc/cpuinfo gives no clock to turn native ns into cycles";
+    *err = "--model: neither the profile nor /proc/cpuinfo gives a clock to turn native ns into cycles";
     return false;
   }
   std::string s = fmt::format(
-      "\nThe cost model (sim/cost_model.h) against native, cycles per event (native: the median ns x {:.2f} GHz, "
-      "the nominal clock of /proc/cpuinfo); model/native\n\n| design | measure | model | native | model/native |\n"
-      "|---|---|---:|---:|---:|\n",
-      ghz);
+      "\nThe cost model (profile {}) against native, cycles per event (native: the median ns x {:.2f} GHz, {}); "
+      "model/native\n\n| design | measure | model | native | model/native |\n|---|---|---:|---:|---:|\n",
+      profile.name, ghz, measured ? "the profile's measured clock" : "the nominal clock of /proc/cpuinfo");
   for (size_t d = 0; d < o.designs.size(); ++d) {
     auto row = [&](const std::string& what, double model, const native::Figure& f) {
       double nat = f.median() * ghz;
@@ -103,14 +110,20 @@ bool model_table(const native::BenchResult& r, std::string* out, std::string* er
     };
     for (size_t i = 0; i < o.readers.size(); ++i) {
       double c = 0;
-      if (!model_cycles(o.designs[d], r.possible_cpus, o.readers[i], 0, "reader_section", &c, err)) return false;
+      if (!model_cycles(o.designs[d], profile_name, r.possible_cpus, o.readers[i], 0, false, "reader_section", &c,
+                        err))
+        return false;
       row(fmt::format("reader, {} readers", o.readers[i]), c, r.reader[d][i]);
     }
     for (size_t i = 0; i < o.tasks.size(); ++i) {
-      double c = 0;
-      if (!model_cycles(o.designs[d], r.possible_cpus, 0, o.tasks[i], "hazptr_synchronize", &c, err)) return false;
-      row(fmt::format("sync cold, {} tasks", o.tasks[i]), c, r.sync_cold[d][i]);
-      row(fmt::format("sync warm, {} tasks", o.tasks[i]), c, r.sync_warm[d][i]);
+      for (bool cold : {true, false}) {
+        double c = 0;
+        if (!model_cycles(o.designs[d], profile_name, r.possible_cpus, 0, o.tasks[i], cold, "hazptr_synchronize", &c,
+                          err))
+          return false;
+        row(fmt::format("sync {}, {} tasks", cold ? "cold" : "warm", o.tasks[i]), c,
+            (cold ? r.sync_cold : r.sync_warm)[d][i]);
+      }
     }
   }
   *out = s;
@@ -133,12 +146,14 @@ int cmd_bench_native(const BenchNativeOptions& c) {
   o.loops = c.loops;
   o.runs = c.runs;
   o.task_size = size_t(c.task_size);
+  CostProfile profile;
+  if (c.model && !load_cost_profile(c.profile, &profile, &err)) return usage_error(err);
   native::BenchResult r;
   if (!native::run_native_bench(o, &r, &err)) return usage_error(err);
   fmt::print("{}", native::format_native_bench(r));
   if (c.model) {
     std::string table;
-    if (!model_table(r, &table, &err)) return usage_error(err);
+    if (!model_table(r, c.profile, &table, &err)) return usage_error(err);
     fmt::print("{}", table);
   }
   if (!c.csv.empty()) {

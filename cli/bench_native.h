@@ -12,6 +12,7 @@ struct BenchNativeOptions {
   long long task_size = 0;
   std::string csv;    // also write the figures here
   bool model = false;  // also the cost model's figures for the same shapes
+  std::string profile = "x86-server";  // ... under this cost profile (a name or calibrate's file)
 };
 
 int cmd_bench_native(const BenchNativeOptions& o);

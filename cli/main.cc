@@ -270,6 +270,8 @@ int main(int argc, char** argv) {
   bench_native->add_option("--task-size", native.task_size, "bytes per task_struct (default: this host's)");
   bench_native->add_option("--csv", native.csv, "also write the figures to this CSV file");
   bench_native->add_flag("--model", native.model, "also the cost model's cycles for the same shapes, and the ratio");
+  bench_native->add_option("--profile", native.profile,
+                           "the cost profile for --model: x86-server, skylake-sp-inorder or a file of hazsim calibrate");
 
   std::string calibrate_out;
   bool calibrate_quick = false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <cstdint>
 #include <fstream>
@@ -27,6 +28,27 @@ constexpr size_t kLine = 64;
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// The data caches' sizes and associativity, from sysfs.
+void read_levels(Calibration* c) {
+  for (int i = 0; i < 8; ++i) {
+    std::string dir = fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/", i);
+    std::ifstream level(dir + "level"), type(dir + "type"), size(dir + "size"), ways(dir + "ways_of_associativity");
+    int lv = 0;
+    std::string ty, sz;
+    unsigned w = 0;
+    if (!(level >> lv) || !(type >> ty) || !(size >> sz)) break;
+    ways >> w;
+    if (ty == "Instruction") continue;
+    size_t bytes = size_t(std::strtoull(sz.c_str(), nullptr, 10));
+    if (sz.back() == 'K') bytes <<= 10;
+    if (sz.back() == 'M') bytes <<= 20;
+    Calibration::Level l{bytes, w};
+    if (lv == 1) c->l1d = l;
+    if (lv == 2) c->l2 = l;
+    if (lv == 3) c->llc = l;
+  }
 }
 
 // ns per iteration of fn(iterations), the median of `rounds`.
@@ -185,21 +207,8 @@ Calibration calibrate(bool quick) {
       [&](int) {
         c.clock_ghz = measure_clock_ghz(rounds, 200000 * scale);
         c.l1_hit = chase_ns(16 << 10, rounds, 200000 * scale) * c.clock_ghz;
-        // The levels' sizes from sysfs; a quarter of each keeps the chase inside it.
-        size_t l2 = 0, llc = c.host.llc_bytes;
-        for (int i = 0; i < 8; ++i) {
-          std::ifstream level(fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/level", i));
-          std::ifstream size(fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/size", i));
-          int lv = 0;
-          std::string sz;
-          if (!(level >> lv) || !(size >> sz)) break;
-          size_t bytes = size_t(std::stoul(sz)) * (sz.back() == 'M' ? 1 << 20 : sz.back() == 'K' ? 1 << 10 : 1);
-          if (lv == 2) l2 = bytes;
-        }
-        if (l2 == 0) l2 = 1 << 20;
-        if (llc == 0) llc = 32 << 20;
-        c.l2_bytes = l2;
-        c.llc_bytes = llc;
+        read_levels(&c);
+        size_t l2 = c.l2.bytes ? c.l2.bytes : 1 << 20, llc = c.llc.bytes ? c.llc.bytes : 32 << 20;
         c.l2_hit = chase_ns(std::max<size_t>(l2 / 4, 64 << 10), rounds, 200000 * scale) * c.clock_ghz;
         // Past the private levels, within the LLC: four times L2, at most half the LLC.
         size_t llc_set = std::min(std::max<size_t>(l2 * 4, 8 << 20), std::max<size_t>(llc / 2, l2 * 2));
@@ -232,8 +241,16 @@ std::string profile_text(const Calibration& c) {
   line("full_fence", c.full_fence, fmt::format("smp_mb() back to back ({})", barrier_flavour()).c_str());
   line("atomic", c.atomic, "a locked add-return on a line already held, back to back");
   line("pause", c.pause, "cpu_relax() back to back");
-  s += fmt::format("private_lines = {}  # L2 / 64 bytes\n", c.l2_bytes / kLine);
-  s += fmt::format("llc_lines = {}  # the last-level cache / 64 bytes\n", c.llc_bytes / kLine);
+  // A level's lines as whole sets (a multiple of its ways), as sysfs gives size and ways.
+  auto level = [&](const char* name, const Calibration::Level& l, const char* what) {
+    if (l.bytes == 0 || l.ways == 0) return;
+    size_t lines = l.bytes / kLine / l.ways * l.ways;
+    s += fmt::format("{}_lines = {}  # {}: {} bytes / 64 (sysfs)\n{}_ways = {}\n", name, lines, what, l.bytes, name,
+                     l.ways);
+  };
+  level("l1", c.l1d, "L1d");
+  level("private", c.l2, "L2");
+  level("llc", c.llc, "the last-level cache");
   return s;
 }
 

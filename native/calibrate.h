@@ -21,7 +21,10 @@ struct Calibration {
   double full_fence = 0;    // smp_mb() as the kernel emits it
   double atomic = 0;        // a value-returning atomic on a line already held
   double pause = 0;         // cpu_relax()
-  size_t l2_bytes = 0, llc_bytes = 0;
+  struct Level {
+    size_t bytes = 0;
+    unsigned ways = 0;
+  } l1d, l2, llc;  // from sysfs (0: not given)
 };
 
 // Measures; `quick` uses fewer and shorter rounds (the tests). Each figure is the median of its rounds.

@@ -21,6 +21,9 @@ CostOutcome run_cost_of(Machine& m, const Params& p) {
   cfg.task_data_size = D::task_data_size;
   m.reset(cfg);
   m.decisions().start_random(uint64_t(p.num("seed")), random_knobs(p));
+  CostProfile profile;
+  if (!load_cost_profile(p.str("cost_profile"), &profile, &out.error)) return out;
+  m.set_cost_profile(profile);
   m.set_cost(true);
   auto bench = std::make_unique<CostBench<D>>(m, p);
   bench->setup();

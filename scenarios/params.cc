@@ -10,6 +10,7 @@
 #include "hazptr/registry.h"
 #include "scenarios/cost_runner.h"
 #include "sched/machine.h"
+#include "sim/cost_profile.h"
 #include "sim/text.h"
 
 namespace hazsim {
@@ -72,6 +73,10 @@ const std::vector<ParamSpec>& Params::specs() {
       {"preempt_interval_ns", "4000", ParamType::kInt, 0, 1000000000, "", "its sleep between CPUs"},
       {"passive_tasks", "0", ParamType::kInt, 0, 1000000, "",
        "tasks that exist but never run (a per-task design must still scan them)"},
+      {"cost_profile", "x86-server", ParamType::kCostProfile, 0, 0, "",
+       "cost workload: the cost model's constants: x86-server, skylake-sp-inorder, or a file of hazsim calibrate"},
+      {"sync_cache", "warm", ParamType::kChoice, 0, 0, "warm cold",
+       "cost workload: cold empties every cache before each hazptr_synchronize() (bench-native's cold)"},
       {"irq_acquire", "0", ParamType::kInt, 0, 1000000, "",
        "acquire in an IPI handler on the next CPU, then hazptr_detach(), once per this many reads (0: never)"},
       {"irq_release", "0", ParamType::kInt, 0, 1000000, "",
@@ -243,6 +248,11 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
                            names);
         return false;
       }
+      break;
+    }
+    case ParamType::kCostProfile: {
+      CostProfile profile;
+      if (!load_cost_profile(value, &profile, err)) return false;
       break;
     }
     case ParamType::kWorkload:

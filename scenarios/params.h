@@ -9,7 +9,7 @@
 
 namespace hazsim {
 
-enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation, kStrategy, kKconfig, kWorkload };
+enum class ParamType { kInt, kBool, kProb, kChoice, kDesign, kMutation, kStrategy, kKconfig, kWorkload, kCostProfile };
 
 struct ParamSpec {
   const char* key;

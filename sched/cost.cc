@@ -1,5 +1,5 @@
-// The cost meter's hooks (sim/cost_meter.h): each access charged to the running task, and totals
-// per named span.
+// The cost meter's hooks (sim/cost_meter.h, sim/core_timing.h): each access charged to the
+// running task, and totals per named span.
 #include "sched/machine.h"
 
 #include <cstring>
@@ -8,24 +8,43 @@ namespace hazsim {
 
 void Machine::cost_access(AccessKind kind, const void* addr) {
   Task* t = running_cpu_->curr;
+  const CostProfile& p = cost_profile();
   if (addr == nullptr || !arena_.contains(addr) || running_cpu_->id >= kCostMaxCpus) {
-    t->cycles += cost::kInstruction;
+    t->timing.instruction(p);
     return;
   }
-  t->cycles += cost_meter_.access(running_cpu_->id, arena_.offset_of(addr),
-                                  kind == AccessKind::kStore || kind == AccessKind::kRmw, &t->misses, &t->transfers);
+  uint64_t off = arena_.offset_of(addr);
+  bool store = kind == AccessKind::kStore || kind == AccessKind::kRmw;
+  uint32_t latency = cost_meter_.access(running_cpu_->id, off, store, &t->misses, &t->transfers);
+  if (store)
+    t->timing.store(p, latency, off);
+  else
+    t->timing.load(p, latency, off);
+}
+
+void Machine::cost_walk(const void* link, const void* data) {
+  Task* t = running_cpu_->curr;
+  const CostProfile& p = cost_profile();
+  if (!arena_.contains(link) || running_cpu_->id >= kCostMaxCpus) return;
+  uint64_t off = arena_.offset_of(link);
+  uint32_t latency = cost_meter_.access(running_cpu_->id, off, false, &t->misses, &t->transfers);
+  // tasks.next of this task came from the previous task's link: the walk is a pointer chase.
+  uint64_t done = t->timing.walk_link(p, latency);
+  if (data && arena_.contains(data)) t->timing.pointer_ready(arena_.offset_of(data), done);
 }
 
 void Machine::cost_span_begin(const char* name) {
   Task* t = current_task();
   if (!t) return;
-  if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)] = {name, t->cycles, t->misses, t->transfers};
+  uint64_t now = t->timing.settle();
+  if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)] = {name, now, t->misses, t->transfers};
   ++t->span_depth;
 }
 
 void Machine::cost_span_end() {
   Task* t = current_task();
   if (!t || t->span_depth == 0) return;
+  uint64_t now = t->timing.settle();
   if (size_t(--t->span_depth) >= t->spans.size()) return;
   const Task::SpanMark& mk = t->spans[size_t(t->span_depth)];
   SectionCost* sc = nullptr;
@@ -36,7 +55,7 @@ void Machine::cost_span_end() {
     sc = &cost_totals_.sections.back();
   }
   ++sc->count;
-  sc->cycles += t->cycles - mk.cycles;
+  sc->cycles += now - mk.cycles;
   sc->misses += t->misses - mk.misses;
   sc->transfers += t->transfers - mk.transfers;
 }

@@ -158,7 +158,7 @@ class Machine {
       Task* t = tasks_[i].get();
       if (t->is_idle || t->state == TaskState::kDead) continue;
       if (cost_on_ && t->list_node && running_cpu_) [[unlikely]]
-        cost_access(AccessKind::kLoad, t->list_node);
+        cost_walk(t->list_node, t->data);
       if (t->data) fn(t->data);
     }
   }
@@ -470,13 +470,30 @@ class Machine {
 
   // --- the cost meter (sim/cost_meter.h), for hazsim compare ---
   void set_cost(bool on) { cost_on_ = on; }
+  void set_cost_profile(const CostProfile& p) { cost_meter_.set_profile(p); }
+  const CostProfile& cost_profile() const { return cost_meter_.profile(); }
   const CostTotals& cost_totals() const { return cost_totals_; }
-  // Cycles beyond the access itself: a full fence, a locked RMW, a PAUSE.
-  void cost_extra(uint32_t cycles) {
+  // What an access does beyond reaching its line: smp_mb(), a value-returning atomic, a PAUSE
+  // (sim/core_timing.h); and a pointer value the last load returned, for address dependencies.
+  void cost_fence() {
     if (cost_on_ && running_cpu_) [[unlikely]]
-      running_cpu_->curr->cycles += cycles;
+      running_cpu_->curr->timing.full_barrier(cost_profile(), cost_profile().full_fence);
   }
-  uint64_t task_cycles() { return running_cpu_ ? running_cpu_->curr->cycles : 0; }
+  void cost_atomic() {
+    if (cost_on_ && running_cpu_) [[unlikely]]
+      running_cpu_->curr->timing.full_barrier(cost_profile(), cost_profile().atomic);
+  }
+  void cost_pause() {
+    if (cost_on_ && running_cpu_) [[unlikely]]
+      running_cpu_->curr->timing.stall(cost_profile().pause);
+  }
+  void cost_pointer_loaded(const void* value) {
+    if (cost_on_ && running_cpu_ && arena_.contains(value)) [[unlikely]]
+      running_cpu_->curr->timing.pointer_loaded(arena_.offset_of(value));
+  }
+  // Every cache emptied: what runs next starts cold (costbench's sync_cache = cold).
+  void cost_flush_caches() { cost_meter_.flush(); }
+  uint64_t task_cycles() { return running_cpu_ ? running_cpu_->curr->timing.now() : 0; }
   void note_lock_cost(bool contended, uint64_t spin_cycles) {
     if (!cost_on_) [[likely]]
       return;
@@ -627,6 +644,9 @@ class Machine {
   }
   void arm_step(Cpu* c);
   void cost_access(AccessKind kind, const void* addr);
+  // A task-list walk's link: a load whose address came from the previous link, and the task's
+  // fields reached through it.
+  void cost_walk(const void* link, const void* data);
   void cost_span_begin(const char* name);
   void cost_span_end();
   void preempt_schedule(Cpu* c);

@@ -16,7 +16,10 @@ struct SimKernel {
 
   template <class T>
   static T read_once(const T* p, Site s = Site::current()) {
-    return m().access(AccessKind::kLoad, p, sizeof(T), s) ? m().load_mem(p) : T{};
+    if (!m().access(AccessKind::kLoad, p, sizeof(T), s)) return T{};
+    T v = m().load_mem(p);
+    if constexpr (std::is_pointer_v<T>) m().cost_pointer_loaded(v);  // accesses through it depend on this load
+    return v;
   }
   template <class T, class V>
   static void write_once(T* p, V v, Site s = Site::current()) {
@@ -56,7 +59,7 @@ struct SimKernel {
   static void smp_mb(Site s = Site::current()) {
     if (m().mutated(MutationKind::kDropMb, s)) return;
     if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_full();
-    m().cost_extra(cost::kFullFence);
+    m().cost_fence();
   }
   static void smp_wmb(Site s = Site::current()) {
     if (m().mutated(MutationKind::kDropWmb, s)) return;
@@ -67,7 +70,7 @@ struct SimKernel {
   }
   static void cpu_relax(Site s = Site::current()) {
     if (m().access(AccessKind::kRelax, nullptr, 0, s)) m().spin_hint();
-    m().cost_extra(cost::kPause);
+    m().cost_pause();
   }
 
   // Value-returning atomics are full barriers: the vCPU's buffered stores drain first, and an
@@ -76,7 +79,7 @@ struct SimKernel {
   static T xchg(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
-    m().cost_extra(cost::kAtomic);
+    m().cost_atomic();
     T old = *p;
     m().rmw_observe(p, true);
     m().rmw_write(p, T(v));
@@ -86,7 +89,7 @@ struct SimKernel {
   static T cmpxchg(T* p, V expected, W desired, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
-    m().cost_extra(cost::kAtomic);
+    m().cost_atomic();
     T old = *p;
     m().rmw_observe(p, true);
     if (old == T(expected)) m().rmw_write(p, T(desired));
@@ -98,7 +101,7 @@ struct SimKernel {
   static T cmpxchg_acquire(T* p, V expected, W desired, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_lock();
-    m().cost_extra(cost::kAtomic);
+    m().cost_atomic();
     T old = *p;
     m().rmw_observe(p, true);
     if (old == T(expected)) m().rmw_write(p, T(desired), false);
@@ -108,7 +111,7 @@ struct SimKernel {
   static T add_return(T* p, V v, Site s = Site::current()) {
     if (!m().access(AccessKind::kRmw, p, sizeof(T), s)) return T{};
     m().fence_full();
-    m().cost_extra(cost::kAtomic);
+    m().cost_atomic();
     m().rmw_observe(p, true);
     m().rmw_write(p, T(*p + v));
     return *p;

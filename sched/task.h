@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/access.h"
+#include "sim/core_timing.h"
 #include "sim/fiber.h"
 
 namespace hazsim {
@@ -49,7 +50,8 @@ struct Task {
   const char* wait_what = "";  // what a blocked task waits for, for reports
   Site last_site{};
   // Cost meter (when on): this task's cycles, lines fetched and transfers, and its open spans.
-  uint64_t cycles = 0, misses = 0, transfers = 0;
+  CoreTiming timing;
+  uint64_t misses = 0, transfers = 0;
   struct SpanMark {
     const char* name;
     uint64_t cycles, misses, transfers;

@@ -9,33 +9,95 @@
 namespace hazsim {
 namespace {
 
-using namespace cost;
-
-constexpr uint32_t kHit = kInstruction + kL1Hit, kFromLlc = kInstruction + kLlcHit,
-                   kFromOther = kInstruction + kTransfer;
-
-TEST(CostMeter, LineStatesByHand) {
-  CostMeter cm;
-  uint64_t misses = 0, transfers = 0;
-  EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), kFromLlc);   // cold: from the LLC
-  EXPECT_EQ(cm.access(0, 8, false, &misses, &transfers), kHit);       // same line
-  EXPECT_EQ(cm.access(0, 16, true, &misses, &transfers), kHit);       // sole sharer: silent upgrade
-  EXPECT_EQ(cm.access(1, 0, false, &misses, &transfers), kFromOther); // modified in cpu0: transfer
-  EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), kHit);       // both share it now
-  EXPECT_EQ(cm.access(1, 0, true, &misses, &transfers), kFromOther);  // RFO: invalidate cpu0's copy
-  EXPECT_EQ(cm.access(1, 0, true, &misses, &transfers), kHit);
-  EXPECT_EQ(cm.access(0, 64, true, &misses, &transfers), kFromLlc);   // another line, nobody has it
-  EXPECT_EQ(misses, 4u);
-  EXPECT_EQ(transfers, 2u);
+// The model hazsim had first: latencies in sequence, direct-mapped, an unbounded LLC.
+CostProfile inorder() {
+  CostProfile p;
+  std::string err;
+  EXPECT_TRUE(load_cost_profile("skylake-sp-inorder", &p, &err)) << err;
+  return p;
 }
 
-TEST(CostMeter, PrivateCacheCapacity) {
+TEST(CostMeter, LineStatesByHand) {
+  for (const CostProfile& p : {inorder(), default_cost_profile()}) {
+    CostMeter cm;
+    cm.set_profile(p);
+    uint64_t misses = 0, transfers = 0;
+    uint32_t from_llc = p.dram ? p.dram : p.llc_hit;  // nothing cached yet: memory if there is one
+    EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), from_llc) << p.name;  // cold
+    EXPECT_EQ(cm.access(0, 8, false, &misses, &transfers), p.l1_hit);            // same line
+    EXPECT_EQ(cm.access(0, 16, true, &misses, &transfers), p.l1_hit);            // sole sharer: silent upgrade
+    EXPECT_EQ(cm.access(1, 0, false, &misses, &transfers), p.transfer);          // modified in cpu0
+    EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), p.l1_hit);            // both share it now
+    EXPECT_EQ(cm.access(1, 0, true, &misses, &transfers), p.transfer);           // RFO: invalidate cpu0's copy
+    EXPECT_EQ(cm.access(1, 0, true, &misses, &transfers), p.l1_hit);
+    EXPECT_EQ(cm.access(0, 64, true, &misses, &transfers), from_llc);  // another line, nobody has it
+    EXPECT_EQ(misses, 4u);
+    EXPECT_EQ(transfers, 2u);
+  }
+}
+
+TEST(CostMeter, DirectMappedCapacity) {
+  CostMeter cm;
+  CostProfile p = inorder();
+  cm.set_profile(p);
+  uint64_t misses = 0, transfers = 0;
+  uint64_t conflicting = uint64_t(p.private_lines) * kCostLineBytes;  // maps to the same set as line 0
+  cm.access(0, 0, false, &misses, &transfers);
+  EXPECT_EQ(cm.access(0, conflicting, false, &misses, &transfers), p.llc_hit);
+  EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), p.llc_hit);  // evicted meanwhile
+}
+
+// x86-server's L2 is 16-way LRU, L1 8-way inside it; the LLC is bounded, with memory behind it.
+TEST(CostMeter, SetAssociativeLevelsAndMemory) {
+  const CostProfile& p = default_cost_profile();
   CostMeter cm;
   uint64_t misses = 0, transfers = 0;
-  uint64_t conflicting = uint64_t(kPrivateLines) * kLineBytes;  // maps to the same set as line 0
-  cm.access(0, 0, false, &misses, &transfers);
-  EXPECT_EQ(cm.access(0, conflicting, false, &misses, &transfers), kFromLlc);
-  EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), kFromLlc);  // evicted meanwhile
+  uint64_t l1_stride = uint64_t(p.l1_lines / p.l1_ways) * kCostLineBytes;       // same L1 set
+  uint64_t l2_stride = uint64_t(p.private_lines / p.private_ways) * kCostLineBytes;  // same L2 set
+  for (uint32_t w = 0; w < p.l1_ways; ++w) cm.access(0, w * l1_stride, false, &misses, &transfers);
+  EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), p.l1_hit);  // all eight still in L1
+  cm.access(0, p.l1_ways * l1_stride, false, &misses, &transfers);   // a ninth: the LRU one (line 1) leaves L1
+  EXPECT_EQ(cm.access(0, l1_stride, false, &misses, &transfers), p.l2_hit);
+  // Sixteen lines of one L2 set stay; a seventeenth evicts the least recently used to the LLC.
+  CostMeter c2;
+  for (uint32_t w = 0; w <= p.private_ways; ++w) c2.access(0, w * l2_stride, false, &misses, &transfers);
+  EXPECT_EQ(c2.access(0, 0, false, &misses, &transfers), p.llc_hit);
+  // After a flush nothing is cached anywhere: memory.
+  c2.flush();
+  EXPECT_EQ(c2.access(0, 0, false, &misses, &transfers), p.dram);
+  EXPECT_EQ(c2.access(0, 0, false, &misses, &transfers), p.l1_hit);
+}
+
+// How latencies become cycles out of order (sim/core_timing.h).
+TEST(CoreTiming, IndependentLoadsOverlapChainsAndFencesDoNot) {
+  const CostProfile& p = default_cost_profile();
+  CoreTiming overlap;
+  for (int i = 0; i < 8; ++i) overlap.load(p, p.dram, uint64_t(i) * 4096);  // eight independent misses
+  EXPECT_EQ(overlap.now(), 8u * p.instruction);                            // issue went on
+  EXPECT_EQ(overlap.settle(), 7u * p.instruction + p.dram);                // all done one latency later
+  CoreTiming chain;
+  for (int i = 0; i < 8; ++i) {
+    chain.load(p, p.dram, uint64_t(i) * 4096);
+    chain.pointer_loaded(uint64_t(i + 1) * 4096);  // the next load goes through what this one returned
+  }
+  EXPECT_EQ(chain.settle(), 8u * p.dram);  // a pointer chase pays every latency in turn
+  CoreTiming stores;
+  for (int i = 0; i < 4; ++i) stores.store(p, p.transfer, uint64_t(i) * 4096);
+  EXPECT_EQ(stores.now(), 4u * p.instruction);  // retired into the store buffer
+  stores.full_barrier(p, p.full_fence);         // smp_mb() waits for them to drain
+  EXPECT_EQ(stores.now(), 3u * p.instruction + p.transfer + p.full_fence);
+  CoreTiming in_order;
+  const CostProfile old = inorder();
+  for (int i = 0; i < 3; ++i) in_order.load(old, old.llc_hit, uint64_t(i) * 4096);
+  EXPECT_EQ(in_order.now(), 3u * (old.instruction + old.llc_hit));
+}
+
+TEST(CoreTiming, TheWindowBoundsHowFarIssueRunsAhead) {
+  const CostProfile& p = default_cost_profile();
+  CoreTiming t;
+  t.load(p, 10 * p.window, 0);  // a load far longer than the window
+  for (uint32_t i = 0; i < 2 * p.window; ++i) t.load(p, p.l1_hit, 4096 * (i + 1));
+  EXPECT_GE(t.now(), 10u * p.window - p.window);  // issue stalled until the window could hold it
 }
 
 // One scan of 8 slots in one line that another vCPU wrote: one transfer, then seven hits. The
@@ -43,6 +105,7 @@ TEST(CostMeter, PrivateCacheCapacity) {
 TEST(CostMeter, SlotScanOfALineAnotherCpuWrote) {
   Machine m;
   m.set_cost(true);
+  const CostProfile p = inorder();
   uint64_t* slots = nullptr;
   uint64_t scan = 0, write = 0;
   MachineConfig cfg;
@@ -63,11 +126,13 @@ TEST(CostMeter, SlotScanOfALineAnotherCpuWrote) {
         RandomKnobs quiet;
         quiet.preempt_ppm = 0;
         m.decisions().start_random(1, quiet);
+        m.set_cost_profile(p);
         slots = static_cast<uint64_t*>(m.static_alloc(64, 64, "8 slots"));
       });
   ASSERT_FALSE(r.failed) << r.failure.message;
-  EXPECT_EQ(write, kFromLlc + 7 * kHit);
-  EXPECT_EQ(scan, kFromOther + 7 * kHit);
+  uint32_t hit = p.instruction + p.l1_hit;
+  EXPECT_EQ(write, p.instruction + p.llc_hit + 7 * hit);
+  EXPECT_EQ(scan, p.instruction + p.transfer + 7 * hit);
 }
 
 double sync_cycles(const char* design, std::vector<std::pair<const char*, std::string>> sets) {

@@ -1,0 +1,40 @@
+// A cost profile: the cost model's constants for one kind of machine, in core cycles, each with
+// its source (issue 14). Named profiles are built in (sim/cost_profile.cc); `hazsim calibrate`
+// writes one measured on the host, as `key = value  # how` lines, which load_cost_profile() reads.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hazsim {
+
+struct CostProfile {
+  std::string name;
+  double clock_ghz = 0;         // for turning cycles into ns (0: not known)
+  uint32_t instruction = 1;     // every access's own issue slot
+  uint32_t l1_hit = 0;          // load-to-use latency of each level
+  uint32_t l2_hit = 0;
+  uint32_t llc_hit = 0;
+  uint32_t dram = 0;            // 0: the last-level cache is unbounded and memory never reached
+  uint32_t transfer = 0;        // a line another CPU holds modified, or a store to a line others share
+  uint32_t full_fence = 0;      // smp_mb() beyond its wait for earlier accesses
+  uint32_t atomic = 0;          // a value-returning atomic, beyond its wait
+  uint32_t pause = 0;           // cpu_relax()
+  uint32_t l1_lines = 0, l1_ways = 0;            // the private levels, set-associative, LRU
+  uint32_t private_lines = 0, private_ways = 0;  // (L2, inclusive of L1)
+  uint32_t llc_lines = 0, llc_ways = 0;          // shared; 0 lines: unbounded
+  bool out_of_order = false;    // independent accesses overlap (core_timing.h); false: in sequence
+  uint32_t window = 0;          // cycles an out-of-order core runs ahead of an incomplete load
+};
+
+// The profile hazsim compare uses unless told otherwise.
+const CostProfile& default_cost_profile();
+// The built-in profiles' names, for help and errors.
+std::vector<std::string> cost_profile_names();
+// A built-in profile's name, or a profile file (hazsim calibrate's format); false with *err one
+// line naming the problem (FILE:LINE for a bad line).
+bool load_cost_profile(const std::string& name_or_file, CostProfile* out, std::string* err);
+// The profile as a file would give it (every key).
+std::string cost_profile_text(const CostProfile& p);
+
+}  // namespace hazsim
