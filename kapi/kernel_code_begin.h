@@ -37,6 +37,7 @@
 #define smp_processor_id() (HAZSIM_LINE(), K::smp_processor_id())
 #define this_cpu_ptr(pcpu) (HAZSIM_LINE(), K::this_cpu_ptr(pcpu))
 #define per_cpu_ptr(pcpu, cpu) (HAZSIM_LINE(), K::per_cpu_ptr((pcpu), (cpu)))
+#define this_cpu_add(pcpu, val) (HAZSIM_LINE(), K::this_cpu_add((pcpu), (val)))
 #define for_each_possible_cpu(cpu) for ((cpu) = (HAZSIM_LINE(), 0); (cpu) < K::nr_cpu_ids(); (cpu)++)
 #define lockdep_assert_preemption_enabled() (HAZSIM_LINE(), K::lockdep_assert_preemption_enabled())
 #define INIT_LIST_HEAD(h) (HAZSIM_LINE(), ::hazsim::kapi::init_list_head<K>((h)))

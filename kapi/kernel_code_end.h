@@ -26,6 +26,7 @@
 #undef smp_processor_id
 #undef this_cpu_ptr
 #undef per_cpu_ptr
+#undef this_cpu_add
 #undef for_each_possible_cpu
 #undef lockdep_assert_preemption_enabled
 #undef INIT_LIST_HEAD

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <cstdint>
@@ -142,6 +143,29 @@ double dram_ns(int rounds, size_t lines) {
   return median(r);
 }
 
+// Accesses per cycle: eight independent loads of L1-resident lines per iteration (their sum
+// keeps them live), the loop's own add and branch beside them.
+double loads_per_ns(int rounds, uint64_t n) {
+  alignas(64) static volatile long lines[8 * 8] = {};
+  double ns = ns_per(rounds, n, [](uint64_t k) {
+    long sum = 0;
+    for (uint64_t i = 0; i < k; ++i)
+      sum += lines[0] + lines[8] + lines[16] + lines[24] + lines[32] + lines[40] + lines[48] + lines[56];
+    asm volatile("" : : "r"(sum));
+  });
+  return 8 / ns;
+}
+
+// A counter incremented through memory: each load takes the last store's data, so an iteration
+// is the forwarding latency plus the add.
+double forward_ns(int rounds, uint64_t n) {
+  alignas(64) static long counter = 0;
+  return ns_per(rounds, n, [](uint64_t k) {
+    for (uint64_t i = 0; i < k; ++i)
+      __atomic_store_n(&counter, __atomic_load_n(&counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+  });
+}
+
 double fence_ns(int rounds, uint64_t n) {
   return ns_per(rounds, n, [](uint64_t k) {
     for (uint64_t i = 0; i < k; ++i) smp_mb_insn();
@@ -217,6 +241,8 @@ Calibration calibrate(bool quick) {
         c.full_fence = fence_ns(rounds, 100000 * scale) * c.clock_ghz;
         c.atomic = atomic_ns(rounds, 100000 * scale) * c.clock_ghz;
         c.pause = pause_ns(rounds, 20000 * scale) * c.clock_ghz;
+        c.store_forward = std::max(0.0, forward_ns(rounds, 100000 * scale) * c.clock_ghz - 1);
+        c.issue_width = std::max(1.0, loads_per_ns(rounds, 100000 * scale) / c.clock_ghz);
       },
       &err);
   if (c.host.online_cpus >= 2) c.transfer = transfer_ns(rounds, 20000 * scale) * c.clock_ghz;
@@ -241,6 +267,9 @@ std::string profile_text(const Calibration& c) {
   line("full_fence", c.full_fence, fmt::format("smp_mb() back to back ({})", barrier_flavour()).c_str());
   line("atomic", c.atomic, "a locked add-return on a line already held, back to back");
   line("pause", c.pause, "cpu_relax() back to back");
+  line("store_forward", c.store_forward, "a counter incremented through memory, less the add");
+  s += fmt::format("issue_width = {}  # independent L1 loads per cycle ({:.2f} measured)\n", std::lround(c.issue_width),
+                   c.issue_width);
   // A level's lines as whole sets (a multiple of its ways), as sysfs gives size and ways.
   auto level = [&](const char* name, const Calibration::Level& l, const char* what) {
     if (l.bytes == 0 || l.ways == 0) return;

@@ -21,6 +21,8 @@ struct Calibration {
   double full_fence = 0;    // smp_mb() as the kernel emits it
   double atomic = 0;        // a value-returning atomic on a line already held
   double pause = 0;         // cpu_relax()
+  double issue_width = 0;   // independent L1-hit loads per cycle
+  double store_forward = 0; // a load taking a buffered store's data
   struct Level {
     size_t bytes = 0;
     unsigned ways = 0;

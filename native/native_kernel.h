@@ -168,6 +168,13 @@ struct NativeKernel {
   static T* per_cpu_ptr(const kapi::PerCpu<T>& pc, int cpu) {
     return pc.ptr(cpu);
   }
+  // this_cpu_add(): a load and a store of this CPU's copy (x86 folds them into one add to memory);
+  // the thread is pinned, so nothing runs between them on this CPU.
+  template <class T, class V>
+  static void this_cpu_add(const kapi::PerCpu<T>& pc, V v, Site = Site::current()) {
+    T* p = pc.ptr(tl_thread.cpu);
+    __atomic_store_n(p, T(__atomic_load_n(p, __ATOMIC_RELAXED) + T(v)), __ATOMIC_RELAXED);
+  }
   template <class T>
   static T* alloc_static(const char*) {
     return static_cast<T*>(Host::current().alloc(sizeof(T), kapi::kCacheLine));

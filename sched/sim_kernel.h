@@ -117,8 +117,14 @@ struct SimKernel {
     return *p;
   }
 
-  static void preempt_disable() { m().preempt_disable(); }
-  static void preempt_enable(Site s = Site::current()) { m().preempt_enable(s); }
+  static void preempt_disable() {
+    m().preempt_disable();
+    m().cost_local(Machine::LocalWord::kPreemptCount, true);
+  }
+  static void preempt_enable(Site s = Site::current()) {
+    m().cost_local(Machine::LocalWord::kPreemptCount, true);
+    m().preempt_enable(s);
+  }
   static int preempt_count() { return m().current_task() ? m().current_task()->preempt_count : 0; }
 
   // <linux/preempt.h>'s context tests, as the kernel answers them: in_interrupt() counts hardirqs,
@@ -187,8 +193,15 @@ struct SimKernel {
   static int smp_processor_id() { return m().smp_processor_id(); }
   static int nr_cpu_ids() { return m().nr_cpus(); }
   // RCU (sched/rcu.cc): read-side sections are no step; kfree_rcu() frees after a grace period.
-  static void rcu_read_lock() { m().rcu_read_lock(); }
-  static void rcu_read_unlock() { m().rcu_read_unlock(); }
+  static void rcu_read_lock() {
+    m().rcu_read_lock();
+    m().cost_local(Machine::LocalWord::kRcuNesting, true);
+  }
+  static void rcu_read_unlock() {
+    m().cost_local(Machine::LocalWord::kRcuNesting, true);
+    m().cost_local(Machine::LocalWord::kRcuSpecial, false);
+    m().rcu_read_unlock();
+  }
   static void kfree_rcu(void* p, Site s = Site::current()) { m().kfree_rcu(p, s); }
   static void kfree(void* p, Site s = Site::current()) { m().kfree(p, s); }
   // A design line runs (kapi/line_note.h): counted when the machine collects coverage.
@@ -204,6 +217,16 @@ struct SimKernel {
   template <class T>
   static T* this_cpu_ptr(const kapi::PerCpu<T>& pc) {
     return pc.ptr(m().smp_processor_id());
+  }
+  // this_cpu_add(): one instruction on x86, which preemption cannot split; here a load and a
+  // store with preemption off between them, as the generic this_cpu operations have it (no
+  // preempt_count traffic for the cost model: x86 has none).
+  template <class T, class V>
+  static void this_cpu_add(const kapi::PerCpu<T>& pc, V v, Site s = Site::current()) {
+    m().preempt_disable();
+    T* p = pc.ptr(m().smp_processor_id());
+    write_once(p, T(read_once(p, s) + T(v)), s);
+    m().preempt_enable(s);
   }
   template <class T>
   static T* per_cpu_ptr(const kapi::PerCpu<T>& pc, int cpu) {

@@ -1,12 +1,14 @@
 // How a task's cycles advance under the cost model: in sequence (each access pays its latency
 // before the next issues, the model hazsim had first), or out of order, as the cores the kernel
 // runs on execute (issue 14):
-//   - every access takes one issue slot; a load's latency runs alongside what follows it, so
+//   - every access takes an issue slot (issue_width of them a cycle); a load's latency runs
+//     alongside what follows it, so
 //     independent loads overlap (memory-level parallelism), up to the reorder window;
 //   - a load or store whose address comes from an earlier load (an address dependency: within a
 //     few hundred bytes of a pointer value a recent load returned) starts when that load is done,
 //     so a pointer chase pays its latencies in sequence;
-//   - stores retire into the store buffer; their misses complete in the background, in order;
+//   - stores retire into the store buffer; their misses complete in the background, in order; a
+//     load of a word stored lately waits for the stored data plus the forwarding latency;
 //   - smp_mb() and value-returning atomics wait for every earlier load and store, then pay their
 //     own cost (x86's locked instructions drain the store buffer).
 // A section's time is taken when its loads are done (settle()).
@@ -29,7 +31,7 @@ class CoreTiming {
   }
 
   // An access to no memory the model tracks: its issue slot only.
-  void instruction(const CostProfile& p) { issue_ += p.instruction; }
+  void instruction(const CostProfile& p) { advance(p); }
 
   void load(const CostProfile& p, uint32_t latency, uint64_t addr) {
     if (!p.out_of_order) {
@@ -38,7 +40,11 @@ class CoreTiming {
       return;
     }
     uint64_t done = std::max(issue_, ready_for(addr)) + latency;
-    issue_ += p.instruction;
+    // A load of a word this task stored lately takes the store's data: it waits for that data
+    // and the forwarding (so `x++; x--;` through memory is a chain, as refscale's loops are).
+    for (const auto& f : forwards_)
+      if (f.word == addr / 8) done = std::max(done, f.data_ready + p.store_forward);
+    advance(p);
     if (done > issue_ + p.window) issue_ = done - p.window;  // the window is full: issue waits
     loads_done_ = std::max(loads_done_, done);
     last_load_done_ = done;
@@ -50,7 +56,9 @@ class CoreTiming {
       return;
     }
     uint64_t start = std::max(issue_, ready_for(addr));
-    issue_ += p.instruction;
+    // The value stored may come from the last load (read-modify-write through memory).
+    forwards_[next_forward_++ % forwards_.size()] = {addr / 8, std::max(issue_, last_load_done_)};
+    advance(p);
     stores_done_ = std::max(stores_done_, start + latency);  // drains in order behind earlier stores
   }
 
@@ -82,6 +90,14 @@ class CoreTiming {
   }
 
  private:
+  // One access's issue slot: `issue_width` accesses share a cycle (a superscalar core's load and
+  // store ports); in sequence, each takes `instruction` cycles.
+  void advance(const CostProfile& p) {
+    if (++slot_ < p.issue_width) return;
+    slot_ = 0;
+    issue_ += p.instruction;
+  }
+
   // How far from a pointer an access still goes through it: container_of() offsets and the
   // fields of the structure it points into.
   static constexpr uint64_t kBefore = 256, kAfter = 512;
@@ -101,6 +117,13 @@ class CoreTiming {
   uint64_t issue_ = 0, loads_done_ = 0, stores_done_ = 0, last_load_done_ = 0, chain_ = 0;
   std::array<Ptr, 8> ptrs_{};
   unsigned next_ptr_ = 0;
+  struct Forward {
+    uint64_t word = UINT64_MAX;
+    uint64_t data_ready = 0;
+  };
+  std::array<Forward, 8> forwards_{};
+  unsigned next_forward_ = 0;
+  uint32_t slot_ = 0;
 };
 
 }  // namespace hazsim

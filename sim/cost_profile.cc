@@ -23,8 +23,11 @@ namespace {
 //     MFENCE; Agner Fog, Instruction tables (2022), Skylake: a locked ALU op about 18-20 cycles.
 //   atomic 18: Agner Fog, Skylake LOCK XADD / LOCK CMPXCHG about 18.
 //   pause 140: the Optimization Reference Manual, PAUSE about 140 cycles from Skylake on.
+//   store_forward 5: Agner Fog, The microarchitecture of Intel, AMD and VIA CPUs (2022), Skylake:
+//     store-to-load forwarding latency 4-5 cycles.
 //   Caches: 32 KiB 8-way L1D, 1 MiB 16-way L2 per core, 1.375 MiB 11-way L3 per core x 28 cores.
 //   window 224: the reorder buffer's entries (same manual), as cycles at about one access each.
+//   issue_width 2: two loads and one store per cycle (same manual, Skylake's load/store ports).
 CostProfile x86_server() {
   CostProfile p;
   p.name = "x86-server";
@@ -37,11 +40,13 @@ CostProfile x86_server() {
   p.full_fence = 20;
   p.atomic = 18;
   p.pause = 140;
+  p.store_forward = 5;
   p.l1_lines = 512, p.l1_ways = 8;
   p.private_lines = 16384, p.private_ways = 16;
   p.llc_lines = 630784, p.llc_ways = 11;
   p.out_of_order = true;
   p.window = 224;
+  p.issue_width = 2;
   return p;
 }
 
@@ -72,10 +77,12 @@ constexpr Key kKeys[] = {
     {"l2_hit", &CostProfile::l2_hit, 100000},           {"llc_hit", &CostProfile::llc_hit, 100000},
     {"dram", &CostProfile::dram, 100000},               {"transfer", &CostProfile::transfer, 100000},
     {"full_fence", &CostProfile::full_fence, 100000},   {"atomic", &CostProfile::atomic, 100000},
-    {"pause", &CostProfile::pause, 100000},             {"l1_lines", &CostProfile::l1_lines, 1u << 26},
+    {"pause", &CostProfile::pause, 100000},             {"store_forward", &CostProfile::store_forward, 100000},
+    {"l1_lines", &CostProfile::l1_lines, 1u << 26},
     {"l1_ways", &CostProfile::l1_ways, 64},             {"private_lines", &CostProfile::private_lines, 1u << 26},
     {"private_ways", &CostProfile::private_ways, 64},   {"llc_lines", &CostProfile::llc_lines, 1u << 28},
     {"llc_ways", &CostProfile::llc_ways, 64},           {"window", &CostProfile::window, 100000},
+    {"issue_width", &CostProfile::issue_width, 16},
 };
 
 std::string trim(const std::string& s) {
@@ -157,6 +164,10 @@ bool load_cost_profile(const std::string& name_or_file, CostProfile* out, std::s
       !check_level("private", p.private_lines, p.private_ways, false, err) ||
       !check_level("llc", p.llc_lines, p.llc_ways, true, err)) {
     *err = name_or_file + ": " + *err;
+    return false;
+  }
+  if (p.issue_width == 0 || p.instruction == 0) {
+    *err = fmt::format("{}: issue_width and instruction must be at least 1", name_or_file);
     return false;
   }
   if (p.l1_lines > p.private_lines) {

@@ -11,7 +11,8 @@ namespace hazsim {
 struct CostProfile {
   std::string name;
   double clock_ghz = 0;         // for turning cycles into ns (0: not known)
-  uint32_t instruction = 1;     // every access's own issue slot
+  uint32_t instruction = 1;     // cycles per issue group
+  uint32_t issue_width = 1;     // accesses issued per cycle (out of order; 1 in sequence)
   uint32_t l1_hit = 0;          // load-to-use latency of each level
   uint32_t l2_hit = 0;
   uint32_t llc_hit = 0;
@@ -20,6 +21,7 @@ struct CostProfile {
   uint32_t full_fence = 0;      // smp_mb() beyond its wait for earlier accesses
   uint32_t atomic = 0;          // a value-returning atomic, beyond its wait
   uint32_t pause = 0;           // cpu_relax()
+  uint32_t store_forward = 0;   // a load taking a buffered store's data (out of order only)
   uint32_t l1_lines = 0, l1_ways = 0;            // the private levels, set-associative, LRU
   uint32_t private_lines = 0, private_ways = 0;  // (L2, inclusive of L1)
   uint32_t llc_lines = 0, llc_ways = 0;          // shared; 0 lines: unbounded

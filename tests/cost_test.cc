@@ -73,8 +73,9 @@ TEST(CoreTiming, IndependentLoadsOverlapChainsAndFencesDoNot) {
   const CostProfile& p = default_cost_profile();
   CoreTiming overlap;
   for (int i = 0; i < 8; ++i) overlap.load(p, p.dram, uint64_t(i) * 4096);  // eight independent misses
-  EXPECT_EQ(overlap.now(), 8u * p.instruction);                            // issue went on
-  EXPECT_EQ(overlap.settle(), 7u * p.instruction + p.dram);                // all done one latency later
+  uint64_t per = p.instruction;  // cycles per issue_width accesses
+  EXPECT_EQ(overlap.now(), 8u / p.issue_width * per);                                   // issue went on
+  EXPECT_EQ(overlap.settle(), (7u / p.issue_width) * per + p.dram);  // all done one latency after the last issued
   CoreTiming chain;
   for (int i = 0; i < 8; ++i) {
     chain.load(p, p.dram, uint64_t(i) * 4096);
@@ -83,9 +84,9 @@ TEST(CoreTiming, IndependentLoadsOverlapChainsAndFencesDoNot) {
   EXPECT_EQ(chain.settle(), 8u * p.dram);  // a pointer chase pays every latency in turn
   CoreTiming stores;
   for (int i = 0; i < 4; ++i) stores.store(p, p.transfer, uint64_t(i) * 4096);
-  EXPECT_EQ(stores.now(), 4u * p.instruction);  // retired into the store buffer
-  stores.full_barrier(p, p.full_fence);         // smp_mb() waits for them to drain
-  EXPECT_EQ(stores.now(), 3u * p.instruction + p.transfer + p.full_fence);
+  EXPECT_EQ(stores.now(), 4u / p.issue_width * per);  // retired into the store buffer
+  stores.full_barrier(p, p.full_fence);               // smp_mb() waits for them to drain
+  EXPECT_EQ(stores.now(), (3u / p.issue_width) * per + p.transfer + p.full_fence);
   CoreTiming in_order;
   const CostProfile old = inorder();
   for (int i = 0; i < 3; ++i) in_order.load(old, old.llc_hit, uint64_t(i) * 4096);
