@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "scenarios/cost_runner.h"
 #include "sim/schedule_file.h"
@@ -46,7 +48,13 @@ struct Sweep {
 struct Point {
   size_t sweep;
   std::string value, design;
-  CostOutcome out;
+  std::vector<CostOutcome> outs;  // one per seed
+  const CostOutcome& out() const { return outs.front(); }
+  bool failed() const {
+    for (const auto& o : outs)
+      if (o.run.failed) return true;
+    return false;
+  }
 };
 
 bool parse_sweep(const std::string& s, Sweep* out, std::string* err) {
@@ -101,6 +109,32 @@ Row row_of(const CostOutcome& o) {
   return r;
 }
 
+// A figure over the seeds: median, least and greatest.
+struct Spread {
+  double median = 0, min = 0, max = 0;
+};
+template <class F>
+Spread spread(const Point& p, F field) {
+  std::vector<double> v;
+  for (const auto& o : p.outs)
+    if (o.error.empty()) v.push_back(field(row_of(o)));
+  Spread s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  s.min = v.front();
+  s.max = v.back();
+  return s;
+}
+double reader_of(const Row& r) { return r.reader; }
+double sync_of(const Row& r) { return r.sync; }
+
+std::string spread_text(const Spread& s, int digits) {
+  std::string lo = fmt::format("{:.{}f}", s.min, digits), hi = fmt::format("{:.{}f}", s.max, digits);
+  if (lo == hi) return fmt::format("{:.{}f}", s.median, digits);  // every seed the same, as printed
+  return fmt::format("{:.{}f} ({}-{})", s.median, digits, lo, hi);
+}
+
 // A string literal for a gnuplot script: single-quoted, with a quote written twice.
 std::string gnuplot_quoted(const std::string& s) {
   std::string q = "'";
@@ -137,7 +171,7 @@ bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string
   std::filesystem::create_directories(dir + "/plot-data", ec);
   std::string script = fmt::format(
       "set terminal svg size 800,500 dynamic font 'sans,12'\nset termoption noenhanced\nset output {}\n"
-      "set title '{} against {} (log axes; 0 drawn at 1)'\n"
+      "set title '{} against {} (log axes; 0 drawn at 1; median and range over the seeds)'\n"
       "set xlabel '{}'\nset ylabel '{}'\nset key outside right\nset grid\n",
       gnuplot_quoted(svg_path), ylabel, sw.key, sw.key, ylabel);
   bool numeric_log = sw.key == "passive_tasks" || sw.key == "cpus";
@@ -147,18 +181,18 @@ bool plot(const std::string& dir, const Sweep& sw, const std::vector<std::string
   for (const auto& d : designs) {
     std::string data;
     for (const auto& p : points) {
-      if (p.sweep != sweep_index || p.design != d || p.out.run.failed) continue;
-      Row r = row_of(p.out);
-      double y = std::string(metric) == "sync" ? r.sync : r.reader;
+      if (p.sweep != sweep_index || p.design != d || p.failed()) continue;
+      Spread y = std::string(metric) == "sync" ? spread(p, sync_of) : spread(p, reader_of);
       double x = std::atof(p.value.c_str());
       if (numeric_log && x <= 0) x = std::string(sw.key) == "passive_tasks" ? 1 : x;  // log axis: 0 tasks at 1
-      if (y > 0) data += fmt::format("{} {}\n", x, y);
+      if (y.median > 0) data += fmt::format("{} {} {} {}\n", x, y.median, std::max(y.min, 1e-9), y.max);
     }
     std::string dat = fmt::format("{}-{}.dat", base, d);
     std::string err;
     if (data.empty() || !write_file(dat, data, &err)) continue;
-    plots += fmt::format("{}{} using 1:2 with linespoints title {}", plots.empty() ? "plot " : ", ", gnuplot_quoted(dat),
-                         gnuplot_quoted(d));
+    // The median with the seeds' range as error bars.
+    plots += fmt::format("{}{} using 1:2:3:4 with yerrorlines title {}", plots.empty() ? "plot " : ", ",
+                         gnuplot_quoted(dat), gnuplot_quoted(d));
   }
   if (plots.empty()) return false;
   std::string gp = base + ".gp", err;
@@ -184,11 +218,14 @@ int cmd_compare(const CompareOptions& o) {
   }
   Params base;
   for (const auto& [k, v] : kBase) base.set(k, v, &err);
+  if (!o.profile.empty() && !base.set("cost_profile", o.profile, &err)) return fail(err);
   for (const auto& kv : o.sets) {
     auto eq = kv.find('=');
     if (eq == std::string::npos) return fail(fmt::format("--set '{}': expected key=value", kv));
     if (!base.set(kv.substr(0, eq), kv.substr(eq + 1), &err)) return fail(err);
   }
+  if (o.seeds < 1 || o.seeds > 1000) return fail(fmt::format("--seeds {}: from 1 to 1000", o.seeds));
+  uint64_t first_seed = uint64_t(base.num("seed"));
   // Every point's parameters, checked before anything runs.
   std::vector<Point> points;
   std::vector<Params> params;
@@ -202,24 +239,30 @@ int cmd_compare(const CompareOptions& o) {
           if (sweeps[si].key == key && !user_set) p.set(fixed.first, fixed.second, &err);
         }
         if (!p.set("design", d, &err) || !p.set(sweeps[si].key, v, &err)) return fail(err);
-        points.push_back({si, v, d, {}});
+        points.push_back({si, v, d, std::vector<CostOutcome>(size_t(o.seeds))});
         params.push_back(p);
       }
   std::error_code ec;
   std::filesystem::create_directories(o.out_dir, ec);
   if (ec) return fail(fmt::format("--out {}: {}", o.out_dir, ec.message()));
 
-  fmt::print("hazsim-compare: {} designs, {} sweeps, {} runs on {} threads (cycles from sim/cost_model.h)\n",
-             designs.size(), sweeps.size(), points.size(), o.jobs);
+  fmt::print("hazsim-compare: {} designs, {} sweeps, {} points x {} seeds on {} threads (cycles under cost profile "
+             "{}; figures: median (least-greatest) over the seeds)\n",
+             designs.size(), sweeps.size(), points.size(), o.seeds, o.jobs, base.str("cost_profile"));
   std::fflush(stdout);
   std::atomic<size_t> next{0};
   std::mutex mu;
+  size_t runs = points.size() * size_t(o.seeds);
   auto worker = [&] {
     Machine m;
-    for (size_t i; (i = next++) < points.size();) {
-      CostOutcome out = run_cost(m, params[i]);
+    for (size_t i; (i = next++) < runs;) {
+      size_t point = i / size_t(o.seeds), seed = i % size_t(o.seeds);
+      Params p = params[point];
+      std::string e;
+      p.set("seed", std::to_string(first_seed + seed), &e);
+      CostOutcome out = run_cost(m, p);
       std::lock_guard<std::mutex> lock(mu);
-      points[i].out = std::move(out);
+      points[point].outs[seed] = std::move(out);
     }
   };
   std::vector<std::thread> threads;
@@ -227,29 +270,65 @@ int cmd_compare(const CompareOptions& o) {
   worker();
   for (auto& t : threads) t.join();
 
+  // The table and the CSV: reader and sync as median (least-greatest) over the seeds; the other
+  // columns are the first seed's run.
   std::string csv =
-      "sweep,value,design,reader_cycles,sync_cycles,sync_lines,hook_cycles,hooks,raw_lock_acquires,"
-      "raw_lock_contended,lock_spin_cycles,mutex_waits,reclaim_delay_cycles,result\n";
+      "sweep,value,design,reader_cycles,reader_min,reader_max,sync_cycles,sync_min,sync_max,seeds,sync_lines,"
+      "hook_cycles,hooks,raw_lock_acquires,raw_lock_contended,lock_spin_cycles,mutex_waits,reclaim_delay_cycles,"
+      "result\n";
+  std::string md;
   for (size_t si = 0; si < sweeps.size(); ++si) {
     fmt::print("\n{} (cycles; reader = one acquire+release section, sync = one hazptr_synchronize)\n", sweeps[si].key);
-    fmt::print("{:>8} {:<18} {:>9} {:>10} {:>7} {:>8} {:>6} {:>8} {:>7} {:>9} {:>6} {:>10}\n", sweeps[si].key,
+    fmt::print("{:>8} {:<18} {:>20} {:>26} {:>7} {:>8} {:>6} {:>8} {:>7} {:>9} {:>6} {:>10}\n", sweeps[si].key,
                "design", "reader", "sync", "lines", "hook", "hooks", "locks", "contend", "spin", "mutex", "reclaim");
     for (const auto& p : points) {
       if (p.sweep != si) continue;
-      if (!p.out.error.empty()) {
-        fmt::print("{:>8} {:<18} cannot run: {}\n", p.value, p.design, p.out.error);
+      if (!p.out().error.empty()) {
+        fmt::print("{:>8} {:<18} cannot run: {}\n", p.value, p.design, p.out().error);
         continue;
       }
-      Row r = row_of(p.out);
-      std::string result = p.out.run.failed ? fmt::format("FAILED {}", oracle_name(p.out.run.failure.oracle)) : "ok";
-      fmt::print("{:>8} {:<18} {:>9.1f} {:>10.0f} {:>7.1f} {:>8.1f} {:>6} {:>8} {:>7} {:>9} {:>6} {:>10.0f}{}\n",
-                 p.value, p.design, r.reader, r.sync, r.sync_lines, r.hook, r.hooks, r.lock_acq, r.contended, r.spin,
-                 r.mutex_waits, r.reclaim_delay, p.out.run.failed ? "  " + result : "");
-      csv += fmt::format("{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{},{},{},{},{},{:.1f},{}\n", sweeps[si].key, p.value,
-                         p.design, r.reader, r.sync, r.sync_lines, r.hook, r.hooks, r.lock_acq, r.contended, r.spin,
-                         r.mutex_waits, r.reclaim_delay, result);
+      Row r = row_of(p.out());
+      Spread rd = spread(p, reader_of), sy = spread(p, sync_of);
+      std::string result = "ok";
+      for (const auto& o2 : p.outs)
+        if (o2.run.failed) result = fmt::format("FAILED {}", oracle_name(o2.run.failure.oracle));
+      fmt::print("{:>8} {:<18} {:>20} {:>26} {:>7.1f} {:>8.1f} {:>6} {:>8} {:>7} {:>9} {:>6} {:>10.0f}{}\n", p.value,
+                 p.design, spread_text(rd, 1), spread_text(sy, 0), r.sync_lines, r.hook, r.hooks, r.lock_acq,
+                 r.contended, r.spin, r.mutex_waits, r.reclaim_delay, p.failed() ? "  " + result : "");
+      csv += fmt::format("{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{},{:.1f},{:.1f},{},{},{},{},{},{:.1f},{}\n",
+                         sweeps[si].key, p.value, p.design, rd.median, rd.min, rd.max, sy.median, sy.min, sy.max,
+                         o.seeds, r.sync_lines, r.hook, r.hooks, r.lock_acq, r.contended, r.spin, r.mutex_waits,
+                         r.reclaim_delay, result);
+    }
+    // Markdown: one table per figure, a row per value, a column per design.
+    for (auto [metric, label, digits] : {std::tuple{"sync", "hazptr_synchronize(), cycles", 0},
+                                         std::tuple{"reader", "reader section, cycles", 1}}) {
+      bool any = false;  // a sweep without readers has no reader figures: no table
+      for (const auto& p : points)
+        if (p.sweep == si && p.out().error.empty())
+          any |= (std::string(metric) == "sync" ? spread(p, sync_of) : spread(p, reader_of)).max > 0;
+      if (!any) continue;
+      md += fmt::format("\n{} against {}:\n\n| {} |", label, sweeps[si].key, sweeps[si].key);
+      std::string sep = "|---:|";
+      for (const auto& d : designs) md += fmt::format(" {} |", d), sep += "---:|";
+      md += "\n" + sep + "\n";
+      for (const auto& v : sweeps[si].values) {
+        md += fmt::format("| {} |", v);
+        for (const auto& d : designs)
+          for (const auto& p : points)
+            if (p.sweep == si && p.value == v && p.design == d)
+              md += " " +
+                    (!p.out().error.empty() ? std::string("-")
+                     : p.failed()           ? std::string("failed")
+                                            : spread_text(std::string(metric) == "sync" ? spread(p, sync_of)
+                                                                                        : spread(p, reader_of),
+                                                          digits)) +
+                    " |";
+        md += "\n";
+      }
     }
   }
+  if (!o.markdown.empty() && !write_file(o.markdown, md, &err)) return fail(err);
   std::string csv_path = o.out_dir + "/compare.csv";
   if (!write_file(csv_path, csv, &err)) return fail(err);
   fmt::print("\nhazsim-compare: table written to {}\n", csv_path);

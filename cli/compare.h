@@ -11,6 +11,9 @@ struct CompareOptions {
   std::vector<std::string> sets;     // key=value overrides of the base parameters
   std::string out_dir = "hazsim-compare";
   int jobs = 1;
+  int seeds = 5;         // runs per point, seeds seed..seed+N-1: medians and ranges
+  std::string profile;   // the cost profile (empty: the base's, x86-server)
+  std::string markdown;  // also write the tables here as Markdown
 };
 
 // Returns the exit code (0, or 2 with one line on stderr for bad input).

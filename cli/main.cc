@@ -249,6 +249,10 @@ int main(int argc, char** argv) {
   compare->add_option("--set", cmp.sets, "override a base parameter: --set key=value (repeatable)");
   compare->add_option("--out", cmp.out_dir, "directory for compare.csv and the plots");
   compare->add_option("--jobs", cmp.jobs, "threads")->check(CLI::Range(1, 256));
+  compare->add_option("--seeds", cmp.seeds, "runs per point from consecutive seeds: median and range (default 5)");
+  compare->add_option("--profile", cmp.profile,
+                      "cost profile: x86-server (default), skylake-sp-inorder, or a file of hazsim calibrate");
+  compare->add_option("--markdown", cmp.markdown, "also write the tables as Markdown to this file");
 
   std::vector<std::string> litmus_files;
   std::string litmus_model = "weak";
