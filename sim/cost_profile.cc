@@ -118,10 +118,15 @@ bool load_cost_profile(const std::string& name_or_file, CostProfile* out, std::s
                        name_or_file, *err);
     return false;
   }
-  // A file starts from x86-server: what calibrate cannot measure (associativity, the window)
-  // keeps that profile's values.
+  return parse_cost_profile(text, name_or_file, out, err);
+}
+
+bool parse_cost_profile(const std::string& text, const std::string& name, CostProfile* out, std::string* err) {
+  // A file starts from x86-server: what calibrate cannot measure (the window) keeps that
+  // profile's values.
+  const std::string& name_or_file = name;
   CostProfile p = x86_server();
-  p.name = name_or_file;
+  p.name = name;
   int line_no = 0;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -180,7 +185,9 @@ bool load_cost_profile(const std::string& name_or_file, CostProfile* out, std::s
 }
 
 std::string cost_profile_text(const CostProfile& p) {
-  std::string s = fmt::format("# cost profile {}\nclock_ghz = {}\nout_of_order = {}\n", p.name, p.clock_ghz,
+  std::string name;  // a comment holds no line break
+  for (char c : p.name) name += c == '\n' || c == '\r' ? ' ' : c;
+  std::string s = fmt::format("# cost profile {}\nclock_ghz = {}\nout_of_order = {}\n", name, p.clock_ghz,
                               p.out_of_order ? 1 : 0);
   for (const Key& k : kKeys) s += fmt::format("{} = {}\n", k.name, p.*(k.field));
   return s;

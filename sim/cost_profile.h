@@ -36,7 +36,9 @@ std::vector<std::string> cost_profile_names();
 // A built-in profile's name, or a profile file (hazsim calibrate's format); false with *err one
 // line naming the problem (FILE:LINE for a bad line).
 bool load_cost_profile(const std::string& name_or_file, CostProfile* out, std::string* err);
-// The profile as a file would give it (every key).
+// A profile file's text (`name` for messages); load_cost_profile() reads the file and calls it.
+bool parse_cost_profile(const std::string& text, const std::string& name, CostProfile* out, std::string* err);
+// The profile as a file would give it (every key): parse_cost_profile() reads it back the same.
 std::string cost_profile_text(const CostProfile& p);
 
 }  // namespace hazsim

@@ -323,5 +323,21 @@ check native-run 0 "$HAZSIM" bench-native --designs v5,pertask --readers 1 --tas
 if grep -q '^| 1 | ' "$TMP/out" && grep -q 'The cost model' "$TMP/out" && [ "$(wc -l <"$TMP/native.csv")" = 11 ]; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL native-run output:"; head -30 "$TMP/out"; fi
 
+# Cost profiles and compare's seeds: bad values are one line; calibrate's file is one compare loads.
+check compare-seeds 2 "$HAZSIM" compare --seeds 0 --out "$TMP/cmp"
+one_line_error compare-seeds "--seeds 0: from 1 to 1000"
+check compare-profile 2 "$HAZSIM" compare --profile nope --out "$TMP/cmp"
+one_line_error compare-profile "cost profile 'nope': not a built-in profile"
+printf 'l1_hit = 4\nbogus = 1\n' >"$TMP/bad.profile"
+check compare-bad-profile 2 "$HAZSIM" compare --profile "$TMP/bad.profile" --out "$TMP/cmp"
+one_line_error compare-bad-profile "bad.profile:2: unknown key 'bogus'"
+check native-bad-profile 2 "$HAZSIM" bench-native --model --profile "$TMP/bad.profile"
+one_line_error native-bad-profile "bad.profile:2: unknown key 'bogus'"
+check calibrate 0 "$HAZSIM" calibrate --quick -o "$TMP/host.profile"
+check compare-calibrated 0 "$HAZSIM" compare --profile "$TMP/host.profile" --designs v5,pertask --sweep cpus=2,4 \
+  --seeds 2 --out "$TMP/cmp" --markdown "$TMP/cmp.md"
+if grep -q '^| cpus | v5 | pertask |' "$TMP/cmp.md" && grep -q 'reader_min' "$TMP/cmp/compare.csv"; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL compare-calibrated output:"; cat "$TMP/cmp.md"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

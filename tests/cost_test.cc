@@ -196,5 +196,69 @@ TEST(CostScaling, SharedRefcountBouncesPercpuRefDoesNot) {
   EXPECT_LT(reader("percpu-ref", 8), reader("refcount", 8));
 }
 
+// Profiles: the built-in ones by name, a file's keys over x86-server, and one clear line for
+// each kind of bad file.
+TEST(CostProfile, FilesParseAndBadOnesSayWhere) {
+  CostProfile p;
+  std::string err;
+  ASSERT_TRUE(parse_cost_profile("clock_ghz = 3.2  # measured\nl1_hit = 4.7\n\n# a comment\ndram = 403.5\n", "f",
+                                 &p, &err))
+      << err;
+  EXPECT_EQ(p.l1_hit, 5u);  // rounded
+  EXPECT_EQ(p.dram, 404u);
+  EXPECT_DOUBLE_EQ(p.clock_ghz, 3.2);
+  EXPECT_EQ(p.l2_hit, default_cost_profile().l2_hit);  // not given: x86-server's
+  CostProfile back;
+  ASSERT_TRUE(parse_cost_profile(cost_profile_text(p), "f", &back, &err)) << err;
+  EXPECT_EQ(cost_profile_text(back), cost_profile_text(p));
+  struct Bad {
+    const char* text;
+    const char* says;
+  };
+  for (const Bad& b : {Bad{"l1_hit 5\n", "f:1: expected key = value"}, Bad{"\nnope = 1\n", "f:2: unknown key 'nope'"},
+                       Bad{"dram = -3\n", "expected a number >= 0"}, Bad{"dram = 5x\n", "expected a number >= 0"},
+                       Bad{"l1_ways = 7\n", "l1_lines (512) must be a multiple of l1_ways (7)"},
+                       Bad{"out_of_order = 2\n", "out_of_order: 0 or 1"}, Bad{"issue_width = 0\n", "at least 1"},
+                       Bad{"l1_lines = 65536\nl1_ways = 8\n", "L2 includes L1"}}) {
+    EXPECT_FALSE(parse_cost_profile(b.text, "f", &p, &err)) << b.text;
+    EXPECT_NE(err.find(b.says), std::string::npos) << b.text << " -> " << err;
+    EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  }
+  EXPECT_FALSE(load_cost_profile("/nonexistent/profile", &p, &err));
+  EXPECT_NE(err.find("not a built-in profile"), std::string::npos) << err;
+  for (const auto& name : cost_profile_names()) EXPECT_TRUE(load_cost_profile(name, &p, &err)) << name;
+}
+
+// The profile changes the model's answer the way its constants say: an in-order core pays each
+// access's latency in turn, so the same reader section costs more than out of order.
+TEST(CostProfile, OutOfOrderSectionsCostLessThanInSequence) {
+  auto reader = [](const char* profile) {
+    Params p;
+    std::string err;
+    for (auto [k, v] : std::vector<std::pair<const char*, const char*>>{{"design", "v5"},
+                                                                        {"cpus", "2"},
+                                                                        {"nreaders", "1"},
+                                                                        {"writer", "0"},
+                                                                        {"reader_sleep", "0"},
+                                                                        {"cost_profile", profile}})
+      EXPECT_TRUE(p.set(k, v, &err)) << err;
+    Machine m;
+    CostOutcome o = run_cost(m, p);
+    const SectionCost* s = o.totals.find("reader_section");
+    return s ? double(s->cycles) / double(s->count) : 0;
+  };
+  double ooo = reader("x86-server"), seq = reader("skylake-sp-inorder");
+  EXPECT_GT(ooo, 0);
+  EXPECT_GT(seq, 1.5 * ooo);
+}
+
+// sync_cache=cold empties every cache before each synchronize: the per-task walk then pays memory.
+TEST(CostProfile, ColdSynchronizePaysMemory) {
+  double warm = sync_cycles("pertask", {{"passive_tasks", "1000"}});
+  double cold = sync_cycles("pertask", {{"passive_tasks", "1000"}, {"sync_cache", "cold"}});
+  EXPECT_GT(cold, 2 * warm);
+  EXPECT_GT(cold, 1000.0 * default_cost_profile().dram);  // a chain of memory latencies, one per task at least
+}
+
 }  // namespace
 }  // namespace hazsim

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -14,8 +15,10 @@
 #include "hazptr/v4.h"
 #include "hazptr/v5.h"
 #include "native/bench.h"
+#include "native/calibrate.h"
 #include "native/native_kernel.h"
 #include "native/protection.h"
+#include "sim/cost_profile.h"
 
 namespace hazsim::native {
 namespace {
@@ -201,6 +204,26 @@ TEST(NativeBench, OptionsOutOfRangeAreRefused) {
   o.possible_cpus = 5000;
   EXPECT_FALSE(run_native_bench(o, &r, &err));
   EXPECT_NE(err.find("--cpus 5000"), std::string::npos) << err;
+}
+
+// calibrate's figures are the host's, so only their order is checked: a clock a core can have,
+// each level of the hierarchy slower than the one inside it, and a profile the model can load.
+TEST(Calibrate, FiguresAreOrderedAndTheProfileLoads) {
+  Calibration c = calibrate(true);
+  EXPECT_GT(c.clock_ghz, 0.3);
+  EXPECT_LT(c.clock_ghz, 10.0);
+  EXPECT_GT(c.l1_hit, 0.5);
+  EXPECT_LT(c.l1_hit, c.l2_hit);
+  EXPECT_LT(c.l2_hit, c.dram);
+  EXPECT_GT(c.full_fence, 0);
+  EXPECT_GT(c.pause, 0);
+  EXPECT_GE(c.issue_width, 1.0);
+  if (two_cpus()) EXPECT_GT(c.transfer, c.l1_hit);
+  CostProfile p;
+  std::string err;
+  ASSERT_TRUE(parse_cost_profile(profile_text(c), "calibrated", &p, &err)) << err << "\n" << profile_text(c);
+  EXPECT_NEAR(p.clock_ghz, c.clock_ghz, 0.051);
+  EXPECT_NEAR(double(p.dram), c.dram, 0.6);  // printed to 0.1, read back rounded
 }
 
 }  // namespace
