@@ -139,12 +139,12 @@ bool run_native_bench(const BenchOptions& opt, BenchResult* out, std::string* er
         }
       }
       for (size_t r = 0; r < o.readers.size() && ok; ++r)
-        ok = time_reader_sections<D>(o.readers[r], o.possible_cpus, o.task_size, o.loops, o.runs, &out->reader[d][r].runs, err);
+        ok = time_reader_sections<D>(o.readers[r], o.possible_cpus, out->task_size, o.loops, o.runs, &out->reader[d][r].runs, err);
       for (size_t t = 0; t < o.tasks.size() && ok; ++t) {
-        ok = time_synchronize<D>(o.tasks[t], o.possible_cpus, o.task_size, true, o.runs, &out->sync_cold[d][t].runs,
-                                 err) &&
-             time_synchronize<D>(o.tasks[t], o.possible_cpus, o.task_size, false, o.runs, &out->sync_warm[d][t].runs,
-                                 err);
+        ok = time_synchronize<D>(o.tasks[t], o.possible_cpus, out->task_size, true, o.runs,
+                                 &out->sync_cold[d][t].runs, err) &&
+             time_synchronize<D>(o.tasks[t], o.possible_cpus, out->task_size, false, o.runs,
+                                 &out->sync_warm[d][t].runs, err);
       }
       return true;
     });

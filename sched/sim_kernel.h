@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "kapi/kernel_api.h"
+#include "oracles/kernel_spelling.h"
 #include "sched/machine.h"
 
 namespace hazsim {
@@ -266,7 +267,8 @@ struct SimKernel {
   static bool warn_on(bool cond, const char* text, bool once, Site s = Site::current()) {
     if (cond) [[unlikely]] {
       Task* t = m().current_task();
-      m().warn(fmt::format("WARNING: {}({}) fired in {} (pid {}) on cpu {}", once ? "WARN_ON_ONCE" : "WARN_ON", text,
+      m().warn(fmt::format("WARNING: {}({}) fired in {} (pid {}) on cpu {}", once ? "WARN_ON_ONCE" : "WARN_ON",
+                           kernel_spelling(text),
                            t ? t->name : "?", t ? t->pid : -1, m().smp_processor_id()),
                once, s);
     }

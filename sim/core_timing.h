@@ -2,8 +2,8 @@
 // before the next issues, the model hazsim had first), or out of order, as the cores the kernel
 // runs on execute (issue 14):
 //   - every access takes an issue slot (issue_width of them a cycle); a load's latency runs
-//     alongside what follows it, so
-//     independent loads overlap (memory-level parallelism), up to the reorder window;
+//     alongside what follows it, so independent loads overlap (memory-level parallelism), up to
+//     the reorder window;
 //   - a load or store whose address comes from an earlier load (an address dependency: within a
 //     few hundred bytes of a pointer value a recent load returned) starts when that load is done,
 //     so a pointer chase pays its latencies in sequence;
