@@ -28,6 +28,14 @@ std::string params_text(const Params& p) {
   return s;
 }
 
+// Who a failure happened to: the task, its pid and vCPU; for a check of the machine's own (the
+// end-of-run leak check, a deadlock) no task, and the vCPU only if there is one.
+std::string who(const std::string& task, int pid, int cpu) {
+  if (!task.empty())
+    return cpu >= 0 ? fmt::format("{} (pid {}) on cpu {}", task, pid, cpu) : fmt::format("{} (pid {})", task, pid);
+  return cpu >= 0 ? fmt::format("cpu {}, no task", cpu) : "no task (a check of the whole machine)";
+}
+
 }  // namespace
 
 std::string start_line(const Params& p) { return "hazsim-torture:--- Start of test: " + params_text(p); }
@@ -41,9 +49,8 @@ std::string failure_report(const ScenarioOutcome& o) {
   std::string s;
   // panic_on_warn=0: the WARNs the run went on past come first, then what followed.
   for (const Failure& w : o.run.warnings)
-    s += fmt::format("hazsim-torture: WARN at step {} (panic_on_warn=0: the run went on): {} at {}, {} (pid {}) "
-                     "on cpu {}\n",
-                     w.step, w.message, w.site, w.task.empty() ? "(no task)" : w.task, w.pid, w.cpu);
+    s += fmt::format("hazsim-torture: WARN at step {} (panic_on_warn=0: the run went on): {} at {}, {}\n", w.step,
+                     w.message, w.site, who(w.task, w.pid, w.cpu));
   if (o.run.warnings_fired > o.run.warnings.size())
     s += fmt::format("hazsim-torture: ... and {} more WARNs\n", o.run.warnings_fired - o.run.warnings.size());
   if (!o.run.warnings.empty() && f.oracle == Oracle::kWarn && f.step == o.run.warnings.front().step)
@@ -51,8 +58,8 @@ std::string failure_report(const ScenarioOutcome& o) {
   else if (!o.run.warnings.empty())
     s += "hazsim-torture: after the WARNs above:\n";
   s += fmt::format("hazsim-torture: !!! {} [oracle: {}]\n", f.message, oracle_name(f.oracle));
-  s += fmt::format("hazsim-torture: !!! where: {} (pid {}) on cpu {}, at {}, step {}, t={} ns\n",
-                   f.task.empty() ? "(no task)" : f.task, f.pid, f.cpu, f.site, f.step, f.now_ns);
+  s += fmt::format("hazsim-torture: !!! where: {}, at {}, step {}, t={} ns\n", who(f.task, f.pid, f.cpu), f.site,
+                   f.step, f.now_ns);
   s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site):\n", o.run.last_events.size());
   for (const Event& e : o.run.last_events) s += "hazsim-torture:   " + event_row(e) + "\n";
   return s;

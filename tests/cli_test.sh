@@ -339,5 +339,10 @@ check compare-calibrated 0 "$HAZSIM" compare --profile "$TMP/host.profile" --des
 if grep -q '^| cpus | v5 | pertask |' "$TMP/cmp.md" && grep -q 'reader_min' "$TMP/cmp/compare.csv"; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL compare-calibrated output:"; cat "$TMP/cmp.md"; fi
 
+# A failure no task had (the end-of-run leak check) says so, without a pid or cpu of -1.
+"$HAZSIM" run TORTURE --design v4-nopreempt --set broken=leak-retired --seed 1 >"$TMP/out" 2>&1
+if grep -q 'where: no task (a check of the whole machine)' "$TMP/out" && ! grep -q 'pid -1' "$TMP/out"; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL no-task where line:"; grep -E 'where:|!!!' "$TMP/out"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
