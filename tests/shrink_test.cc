@@ -49,6 +49,10 @@ void check_shrinks(const Case& c) {
   }
   EXPECT_EQ(r.shrunk.run.failure.oracle, failing.run.failure.oracle);
   EXPECT_EQ(r.shrunk.run.failure.site, failing.run.failure.site);
+  // Never more preemptions, interrupts or steps than the input.
+  EXPECT_LE(r.shrunk.run.preemptions, failing.run.preemptions) << c.design;
+  EXPECT_LE(r.shrunk.run.irqs, failing.run.irqs) << c.design;
+  EXPECT_LE(r.shrunk.run.steps, failing.run.steps) << c.design;
 
   ScenarioOutcome again = run_scenario(m, p, &r.decisions);
   EXPECT_EQ(again.run.hash, r.shrunk.run.hash);
