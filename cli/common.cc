@@ -6,6 +6,7 @@
 
 #include "cli/report.h"
 #include "cli/source_digest.h"
+#include "explore/strategy.h"
 
 namespace hazsim::cli {
 
@@ -25,6 +26,11 @@ void catch_interrupts() {
   };
   std::signal(SIGINT, handler);
   std::signal(SIGTERM, handler);
+}
+
+std::string strategy_of_run(const Params& p) {
+  std::string s = p.str("strategy");
+  return s == "portfolio" ? std::string(portfolio_member(uint64_t(p.num("seed")))) : s;
 }
 
 int usage_error(const std::string& msg) {
@@ -70,6 +76,8 @@ void print_run(const Params& p, const ScenarioOutcome& o, bool quiet) {
                o.run.now_ns,
                o.run.context_switches, o.run.preemptions, o.run.migrations, o.run.irqs);
     if (o.run.failed) fmt::print("{}", failure_report(o));
+    if (o.run.failed && p.str("strategy") == "portfolio")
+      fmt::print("hazsim-torture: strategy: portfolio's member for seed {} is {}\n", p.str("seed"), strategy_of_run(p));
   } else if (o.run.failed) {
     fmt::print("hazsim-torture: !!! {} [oracle: {}]\n", o.run.failure.message, oracle_name(o.run.failure.oracle));
   }

@@ -27,6 +27,9 @@ extern std::atomic<bool> g_interrupted;
 // SIGINT and SIGTERM set g_interrupted (and say so on stderr); a second one ends hazsim at once.
 void catch_interrupts();
 
+// The strategy a run used: for portfolio, the member its seed picked (explore/portfolio.cc).
+std::string strategy_of_run(const Params& p);
+
 // "hazsim: error: MSG" on stderr; returns kExitUsage.
 int usage_error(const std::string& msg);
 

@@ -231,8 +231,9 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
           t.note_failure(fmt::format("{}: {} [oracle: {}]; {}", run_name, out.run.failure.message,
                                      oracle_name(out.run.failure.oracle), where));
           if (!summary_only || t.failures == 1)
-            fmt::print("hazsim-fuzz: !!! {} {} {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                       run_name, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
+            fmt::print("hazsim-fuzz: !!! {} {} {} [{}]: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                       run_name, strategy_of_run(p), out.run.failure.message, oracle_name(out.run.failure.oracle),
+                       where);
           std::fflush(stdout);
           // Shrink the first failure of each kind (a new oracle), keeping both files.
           shrink_this = saved && c.shrink_seconds > 0 && of_kind == 1;

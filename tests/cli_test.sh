@@ -344,5 +344,10 @@ if grep -q '^| cpus | v5 | pertask |' "$TMP/cmp.md" && grep -q 'reader_min' "$TM
 if grep -q 'where: no task (a check of the whole machine)' "$TMP/out" && ! grep -q 'pid -1' "$TMP/out"; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL no-task where line:"; grep -E 'where:|!!!' "$TMP/out"; fi
 
+# A failure names the strategy that found it: under portfolio, the member its seed picked.
+"$HAZSIM" fuzz TORTURE --design v4 --runs 2 --shrink-time 0 --artifacts "$TMP/member" >"$TMP/out" 2>&1
+if grep -q '^hazsim-fuzz: !!! TORTURE v4 seed1 \[pct:2\]:' "$TMP/out" && grep -q 'seed2 \[arm\]:' "$TMP/out"; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL portfolio member in failure lines:"; grep '!!!' "$TMP/out"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
