@@ -42,6 +42,7 @@ bool check_protection(uint64_t replacements, ProtectionCheck* out, std::string* 
   K::write_once(&pool[0].live, 1L);
   K::write_once(gp, static_cast<void*>(&pool[0]));
   std::atomic<bool> done{false};
+  std::atomic<uint64_t> sections{0}, retired_seen{0};
   *out = ProtectionCheck{};
   bool ok = host.run_pinned(
       2,
@@ -52,13 +53,16 @@ bool check_protection(uint64_t replacements, ProtectionCheck* out, std::string* 
             auto* p = static_cast<Object*>(design.hazptr_acquire(&ctx, gp));
             if (p) {
               for (int i = 0; i < 8; ++i) K::cpu_relax();  // the reader uses the object a while
-              if (K::read_once(&p->live) != 1) ++out->retired_seen;
-              ++out->sections;
+              if (K::read_once(&p->live) != 1) retired_seen.fetch_add(1, std::memory_order_relaxed);
+              sections.fetch_add(1, std::memory_order_relaxed);
             }
             design.hazptr_release(&ctx, p);
           }
           return;
         }
+        // Not before the reader is under way: on a loaded machine (an ASan build, CI) the updater
+        // could otherwise finish every replacement before the reader's first section.
+        while (sections.load(std::memory_order_relaxed) == 0) K::cpu_relax();
         for (uint64_t n = 1; n <= replacements; ++n) {
           Object* next = &pool[n % kPool];
           K::write_once(&next->live, 1L);
@@ -71,6 +75,8 @@ bool check_protection(uint64_t replacements, ProtectionCheck* out, std::string* 
         done.store(true);
       },
       err);
+  out->sections = sections.load();
+  out->retired_seen = retired_seen.load();
   if (ok && host.warnings()) {
     *err = "the design warned natively: " + host.first_warning();
     return false;
