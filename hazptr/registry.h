@@ -56,6 +56,28 @@ inline constexpr DesignInfo kDesigns[] = {
      "pertask whose hazptr_exit() frees the overflow chunks with kfree(), not kfree_rcu()"},
 };
 
+// The posted designs and the options raised in the v4 thread, which any kernel-API policy can
+// instantiate (the simulator's, and bench-native's native one): calls f.template
+// operator()<Design>() for the named one; false if the name is not one of them.
+template <class K, class F>
+bool with_posted_design(std::string_view name, F&& f) {
+  auto call = [&]<class D>() {
+    f.template operator()<D>();
+    return true;
+  };
+  if (name == "v4") return call.template operator()<HazptrV4<K, true>>();
+  if (name == "v4-nopreempt") return call.template operator()<HazptrV4<K, false>>();
+  if (name == "v5") return call.template operator()<HazptrV5<K>>();
+  if (name == "twophase") return call.template operator()<HazptrPhased<K, false>>();
+  if (name == "listphase") return call.template operator()<HazptrPhased<K, true>>();
+  if (name == "twophase-nodebug") return call.template operator()<HazptrPhased<K, false, false>>();
+  if (name == "listphase-nodebug") return call.template operator()<HazptrPhased<K, true, false>>();
+  if (name == "pertask") return call.template operator()<HazptrPerTask<K>>();
+  if (name == "v5-pcpucount") return call.template operator()<HazptrV5<K, true>>();
+  if (name == "pertask-bitmap") return call.template operator()<HazptrPerTask<K, true>>();
+  return false;
+}
+
 // Calls f.template operator()<Design>() for the named design; false if the name is unknown.
 // Every design it names provides the interface of hazptr/design.h, checked here at compile time.
 // "kernel:DIR" is the object the loader (kshim/loader.h) made of DIR, set in tl_kernel_object.
@@ -67,16 +89,7 @@ bool with_design(std::string_view name, F&& f) {
     f.template operator()<D>();
     return true;
   };
-  if (name == "v4") return run.template operator()<HazptrV4<K, true>>();
-  if (name == "v4-nopreempt") return run.template operator()<HazptrV4<K, false>>();
-  if (name == "v5") return run.template operator()<HazptrV5<K>>();
-  if (name == "twophase") return run.template operator()<HazptrPhased<K, false>>();
-  if (name == "listphase") return run.template operator()<HazptrPhased<K, true>>();
-  if (name == "twophase-nodebug") return run.template operator()<HazptrPhased<K, false, false>>();
-  if (name == "listphase-nodebug") return run.template operator()<HazptrPhased<K, true, false>>();
-  if (name == "pertask") return run.template operator()<HazptrPerTask<K>>();
-  if (name == "v5-pcpucount") return run.template operator()<HazptrV5<K, true>>();
-  if (name == "pertask-bitmap") return run.template operator()<HazptrPerTask<K, true>>();
+  if (with_posted_design<K>(name, run)) return true;
   if (name == "busted") return run.template operator()<HazptrBusted<K>>();
   if (name == "inj-promote-reordered") return run.template operator()<HazptrPromoteReordered<K>>();
   if (name == "inj-release-no-unchain") return run.template operator()<HazptrReleaseNoUnchain<K>>();

@@ -5,10 +5,7 @@
 #include <algorithm>
 
 #include "hazptr/baselines.h"
-#include "hazptr/pertask.h"
-#include "hazptr/phased.h"
-#include "hazptr/v4.h"
-#include "hazptr/v5.h"
+#include "hazptr/registry.h"
 #include "native/refscale.h"
 
 namespace hazsim::native {
@@ -19,23 +16,13 @@ namespace {
 const std::vector<std::string> kDefaultDesigns = {"v5",      "v5-pcpucount",   "listphase-nodebug", "pertask",
                                                   "pertask-bitmap", "refcount", "percpu-ref"};
 
+// The registry's posted designs (hazptr::with_posted_design) and compare's two baselines.
 template <class F>
 bool with_native_design(const std::string& name, F&& f) {
   using K = NativeKernel;
-  using namespace hazptr;
-  if (name == "v4") return f.template operator()<HazptrV4<K, true>>();
-  if (name == "v4-nopreempt") return f.template operator()<HazptrV4<K, false>>();
-  if (name == "v5") return f.template operator()<HazptrV5<K>>();
-  if (name == "v5-pcpucount") return f.template operator()<HazptrV5<K, true>>();
-  if (name == "twophase") return f.template operator()<HazptrPhased<K, false>>();
-  if (name == "twophase-nodebug") return f.template operator()<HazptrPhased<K, false, false>>();
-  if (name == "listphase") return f.template operator()<HazptrPhased<K, true>>();
-  if (name == "listphase-nodebug") return f.template operator()<HazptrPhased<K, true, false>>();
-  if (name == "pertask") return f.template operator()<HazptrPerTask<K>>();
-  if (name == "pertask-bitmap") return f.template operator()<HazptrPerTask<K, true>>();
-  if (name == "refcount") return f.template operator()<Refcount<K>>();
-  if (name == "percpu-ref") return f.template operator()<PercpuRef<K>>();
-  return false;
+  if (name == "refcount") return f.template operator()<hazptr::Refcount<K>>();
+  if (name == "percpu-ref") return f.template operator()<hazptr::PercpuRef<K>>();
+  return hazptr::with_posted_design<K>(name, f);
 }
 
 std::string cell(const Figure& f, double scale, int digits) {
@@ -46,9 +33,14 @@ std::string cell(const Figure& f, double scale, int digits) {
 }  // namespace
 
 const std::vector<std::string>& native_designs() {
-  static const std::vector<std::string> names = {"v4",        "v4-nopreempt",      "v5",      "v5-pcpucount",
-                                                  "twophase",  "twophase-nodebug",  "listphase", "listphase-nodebug",
-                                                  "pertask",   "pertask-bitmap",    "refcount", "percpu-ref"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& d : hazptr::kDesigns)
+      if (hazptr::with_posted_design<NativeKernel>(d.name, []<class D>() {})) v.push_back(d.name);
+    v.push_back("refcount");
+    v.push_back("percpu-ref");
+    return v;
+  }();
   return names;
 }
 
@@ -111,12 +103,7 @@ bool run_native_bench(const BenchOptions& opt, BenchResult* out, std::string* er
   }
   out->options = o;
   out->possible_cpus = o.possible_cpus;
-  {
-    HostConfig probe;
-    probe.task_size = o.task_size;
-    Host h(probe);
-    out->task_size = h.task_size();
-  }
+  out->task_size = Host::task_size_for(o.task_size, 0);
   out->reader.assign(o.designs.size(), std::vector<Figure>(o.readers.size()));
   out->sync_cold.assign(o.designs.size(), std::vector<Figure>(o.tasks.size()));
   out->sync_warm = out->sync_cold;

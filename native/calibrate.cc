@@ -31,27 +31,6 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// The data caches' sizes and associativity, from sysfs.
-void read_levels(Calibration* c) {
-  for (int i = 0; i < 8; ++i) {
-    std::string dir = fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/", i);
-    std::ifstream level(dir + "level"), type(dir + "type"), size(dir + "size"), ways(dir + "ways_of_associativity");
-    int lv = 0;
-    std::string ty, sz;
-    unsigned w = 0;
-    if (!(level >> lv) || !(type >> ty) || !(size >> sz)) break;
-    ways >> w;
-    if (ty == "Instruction") continue;
-    size_t bytes = size_t(std::strtoull(sz.c_str(), nullptr, 10));
-    if (sz.back() == 'K') bytes <<= 10;
-    if (sz.back() == 'M') bytes <<= 20;
-    Calibration::Level l{bytes, w};
-    if (lv == 1) c->l1d = l;
-    if (lv == 2) c->l2 = l;
-    if (lv == 3) c->llc = l;
-  }
-}
-
 // ns per iteration of fn(iterations), the median of `rounds`.
 template <class F>
 double ns_per(int rounds, uint64_t iterations, F fn) {
@@ -231,8 +210,7 @@ Calibration calibrate(bool quick) {
       [&](int) {
         c.clock_ghz = measure_clock_ghz(rounds, 200000 * scale);
         c.l1_hit = chase_ns(16 << 10, rounds, 200000 * scale) * c.clock_ghz;
-        read_levels(&c);
-        size_t l2 = c.l2.bytes ? c.l2.bytes : 1 << 20, llc = c.llc.bytes ? c.llc.bytes : 32 << 20;
+        size_t l2 = c.host.l2.bytes ? c.host.l2.bytes : 1 << 20, llc = c.host.llc.bytes ? c.host.llc.bytes : 32 << 20;
         c.l2_hit = chase_ns(std::max<size_t>(l2 / 4, 64 << 10), rounds, 200000 * scale) * c.clock_ghz;
         // Past the private levels, within the LLC: four times L2, at most half the LLC.
         size_t llc_set = std::min(std::max<size_t>(l2 * 4, 8 << 20), std::max<size_t>(llc / 2, l2 * 2));
@@ -271,15 +249,15 @@ std::string profile_text(const Calibration& c) {
   s += fmt::format("issue_width = {}  # independent L1 loads per cycle ({:.2f} measured)\n", std::lround(c.issue_width),
                    c.issue_width);
   // A level's lines as whole sets (a multiple of its ways), as sysfs gives size and ways.
-  auto level = [&](const char* name, const Calibration::Level& l, const char* what) {
+  auto level = [&](const char* name, const HostInfo::CacheLevel& l, const char* what) {
     if (l.bytes == 0 || l.ways == 0) return;
     size_t lines = l.bytes / kLine / l.ways * l.ways;
     s += fmt::format("{}_lines = {}  # {}: {} bytes / 64 (sysfs)\n{}_ways = {}\n", name, lines, what, l.bytes, name,
                      l.ways);
   };
-  level("l1", c.l1d, "L1d");
-  level("private", c.l2, "L2");
-  level("llc", c.llc, "the last-level cache");
+  level("l1", c.host.l1d, "L1d");
+  level("private", c.host.l2, "L2");
+  level("llc", c.host.llc, "the last-level cache");
   return s;
 }
 

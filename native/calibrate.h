@@ -23,10 +23,6 @@ struct Calibration {
   double pause = 0;         // cpu_relax()
   double issue_width = 0;   // independent L1-hit loads per cycle
   double store_forward = 0; // a load taking a buffered store's data
-  struct Level {
-    size_t bytes = 0;
-    unsigned ways = 0;
-  } l1d, l2, llc;  // from sysfs (0: not given)
 };
 
 // Measures; `quick` uses fewer and shorter rounds (the tests). Each figure is the median of its rounds.

@@ -27,10 +27,6 @@ namespace hazsim::native {
 
 namespace {
 
-// Where in a task_struct stand-in the walk's link and the design's fields sit: on lines of their
-// own, apart, as `tasks` and a design's fields are in the kernel's task_struct (so a walk that
-// skips a task still reads two lines of it).
-constexpr size_t kLinkOffset = 1024;
 constexpr size_t kLine = 64;
 constexpr size_t kHugePage = 2u << 20;
 // When /proc/slabinfo cannot be read (it needs root): an x86-64 distribution kernel's order.
@@ -86,7 +82,11 @@ HostInfo describe_host() {
     std::string level = read_first_line(dir + "level"), type = read_first_line(dir + "type");
     if (type == "Instruction") continue;
     h.caches += fmt::format("{}L{} {}", h.caches.empty() ? "" : ", ", level, size);
-    if (level == "3" || (level == "2" && h.llc_bytes == 0)) h.llc_bytes = parse_cache_size(size);
+    std::string ways = read_first_line(dir + "ways_of_associativity");
+    HostInfo::CacheLevel l{parse_cache_size(size), unsigned(std::strtoul(ways.c_str(), nullptr, 10))};
+    if (level == "1") h.l1d = l;
+    if (level == "2") h.l2 = l;
+    if (level == "3") h.llc = l;
   }
   std::ifstream slab("/proc/slabinfo");
   for (std::string line; std::getline(slab, line);) {
@@ -112,15 +112,16 @@ HugeMapping::HugeMapping(size_t bytes) : bytes_(bytes) {
 
 HugeMapping::~HugeMapping() { munmap(map_, map_bytes_); }
 
-Host::Host(const HostConfig& c) : cfg_(c) {
-  if (cfg_.task_size == 0) {
+size_t Host::task_size_for(size_t requested, size_t data_size) {
+  if (requested == 0) {
     size_t host = describe_host().task_struct_size;
-    cfg_.task_size = host ? host : kDefaultTaskSize;
+    requested = host ? host : kDefaultTaskSize;
   }
-  link_offset_ = kLinkOffset;
-  data_offset_ = round_up(link_offset_ + kLine * 8, kLine);
-  cfg_.task_size = std::max(cfg_.task_size, round_up(data_offset_ + cfg_.task_data_size, kLine));
-  cfg_.task_size = round_up(cfg_.task_size, kLine);
+  return round_up(std::max(requested, kDataOffset + data_size), kLine);
+}
+
+Host::Host(const HostConfig& c) : cfg_(c) {
+  cfg_.task_size = task_size_for(cfg_.task_size, cfg_.task_data_size);
   if (cfg_.tasks > 0) {
     // Apart from alloc()'s list: flush_caches() flushes only the lines of a task a walk reads.
     // On 2 MiB pages: a walk of 4 KiB pages would pay a page-table walk per task that the kernel's
@@ -136,7 +137,7 @@ Host::Host(const HostConfig& c) : cfg_(c) {
     first_ = task(order[0]);
     for (size_t i = 0; i < order.size(); ++i) {
       char* next = i + 1 < order.size() ? task(order[i + 1]) : nullptr;
-      std::memcpy(task(order[i]) + link_offset_, &next, sizeof next);
+      std::memcpy(task(order[i]) + kLinkOffset, &next, sizeof next);
     }
   }
   current_ = this;
@@ -171,12 +172,13 @@ void Host::flush_caches() {
   for (auto& [p, n] : allocations_) flush(static_cast<char*>(p), n);
   size_t data_bytes = round_up(std::max<size_t>(cfg_.task_data_size, 1), kLine);
   for (int i = 0; i < cfg_.tasks; ++i) {
-    flush(task(i) + link_offset_, kLine);
-    flush(task(i) + data_offset_, data_bytes);
+    flush(task(i) + kLinkOffset, kLine);
+    flush(task(i) + kDataOffset, data_bytes);
   }
   _mm_mfence();
 #else
-  size_t llc = describe_host().llc_bytes;
+  HostInfo h = describe_host();
+  size_t llc = h.llc.bytes ? h.llc.bytes : h.l2.bytes;
   size_t bytes = std::clamp<size_t>(2 * llc, 64 << 20, 1ull << 30);
   std::vector<char> evict(bytes, 1);
   volatile char sink = 0;

@@ -62,6 +62,9 @@ class Host {
 
   int nr_cpus() const { return cfg_.possible_cpus; }
   size_t task_size() const { return cfg_.task_size; }
+  // The bytes per task_struct a Host of these settings uses: `requested` (0: this host's, from
+  // /proc/slabinfo, or 8 KiB), at least enough for the design's fields, in whole lines.
+  static size_t task_size_for(size_t requested, size_t data_size);
   // Zeroed memory, freed with the host (hazptr_init()'s statics and per-CPU areas).
   void* alloc(size_t size, size_t align);
   // kfree_rcu(): no grace periods run here, so the object is freed with the host.
@@ -70,10 +73,10 @@ class Host {
   // The task list, in walk order (for_each_process_thread()); task i is the i-th allocated.
   char* first_task() const { return first_; }
   char* next_task(const char* t) const {
-    return __atomic_load_n(reinterpret_cast<char* const*>(t + link_offset_), __ATOMIC_RELAXED);
+    return __atomic_load_n(reinterpret_cast<char* const*>(t + kLinkOffset), __ATOMIC_RELAXED);
   }
   char* task(int i) const { return tasks_ + size_t(i) * cfg_.task_size; }
-  void* task_data(char* t) const { return t + data_offset_; }
+  void* task_data(char* t) const { return t + kDataOffset; }
   int task_count() const { return cfg_.tasks; }
 
   // The design's memory (per-CPU areas, statics) and the lines of each task_struct a walk reads
@@ -94,7 +97,10 @@ class Host {
  private:
   static inline Host* current_ = nullptr;  // inline: nr_cpu_ids() is read in loops of design code
   HostConfig cfg_;
-  size_t link_offset_ = 0, data_offset_ = 0;
+  // Where in a task_struct stand-in the walk's link and the design's fields sit: on lines of
+  // their own, apart, as `tasks` and a design's fields are in the kernel's task_struct (so a walk
+  // that skips a task still reads two lines of it).
+  static constexpr size_t kLinkOffset = 1024, kDataOffset = kLinkOffset + 8 * 64;
   std::unique_ptr<HugeMapping> task_memory_;
   char* tasks_ = nullptr;
   char* first_ = nullptr;
@@ -110,7 +116,10 @@ struct HostInfo {
   std::string cpu_model, kernel, caches, barriers;
   int online_cpus = 0;
   size_t task_struct_size = 0;  // 0 if /proc/slabinfo is not readable
-  size_t llc_bytes = 0;
+  struct CacheLevel {
+    size_t bytes = 0;
+    unsigned ways = 0;
+  } l1d, l2, llc;  // the data caches, from sysfs (0: not given)
 };
 HostInfo describe_host();
 std::vector<int> online_cpus();

@@ -188,7 +188,7 @@ struct NativeKernel {
   template <class T, class F>
   static void for_each_task_data(F fn) {
     Host& h = Host::current();
-    for (char* t = h.first_task(); t; t = read_once_ptr(h, t)) fn(static_cast<T*>(h.task_data(t)));
+    for (char* t = h.first_task(); t; t = h.next_task(t)) fn(static_cast<T*>(h.task_data(t)));
   }
 
   template <class F>
@@ -206,9 +206,6 @@ struct NativeKernel {
   static void lockdep_assert_preemption_enabled(Site = Site::current()) {}
   static bool list_add_valid(const kapi::list_head*, Site = Site::current()) { return true; }
   static bool list_del_valid(const kapi::list_head*, Site = Site::current()) { return true; }
-
- private:
-  static char* read_once_ptr(const Host& h, const char* t) { return h.next_task(t); }
 };
 
 static_assert(kapi::KernelApi<NativeKernel>);

@@ -14,7 +14,10 @@ inline std::string kernel_spelling(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     if (text.substr(i, 5) == "LOAD(" && (i == 0 || !ident(text[i - 1]))) {
       size_t depth = 1, j = i + 5;
-      for (; j < text.size() && depth > 0; ++j) depth += text[j] == '(' ? 1 : text[j] == ')' ? size_t(-1) : 0;
+      for (; j < text.size() && depth > 0; ++j) {
+        if (text[j] == '(') ++depth;
+        if (text[j] == ')') --depth;
+      }
       if (depth == 0) {  // LOAD( ... ) closed: its argument, itself spelled the kernel's way
         out += kernel_spelling(text.substr(i + 5, j - 1 - (i + 5)));
         i = j;

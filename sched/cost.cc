@@ -29,19 +29,8 @@ void Machine::cost_walk(const void* link, const void* data) {
   uint64_t off = arena_.offset_of(link);
   uint32_t latency = cost_meter_.access(running_cpu_->id, off, false, &t->misses, &t->transfers);
   // tasks.next of this task came from the previous task's link: the walk is a pointer chase.
-  uint64_t done = t->timing.walk_link(p, latency);
+  uint64_t done = t->timing.walk_link(p, latency, off);
   if (data && arena_.contains(data)) t->timing.pointer_ready(arena_.offset_of(data), done);
-}
-
-void Machine::cost_local_access(LocalWord, bool rmw) {
-  // The kernel updates these words with one memory-destination instruction (`incl
-  // %gs:__preempt_count`, `current->rcu_read_lock_nesting++`); cores run back-to-back ones of
-  // those without the forwarding latency a separate load and store pay (measured on this repo's
-  // host: four in a row 4.6 cycles, where a load-add-store chain takes 7 each), so they take
-  // issue slots only.
-  Task* t = running_cpu_->curr;
-  t->timing.instruction(cost_profile());
-  if (rmw) t->timing.instruction(cost_profile());
 }
 
 void Machine::cost_span_begin(const char* name) {

@@ -120,10 +120,10 @@ struct SimKernel {
 
   static void preempt_disable() {
     m().preempt_disable();
-    m().cost_local(Machine::LocalWord::kPreemptCount, true);
+    m().cost_local_words(2);  // __preempt_count read and written
   }
   static void preempt_enable(Site s = Site::current()) {
-    m().cost_local(Machine::LocalWord::kPreemptCount, true);
+    m().cost_local_words(2);  // __preempt_count read and written
     m().preempt_enable(s);
   }
   static int preempt_count() { return m().current_task() ? m().current_task()->preempt_count : 0; }
@@ -196,11 +196,10 @@ struct SimKernel {
   // RCU (sched/rcu.cc): read-side sections are no step; kfree_rcu() frees after a grace period.
   static void rcu_read_lock() {
     m().rcu_read_lock();
-    m().cost_local(Machine::LocalWord::kRcuNesting, true);
+    m().cost_local_words(2);  // rcu_read_lock_nesting read and written
   }
   static void rcu_read_unlock() {
-    m().cost_local(Machine::LocalWord::kRcuNesting, true);
-    m().cost_local(Machine::LocalWord::kRcuSpecial, false);
+    m().cost_local_words(3);  // rcu_read_lock_nesting read and written, rcu_read_unlock_special read
     m().rcu_read_unlock();
   }
   static void kfree_rcu(void* p, Site s = Site::current()) { m().kfree_rcu(p, s); }

@@ -33,13 +33,16 @@ class CoreTiming {
   // An access to no memory the model tracks: its issue slot only.
   void instruction(const CostProfile& p) { advance(p); }
 
-  void load(const CostProfile& p, uint32_t latency, uint64_t addr) {
+  void load(const CostProfile& p, uint32_t latency, uint64_t addr) { load_after(p, latency, addr, 0); }
+
+  // A load whose address is also known only at `ready` (when the load it came from is done).
+  void load_after(const CostProfile& p, uint32_t latency, uint64_t addr, uint64_t ready) {
     if (!p.out_of_order) {
       issue_ += p.instruction + latency;
       last_load_done_ = issue_;
       return;
     }
-    uint64_t done = std::max(issue_, ready_for(addr)) + latency;
+    uint64_t done = std::max({issue_, ready_for(addr), ready}) + latency;
     // A load of a word this task stored lately takes the store's data: it waits for that data
     // and the forwarding (so `x++; x--;` through memory is a chain, as refscale's loops are).
     for (const auto& f : forwards_)
@@ -82,9 +85,8 @@ class CoreTiming {
   uint64_t last_load_done() const { return last_load_done_; }
   // A link of a list walk: its address came from the previous link's load, so the links are a
   // chain of latencies; returns when this one is done (what is reached through it waits for it).
-  uint64_t walk_link(const CostProfile& p, uint32_t latency) {
-    pointer_ready(kChain, chain_);
-    load(p, latency, kChain);
+  uint64_t walk_link(const CostProfile& p, uint32_t latency, uint64_t addr) {
+    load_after(p, latency, addr, chain_);
     chain_ = last_load_done_;
     return chain_;
   }
@@ -101,7 +103,6 @@ class CoreTiming {
   // How far from a pointer an access still goes through it: container_of() offsets and the
   // fields of the structure it points into.
   static constexpr uint64_t kBefore = 256, kAfter = 512;
-  static constexpr uint64_t kChain = UINT64_MAX / 2;
 
   uint64_t ready_for(uint64_t addr) const {
     uint64_t ready = 0;

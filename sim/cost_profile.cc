@@ -124,7 +124,6 @@ bool load_cost_profile(const std::string& name_or_file, CostProfile* out, std::s
 bool parse_cost_profile(const std::string& text, const std::string& name, CostProfile* out, std::string* err) {
   // A file starts from x86-server: what calibrate cannot measure (the window) keeps that
   // profile's values.
-  const std::string& name_or_file = name;
   CostProfile p = x86_server();
   p.name = name;
   int line_no = 0;
@@ -138,7 +137,7 @@ bool parse_cost_profile(const std::string& text, const std::string& name, CostPr
     line = trim(line);
     if (line.empty()) continue;
     auto bad = [&](const std::string& why) {
-      *err = fmt::format("{}:{}: {}", name_or_file, line_no, why);
+      *err = fmt::format("{}:{}: {}", name, line_no, why);
       return false;
     };
     size_t eq = line.find('=');
@@ -168,15 +167,15 @@ bool parse_cost_profile(const std::string& text, const std::string& name, CostPr
   if (!check_level("l1", p.l1_lines, p.l1_ways, false, err) ||
       !check_level("private", p.private_lines, p.private_ways, false, err) ||
       !check_level("llc", p.llc_lines, p.llc_ways, true, err)) {
-    *err = name_or_file + ": " + *err;
+    *err = name + ": " + *err;
     return false;
   }
   if (p.issue_width == 0 || p.instruction == 0) {
-    *err = fmt::format("{}: issue_width and instruction must be at least 1", name_or_file);
+    *err = fmt::format("{}: issue_width and instruction must be at least 1", name);
     return false;
   }
   if (p.l1_lines > p.private_lines) {
-    *err = fmt::format("{}: l1_lines ({}) above private_lines ({}): L2 includes L1", name_or_file, p.l1_lines,
+    *err = fmt::format("{}: l1_lines ({}) above private_lines ({}): L2 includes L1", name, p.l1_lines,
                        p.private_lines);
     return false;
   }

@@ -218,7 +218,9 @@ TEST(Calibrate, FiguresAreOrderedAndTheProfileLoads) {
   EXPECT_GT(c.full_fence, 0);
   EXPECT_GT(c.pause, 0);
   EXPECT_GE(c.issue_width, 1.0);
-  if (two_cpus()) EXPECT_GT(c.transfer, c.l1_hit);
+  if (two_cpus()) {
+    EXPECT_GT(c.transfer, c.l1_hit);
+  }
   CostProfile p;
   std::string err;
   ASSERT_TRUE(parse_cost_profile(profile_text(c), "calibrated", &p, &err)) << err << "\n" << profile_text(c);
