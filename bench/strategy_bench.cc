@@ -52,6 +52,8 @@ const std::vector<Bug> kBugs = {
     {"weak-release-hook", "NESTING", "v5",
      {{"memory_model", "weak"}, {"mutate", "plain-release@hazptr_promote_to_backup_slot"}},
      "the context-switch hook's smp_store_release() made plain (weak)"},
+    {"weak-release-release", "TORTURE", "v5", {{"memory_model", "weak"}, {"mutate", "plain-release@hazptr_release"}},
+     "hazptr_release()'s smp_store_release() made plain: load buffering (weak)"},
     {"sc-mb-sync", "TORTURE", "v5", {{"memory_model", "sc"}, {"mutate", "drop-mb@hazptr_synchronize"}},
      "weak-mb-sync under sc: never observable"},
     {"sc-acquire-scan", "NESTING", "v5",
@@ -60,6 +62,8 @@ const std::vector<Bug> kBugs = {
     {"sc-release-hook", "NESTING", "v5",
      {{"memory_model", "sc"}, {"mutate", "plain-release@hazptr_promote_to_backup_slot"}},
      "weak-release-hook under sc: never observable"},
+    {"sc-release-release", "TORTURE", "v5", {{"memory_model", "sc"}, {"mutate", "plain-release@hazptr_release"}},
+     "weak-release-release under sc: never observable"},
 };
 const char* const kStrategies[] = {"random", "pct:2", "pct:3", "arm", "portfolio"};
 

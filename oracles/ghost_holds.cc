@@ -17,11 +17,29 @@ uint64_t GhostHolds::unpublished_step(const void* value) const {
 
 bool GhostHolds::released(const void* p, const void* key) {
   for (size_t i = holds_.size(); i-- > 0;)
-    if (holds_[i].addr == p && holds_[i].key == key) {
+    if (holds_[i].addr == p && holds_[i].key == key && holds_[i].releaser == nullptr) {
       holds_.erase(holds_.begin() + long(i));
       return true;
     }
   return false;
+}
+
+bool GhostHolds::linger(const void* p, const void* key, const void* releaser) {
+  for (size_t i = holds_.size(); i-- > 0;)
+    if (holds_[i].addr == p && holds_[i].key == key && holds_[i].releaser == nullptr) {
+      holds_[i].releaser = releaser;
+      ++lingering_;
+      return true;
+    }
+  return false;
+}
+
+void GhostHolds::erase_lingering(const void* releaser, bool passed_too) {
+  for (size_t i = holds_.size(); i-- > 0;)
+    if (holds_[i].releaser == releaser && (passed_too || holds_[i].passed_step == 0)) {
+      holds_.erase(holds_.begin() + long(i));
+      --lingering_;
+    }
 }
 
 }  // namespace hazsim

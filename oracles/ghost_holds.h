@@ -21,12 +21,21 @@ struct GhostHold {
   int pid;          // -1 once detached: then no task owns it
   uint64_t acquired_step;
   const void* task;  // the holder, for reports (pids are not unique: every idle task is pid 0)
+  // Under weak, a hold whose release has begun while its releaser's loads of the object are not
+  // yet ordered before its later stores (sim/open_loads.h) lingers: `releaser` is that task.
+  // `passed_step` != 0: a plain store of the release, at that step, may become visible before
+  // those loads are satisfied (load buffering), so the hold lasts until the releaser's next
+  // ordering point. A lingering hold that no store passed is released.
+  const void* releaser = nullptr;
+  uint64_t passed_step = 0;
+  bool live() const { return releaser == nullptr || passed_step != 0; }
 };
 
 class GhostHolds {
  public:
   void reset() {
     holds_.clear();
+    lingering_ = 0;
     watch_ = nullptr;
     pos_ = 0;
     unpublished_.fill({nullptr, 0});
@@ -48,6 +57,26 @@ class GhostHolds {
   void acquired(const GhostHold& h) { holds_.push_back(h); }
   // Released through the same ctx (`key`), maybe by another context; false if no such hold.
   bool released(const void* p, const void* key);
+  // Load buffering (see GhostHold::releaser): the release of p through `key` has begun in
+  // `releaser`, whose loads of p's object are still open; false if no such hold.
+  bool linger(const void* p, const void* key, const void* releaser);
+  bool lingering() const { return lingering_ != 0; }
+  // A plain store of `releaser` at `step`: its lingering holds last until its next ordering point.
+  void passed(const void* releaser, uint64_t step) {
+    for (auto& h : holds_)
+      if (h.releaser == releaser && h.passed_step == 0) h.passed_step = step;
+  }
+  // The release returned: what no store passed is released.
+  void release_returned(const void* releaser) { erase_lingering(releaser, false); }
+  // The releaser's loads are ordered (a barrier, an interrupt, a context switch): released.
+  void ordered(const void* releaser) { erase_lingering(releaser, true); }
+  // The holds not released, lingering ones included only if a store passed their loads.
+  size_t live_count() const {
+    size_t n = 0;
+    for (const auto& h : holds_) n += h.live();
+    return n;
+  }
+
   // hazptr_detach(): the hold no longer belongs to the task that acquired it.
   void detached(const void* key) {
     for (auto& h : holds_)
@@ -57,13 +86,16 @@ class GhostHolds {
   // A hold of p whose Load A came before `unpublished`, or nullptr.
   const GhostHold* early_holder(const void* p, uint64_t unpublished) const {
     for (const auto& h : holds_)
-      if (h.addr == p && h.acquired_step < unpublished) return &h;
+      if (h.addr == p && h.acquired_step < unpublished && h.live()) return &h;
     return nullptr;
   }
   const std::vector<GhostHold>& holds() const { return holds_; }
 
  private:
+  void erase_lingering(const void* releaser, bool passed_too);
+
   std::vector<GhostHold> holds_;
+  uint32_t lingering_ = 0;
   const void* watch_ = nullptr;
   struct Unpublished {
     const void* value;

@@ -1,7 +1,9 @@
 // Running a litmus test (scenarios/litmus.h): each thread is a task pinned to its own vCPU that
 // interprets its body with the kernel-API layer (SimKernel), so every access is a step of the
 // machine under the chosen memory model. Every schedule is explored: which vCPU steps, which
-// buffered store drains, and (weak) which message each load returns.
+// buffered store drains, and (weak) which message each load returns. Under weak, load buffering
+// too: the machine satisfies a load at its step, so each thread also runs in every order that
+// hoists a plain store above earlier plain loads it does not depend on (scenarios/litmus_lb.cc).
 #include <algorithm>
 #include <stdexcept>
 
@@ -9,6 +11,7 @@
 
 #include "explore/bounded.h"
 #include "scenarios/litmus.h"
+#include "scenarios/litmus_lb.h"
 #include "sim/memory_model.h"
 #include "sched/sim_kernel.h"
 
@@ -222,10 +225,9 @@ std::string state_of(const Test& t, const RunState& rs) {
   return s;
 }
 
-}  // namespace
-
-Outcome run(const Test& t, MemoryModel model, uint64_t max_runs) {
-  Outcome out;
+// Every schedule of one version of the test, added to *out (which counts runs across versions).
+void run_version(const Test& t, MemoryModel model, uint64_t max_runs, Outcome* outp) {
+  Outcome& out = *outp;
   Machine m;
   m.set_store_reduction(true);
   RunState rs;
@@ -275,7 +277,43 @@ Outcome run(const Test& t, MemoryModel model, uint64_t max_runs) {
     out.error = e.what();
   }
   tl_run = nullptr;
-  return out;
+}
+
+}  // namespace
+
+Outcome run(const Test& t, MemoryModel model, uint64_t max_runs) {
+  Outcome out;
+  if (model != MemoryModel::kWeak) {
+    run_version(t, model, max_runs, &out);
+    return out;
+  }
+  // Every combination of the threads' load-buffering orders (the first is the test as written).
+  std::vector<std::vector<std::vector<Stmt>>> orders;
+  for (const Proc& p : t.procs) orders.push_back(load_buffering_orders(t, p));
+  std::vector<size_t> pick(t.procs.size(), 0);
+  Test version = t;
+  out.exhausted = true;
+  for (;;) {
+    if (out.runs >= max_runs) {
+      out.exhausted = false;  // the budget ran out before every order was explored
+      return out;
+    }
+    for (size_t i = 0; i < pick.size(); ++i) version.procs[i].body = orders[i][pick[i]];
+    Outcome one;
+    run_version(version, model, max_runs - out.runs, &one);
+    for (const auto& [state, n] : one.states) out.states[state] += n;
+    out.positive += one.positive;
+    out.negative += one.negative;
+    out.runs += one.runs;
+    out.exhausted = out.exhausted && one.exhausted;
+    if (!one.error.empty()) {
+      out.error = one.error;
+      return out;
+    }
+    size_t i = 0;
+    while (i < pick.size() && ++pick[i] == orders[i].size()) pick[i++] = 0;
+    if (i == pick.size()) return out;
+  }
 }
 
 const char* verdict_name(Verdict v) {

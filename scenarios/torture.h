@@ -310,11 +310,11 @@ class Torture {
   }
 
   void readunlock(hazptr_pending* hppp) {
-    // The reader's use of the object ends where release begins; release itself may be
-    // preempted after clearing its slot, and synchronize may rightly return meanwhile.
+    // Use ends where release begins (it may be preempted once the slot is clear): ghost_released().
     m_.ghost_released(hppp->hpp_htp, &hppp->hpp_hc);
     m_.span_begin("hazptr_release");
     design_.hazptr_release(&hppp->hpp_hc, hppp->hpp_htp);
+    m_.ghost_release_returned();
     m_.span_end("hazptr_release");
   }
 

@@ -283,7 +283,7 @@ void Machine::task_exit(Task* t) {
   if (c->irq_off != 0)
     fail(Oracle::kPreemptImbalance, fmt::format("{} exits with interrupts disabled", task_label(t)), t->last_site);
   for (const auto& h : ghost_.holds())
-    if (h.pid == t->pid)
+    if (h.pid == t->pid && h.releaser == nullptr)
       fail(Oracle::kLeak,
            fmt::format("leak: {} exits still holding a hazard pointer to {} (acquired at step {})", task_label(t),
                        describe_addr(h.addr), h.acquired_step),

@@ -37,6 +37,7 @@
 #include "sim/fiber.h"
 #include "sim/memory_model.h"
 #include "sim/schedule_file.h"  // kMaxChoices
+#include "sim/open_loads.h"
 #include "sim/weak_memory.h"
 
 namespace hazsim {
@@ -257,27 +258,36 @@ class Machine {
   // takes every pending invalidation).
   void fence_full() {
     if (running_cpu_ && running_cpu_->sb.n != 0) drain_all(running_cpu_);
-    if (weak_ && running_cpu_) [[unlikely]]
+    if (weak_ && running_cpu_) [[unlikely]] {
       weak_mem_.fence_mb(uint32_t(running_cpu_->id));
+      loads_ordered(running_cpu_);
+    }
   }
   // smp_wmb(): under pso and weak, later stores may not drain before earlier ones.
   void fence_wmb() {
     if (!running_cpu_) return;
-    if (weak_ && running_cpu_->sb.n == 0) [[unlikely]]
-      weak_mem_.order_point(uint32_t(running_cpu_->id));
+    if (weak_) [[unlikely]] {
+      if (running_cpu_->sb.n == 0) weak_mem_.order_point(uint32_t(running_cpu_->id));
+      loads_ordered(running_cpu_);  // stronger than the LKMM: see sim/open_loads.h
+    }
     running_cpu_->sb.order_later_stores();
   }
   // smp_rmb(): under weak, later loads see what earlier loads' messages carried.
   void fence_rmb() {
-    if (weak_ && running_cpu_) [[unlikely]]
+    if (weak_ && running_cpu_) [[unlikely]] {
       weak_mem_.fence_rmb(uint32_t(running_cpu_->id));
+      loads_ordered(running_cpu_);  // stronger than the LKMM: see sim/open_loads.h
+    }
   }
   // Before an acquiring RMW (a lock): a full barrier, except under weak, where only the stores
   // up to this vCPU's last release (an unlock) must reach memory first (po-unlock-lock-po).
   void fence_lock() {
     if (!weak_) [[likely]]
       return fence_full();
-    if (running_cpu_) drain_through_last_release(running_cpu_);
+    if (running_cpu_) {
+      drain_through_last_release(running_cpu_);
+      loads_ordered(running_cpu_);  // stronger than the LKMM: see sim/open_loads.h
+    }
   }
   // The read half of an RMW at p (which reads the newest value): coherence moves on, and for an
   // acquiring RMW what that value's store carried applies to later accesses.
@@ -448,6 +458,11 @@ class Machine {
   // `key` is the hazptr_ctx: a hold is released through the same ctx, maybe by another context.
   void ghost_acquired(const void* p, const void* key);
   void ghost_released(const void* p, const void* key);
+  // The design's release has returned (see GhostHold::releaser: load buffering under weak).
+  void ghost_release_returned() {
+    if (ghost_.lingering()) [[unlikely]]
+      ghost_.release_returned(current_task());
+  }
   // hazptr_detach(): the hold no longer belongs to the task that acquired it.
   void ghost_detached(const void* key);
   void ghost_sync_begin(const void* p);
@@ -615,6 +630,13 @@ class Machine {
     return v;
   }
   uint64_t weak_load_word(const void* p, size_t size, bool acquire);
+  // Under weak: c's open loads are ordered before its later accesses (sim/open_loads.h), and the
+  // holds its task is releasing stop lingering.
+  void loads_ordered(Cpu* c) {
+    open_loads_.close(uint32_t(c->id));
+    if (ghost_.lingering()) [[unlikely]]
+      ghost_.ordered(c->curr);
+  }
   void weak_rmw_observe(const void* p, bool acquire);
   void weak_rmw_write(void* p, uint64_t bits, size_t size, bool full);
   void drain_through_last_release(Cpu* c);
@@ -739,6 +761,7 @@ class Machine {
   bool weak_ = false;  // cfg_.memory_model == kWeak
   bool store_reduction_ = false;
   WeakMemory weak_mem_;
+  OpenLoads open_loads_;  // under weak: loads not yet ordered before later stores
   uint64_t next_check_step_ = 0;
   // The last step where the run visibly progressed: a hold taken or released, a synchronize that
   // returned, a task that exited. No-progress reports say how long ago that was.

@@ -20,7 +20,10 @@ void Machine::reset_memory_model() {
   shared_stacks_ = false;
   holds_tracked_ = true;
   weak_ = cfg_.memory_model == MemoryModel::kWeak;
-  if (weak_) weak_mem_.reset(uint32_t(cfg_.cpus));
+  if (weak_) {
+    weak_mem_.reset(uint32_t(cfg_.cpus));
+    open_loads_.reset(uint32_t(cfg_.cpus));
+  }
 }
 
 void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
@@ -31,9 +34,14 @@ void Machine::buffer_store(void* p, uint64_t bits, uint8_t size, bool release) {
   }
   if (c->sb.n == StoreBuffer::kCapacity) drain_at(c, 0);  // a full buffer stalls until its oldest drains
   uint8_t slot = WeakMemory::kNoSlot;
-  if (release && weak_) {
-    if (c->sb.n == 0) weak_mem_.order_point(uint32_t(c->id));
-    slot = weak_mem_.snapshot_release(uint32_t(c->id));
+  if (weak_) {
+    if (release) {
+      if (c->sb.n == 0) weak_mem_.order_point(uint32_t(c->id));
+      slot = weak_mem_.snapshot_release(uint32_t(c->id));
+      loads_ordered(c);
+    } else if (ghost_.lingering()) [[unlikely]] {
+      ghost_.passed(c->curr, step_);  // a plain store of a release may overtake the reader's loads
+    }
   }
   sbs_.push(c->sb, BufferedStore{p, bits, size, 0, slot, c->curr->pid, step_, c->curr->last_site},
             release && (cfg_.memory_model == MemoryModel::kPSO || weak_));
@@ -58,6 +66,7 @@ uint64_t Machine::weak_load_word(const void* p, size_t size, bool acquire) {
     std::memcpy(&out, p, size);
     return out;
   }
+  if (!acquire) open_loads_.note(uint32_t(c->id), a);  // an acquire is ordered before what follows
   uint64_t mem;
   std::memcpy(&mem, reinterpret_cast<const void*>(word), 8);
   WeakMemory::Options o = weak_mem_.options(uint32_t(c->id), word, a, mem);
@@ -108,7 +117,12 @@ void Machine::weak_rmw_write(void* p, uint64_t bits, size_t size, bool full) {
     std::memcpy(&after, reinterpret_cast<const void*>(word), 8);
     weak_mem_.commit_rmw(uint32_t(running_cpu_->id), word, before, after, full, step_);
   }
-  if (full) weak_mem_.fence_mb(uint32_t(running_cpu_->id));
+  if (full) {
+    weak_mem_.fence_mb(uint32_t(running_cpu_->id));
+    loads_ordered(running_cpu_);
+  } else if (ghost_.lingering()) [[unlikely]] {
+    ghost_.passed(running_cpu_->curr, step_);  // a relaxed RMW's store may overtake them too
+  }
 }
 
 void Machine::drain_through_last_release(Cpu* c) {

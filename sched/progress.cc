@@ -109,7 +109,7 @@ void Machine::sync_too_long(Task* t, const Site& site) {
   std::string holders;
   int n = 0, stuck = 0;
   for (const auto& h : ghost_.holds()) {
-    if (h.addr != t->sync_addr) continue;
+    if (h.addr != t->sync_addr || !h.live()) continue;
     const Task* ht = static_cast<const Task*>(h.task);
     ++n;
     if (!ht || ht->state == TaskState::kBlocked || ht->state == TaskState::kDead ||

@@ -62,7 +62,10 @@ void Machine::rcu_free_ready() {
 void Machine::rcu_grace_period_memory() {
   for (Cpu& c : cpus_) {
     drain_all(&c);
-    if (weak_) weak_mem_.fence_mb(uint32_t(c.id));
+    if (weak_) {
+      weak_mem_.fence_mb(uint32_t(c.id));
+      loads_ordered(&c);
+    }
   }
 }
 
