@@ -63,7 +63,7 @@ void Machine::rcu_grace_period_memory() {
   for (Cpu& c : cpus_) {
     drain_all(&c);
     if (weak_) {
-      weak_mem_.fence_mb(uint32_t(c.id));
+      weak_mem_.fence_sync(uint32_t(c.id));
       loads_ordered(&c);
     }
   }

@@ -18,8 +18,9 @@ inline constexpr const char* kScheduleFormat = "hazsim-schedule 1";
 // file and line, not by the compiler's function name (issue 17); 3: the torture's timer_reader
 // moved the lines of scenarios/torture.h's later sites, which every event hash folds in; 4: its
 // release_twice moved them again (3 was never in a landed build); 5: the per-task design's
-// hazptr_exit() runs in every exiting task's do_exit() (its runs alone change).
-inline constexpr uint64_t kScheduleGeneration = 5;
+// hazptr_exit() runs in every exiting task's do_exit() (its runs alone change); 6: under weak,
+// smp_mb() is the LKMM's strong fence, not "every store that reached memory" (weak runs change).
+inline constexpr uint64_t kScheduleGeneration = 6;
 // At most this many choices in a file (512 MiB of them in memory): far beyond any run's record
 // at the default bounds, and a stop for run-length counts that would exhaust memory.
 inline constexpr uint64_t kMaxChoices = uint64_t(1) << 28;

@@ -19,6 +19,7 @@ void WeakMemory::reset(uint32_t ncpus) {
   if (slot_views_.size() != size_t(n_) * kSlots * n_) slot_views_.assign(size_t(n_) * kSlots * n_, 0);
   if (dep_views_.size() != size_t(n_) * kDeps * n_) dep_views_.assign(size_t(n_) * kDeps * n_, 0);
   gseq_.assign(n_, 0);
+  forced_.assign(n_, 0);
   drain_group_.assign(n_, 0);
   lower_seq_.assign(n_, 0);
   free_slots_.assign(n_, ~0u);
@@ -190,9 +191,21 @@ uint8_t WeakMemory::snapshot_release(uint32_t c) {
 }
 
 void WeakMemory::fence_mb(uint32_t c) {
+  uint32_t* cur = view(c, kCur);
+  join(cur, view(c, kObs));  // what c read and what it carried (a superset of kPend)
+  join(cur, view(c, kFence));
+  cur[c] = gseq_[c];  // its own stores: the buffer has drained
+  join(forced_.data(), cur);
+  std::copy_n(forced_.data(), n_, cur);
+  std::copy_n(cur, n_, view(c, kObs));
+  std::copy_n(cur, n_, view(c, kFence));
+}
+
+void WeakMemory::fence_sync(uint32_t c) {
   std::copy_n(gseq_.data(), n_, view(c, kCur));
   std::copy_n(gseq_.data(), n_, view(c, kObs));
   std::copy_n(gseq_.data(), n_, view(c, kFence));
+  join(forced_.data(), gseq_.data());
 }
 
 void WeakMemory::observe_newest(uint32_t c, uintptr_t word, bool acquire) {

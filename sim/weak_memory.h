@@ -18,8 +18,12 @@
 //   - smp_load_acquire() moves what its own message carries into `cur`;
 //   - smp_store_release() carries everything the vCPU has seen or read (`cur`, `obs`) and its
 //     own earlier stores (A-cumulative); smp_wmb() makes later stores carry the earlier ones;
-//   - smp_mb() drains the buffer and takes every invalidation: `cur` becomes everything that has
-//     reached memory, and later stores carry it;
+//   - smp_mb() drains the buffer; then every store that has propagated to the vCPU (what it has
+//     read, and what those messages carried) propagates to every vCPU: it joins `forced`, the
+//     stores earlier strong fences pushed everywhere, and `cur` becomes that whole set, which
+//     later stores carry. Not every store that has reached memory: a store that reached memory
+//     before the one this vCPU overwrote, in a chain it never read, may still be unseen
+//     (Z6.0+release+acqrel+mb, which the LKMM allows). fence_sync() does take every one;
 //   - a load through a pointer read from memory (an address dependency) sees at least what the
 //     message holding the pointer carried, for every access to the object it points into.
 // Where this is stronger than the LKMM, README.md ("The weak memory model") says so; it is
@@ -72,8 +76,13 @@ class WeakMemory {
   // A buffered release that will never reach memory (it drained into freed memory) gives its
   // view slot back.
   void free_slot(uint32_t c, uint8_t slot) { free_slots_[c] |= 1u << slot; }
-  // smp_mb() (after the buffer drained), and the end of a fully ordered RMW.
+  // smp_mb() (after the buffer drained), and the end of a fully ordered RMW: the LKMM's strong
+  // fence (see the comment at the top).
   void fence_mb(uint32_t c);
+  // Every store that has reached memory becomes visible to c (stronger than any fence of the
+  // LKMM): for an RCU grace period, where every CPU has passed a quiescent state with its full
+  // barriers, and for csd_lock_wait()'s waiter, which sees what the handler's CPU wrote.
+  void fence_sync(uint32_t c);
   void fence_rmb(uint32_t c) { join(view(c, kCur), view(c, kPend)); }
   // An RMW read the newest message of `word`: coherence moves on; for an acquiring one (a lock)
   // what the message carries applies to c's later accesses.
@@ -137,6 +146,7 @@ class WeakMemory {
   uint32_t n_ = 0;
   std::vector<uint32_t> cpu_views_, slot_views_, dep_views_, loc_views_;
   std::vector<uint32_t> gseq_;        // stores of each vCPU that reached memory
+  std::vector<uint32_t> forced_;      // stores a strong fence has propagated to every vCPU
   std::vector<uint32_t> drain_group_, lower_seq_;  // per vCPU: the group draining, and the stores before it
   std::vector<uint32_t> free_slots_;  // per vCPU bitmask
   std::vector<Dep> deps_;             // per vCPU, kDeps each
