@@ -54,6 +54,9 @@ const std::vector<Bug> kBugs = {
      "the context-switch hook's smp_store_release() made plain (weak)"},
     {"weak-release-release", "TORTURE", "v5", {{"memory_model", "weak"}, {"mutate", "plain-release@hazptr_release"}},
      "hazptr_release()'s smp_store_release() made plain: load buffering (weak)"},
+    {"weak-mb-sync-phased", "TORTURE", "listphase",
+     {{"memory_model", "weak"}, {"mutate", "drop-mb@hazptr_synchronize"}},
+     "the phased synchronize's smp_mb() before the locked flip removed (weak)"},
     {"sc-mb-sync", "TORTURE", "v5", {{"memory_model", "sc"}, {"mutate", "drop-mb@hazptr_synchronize"}},
      "weak-mb-sync under sc: never observable"},
     {"sc-acquire-scan", "NESTING", "v5",
@@ -64,6 +67,8 @@ const std::vector<Bug> kBugs = {
      "weak-release-hook under sc: never observable"},
     {"sc-release-release", "TORTURE", "v5", {{"memory_model", "sc"}, {"mutate", "plain-release@hazptr_release"}},
      "weak-release-release under sc: never observable"},
+    {"sc-mb-sync-phased", "TORTURE", "listphase", {{"memory_model", "sc"}, {"mutate", "drop-mb@hazptr_synchronize"}},
+     "weak-mb-sync-phased under sc: never observable"},
 };
 const char* const kStrategies[] = {"random", "pct:2", "pct:3", "arm", "portfolio"};
 

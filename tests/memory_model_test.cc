@@ -122,6 +122,19 @@ TEST(MemoryModel, PlainReleaseInReleaseIsCaughtUnderWeakOnly) {
   EXPECT_EQ(failures({"TORTURE", "none", {}, "v5"}, "weak", 30), 0);
 }
 
+// The phased designs' synchronize: Store A, smp_mb(), then mutex_lock(&phase_lock) before the
+// scans. Without the smp_mb() only the lock's acquire is left, which orders nothing before it
+// (the LKMM's po-unlock-lock-po needs an unlock first), so the scans may miss a reader's slot
+// (SB). Under sc, tso and pso the lock is a locked instruction and a full barrier.
+TEST(MemoryModel, MissingSynchronizeSmpMbInThePhasedDesignIsCaughtUnderWeakOnly) {
+  Case c{"TORTURE", "drop-mb@hazptr_synchronize", {{"strategy", "portfolio"}}, "listphase"};
+  Oracle o = Oracle::kNone;
+  EXPECT_GE(failures(c, "weak", 600, &o, true), 1);  // about one run in 130
+  EXPECT_TRUE(o == Oracle::kSyncReturnedEarly || o == Oracle::kPipeCount) << oracle_name(o);
+  EXPECT_EQ(failures(c, "pso", 20), 0);
+  EXPECT_EQ(failures(c, "sc", 20), 0);
+}
+
 TEST(MemoryModel, UnmutatedDesignPassesUnderEveryModel) {
   for (const char* model : {"sc", "tso", "pso", "weak"}) {
     EXPECT_EQ(failures({"WEAK", "none", {}}, model, 15), 0) << model;
