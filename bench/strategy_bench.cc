@@ -59,6 +59,8 @@ const std::vector<Bug> kBugs = {
      "the phased synchronize's smp_mb() before the locked flip removed (weak)"},
     {"sc-mb-sync", "TORTURE", "v5", {{"memory_model", "sc"}, {"mutate", "drop-mb@hazptr_synchronize"}},
      "weak-mb-sync under sc: never observable"},
+    {"sc-mb-acquire", "TORTURE", "v5", {{"memory_model", "sc"}, {"mutate", "drop-mb@hazptr_acquire"}},
+     "weak-mb-acquire under sc: never observable"},
     {"sc-acquire-scan", "NESTING", "v5",
      {{"memory_model", "sc"}, {"mutate", "plain-acquire@hazptr_synchronize_cpu_slots"}},
      "weak-acquire-scan under sc: never observable"},

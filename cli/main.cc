@@ -101,8 +101,8 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
   if (!o.error.empty()) return usage_error(o.error);
   std::string text;
   if (format == "events") {
-    text = "#      step vCPU   pid  event                    site\n";
-    for (const Event& e : events) text += event_row(e) + "\n";
+    text = "#      step vCPU   pid  event                    site  [object]\n";
+    for (const Event& e : events) text += event_row(e, m.event_object(e)) + "\n";
   } else
     text = format == "json"     ? chrome_json(events, m)
                      : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),

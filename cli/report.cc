@@ -60,12 +60,16 @@ std::string failure_report(const ScenarioOutcome& o) {
   s += fmt::format("hazsim-torture: !!! {} [oracle: {}]\n", f.message, oracle_name(f.oracle));
   s += fmt::format("hazsim-torture: !!! where: {}, at {}, step {}, t={} ns\n", who(f.task, f.pid, f.cpu), f.site,
                    f.step, f.now_ns);
-  s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site):\n", o.run.last_events.size());
-  for (const Event& e : o.run.last_events) s += "hazsim-torture:   " + event_row(e) + "\n";
+  s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site, object):\n",
+                   o.run.last_events.size());
+  for (size_t i = 0; i < o.run.last_events.size(); ++i)
+    s += "hazsim-torture:   " +
+         event_row(o.run.last_events[i], i < o.run.last_event_objects.size() ? o.run.last_event_objects[i] : "") +
+         "\n";
   return s;
 }
 
-std::string event_row(const Event& e) {
+std::string event_row(const Event& e, const std::string& object) {
   std::string what = access_kind_name(e.kind);
   if (e.kind == AccessKind::kSwitch) what += fmt::format(" pid {}", e.addr);
   else if (e.kind == AccessKind::kMigrate) what += fmt::format(" cpu {}", e.addr);
@@ -73,8 +77,10 @@ std::string event_row(const Event& e) {
   else if (e.kind == AccessKind::kSleep) what += fmt::format(" {} ns", e.addr);
   else if (e.kind == AccessKind::kHolds) what += fmt::format(" {} now", e.addr);  // only in full traces
   else if (e.kind <= AccessKind::kRmw && e.addr != 0) what += " " + event_address(e.addr);
-  return fmt::format("{:>9} cpu{:<3} {:>5}  {:<24} {}:{}", e.step, e.cpu, e.pid, what, bare_function_name(e.func),
-                     e.line);
+  std::string row = fmt::format("{:>9} cpu{:<3} {:>5}  {:<24} {}:{}", e.step, e.cpu, e.pid, what,
+                                bare_function_name(e.func), e.line);
+  if (!object.empty()) row += fmt::format("  [{}]", object);
+  return row;
 }
 
 std::string schedule_narrative(const std::vector<Event>& events, const Machine& m, const ScenarioOutcome& o) {

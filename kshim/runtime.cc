@@ -207,8 +207,8 @@ void op_lockdep_assert_preemption_enabled(const hazsim_site* cs) {
 }
 int op_list_add_valid(const void* n, const hazsim_site* cs) { return enter().list_add_valid(n, site_of(cs)); }
 int op_list_del_valid(const void* n, const hazsim_site* cs) { return enter().list_del_valid(n, site_of(cs)); }
-void* op_kmalloc(size_t size, int zero, const hazsim_site*) {
-  return enter().kmalloc(size, "kmalloc() (kernel C)", Shadow::kHeap, zero != 0);
+void* op_kmalloc(size_t size, int zero, const hazsim_site* cs) {
+  return enter().kmalloc(size, "kmalloc() (kernel C)", Shadow::kHeap, zero != 0, site_of(cs));
 }
 void op_kfree(const void* p, const hazsim_site* cs) { enter().kfree(const_cast<void*>(p), site_of(cs)); }
 

@@ -35,8 +35,12 @@ std::string describe_addr(const Arena& arena, const void* p) {
   uint64_t off = arena.offset_of(p);
   std::string s = fmt::format("{} at arena+{:#x}", a->what, a->offset);
   if (off != a->offset) s += fmt::format("+{}", off - a->offset);
-  if (a->owner_pid > 0) s += fmt::format(", allocated by pid {} at step {}", a->owner_pid, a->alloc_step);
-  if (a->free_pid >= 0) s += fmt::format(", freed/ended by pid {} at step {}", a->free_pid, a->free_step);
+  // As KASAN's "Allocated by task" and "Freed by task": who, when and where (the call site).
+  auto where = [](const Site& site) { return site.line() == 0 ? std::string() : " in " + site_text(site); };
+  if (a->owner_pid > 0)
+    s += fmt::format(", allocated by pid {} at step {}{}", a->owner_pid, a->alloc_step, where(a->alloc_site));
+  if (a->free_pid >= 0)
+    s += fmt::format(", freed/ended by pid {} at step {}{}", a->free_pid, a->free_step, where(a->free_site));
   return s;
 }
 

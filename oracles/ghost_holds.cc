@@ -35,6 +35,7 @@ bool GhostHolds::linger(const void* p, const void* key, const void* releaser) {
 }
 
 void GhostHolds::erase_lingering(const void* releaser, bool passed_too) {
+  if (releaser == nullptr) return;  // nullptr marks the holds that do not linger
   for (size_t i = holds_.size(); i-- > 0;)
     if (holds_[i].releaser == releaser && (passed_too || holds_[i].passed_step == 0)) {
       holds_.erase(holds_.begin() + long(i));

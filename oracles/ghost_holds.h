@@ -63,6 +63,7 @@ class GhostHolds {
   bool lingering() const { return lingering_ != 0; }
   // A plain store of `releaser` at `step`: its lingering holds last until its next ordering point.
   void passed(const void* releaser, uint64_t step) {
+    if (releaser == nullptr) return;  // no task: no hold of its lingers (nullptr marks held ones)
     for (auto& h : holds_)
       if (h.releaser == releaser && h.passed_step == 0) h.passed_step = step;
   }

@@ -76,3 +76,28 @@ std::string Machine::task_label(const Task* t) const {
 }
 
 }  // namespace hazsim
+
+namespace hazsim {
+
+// A report's reader should not have to map arena offsets by hand. Names only, never host
+// pointers; an object freed and reused since the event is named as it is now; arena offset 0 is
+// not named (an event records NULL as 0 too).
+std::string Machine::event_object(const Event& e) const {
+  if (e.kind > AccessKind::kRmw || e.addr == 0) return "";
+  if (e.addr >> 48 != 0 && e.addr >> 48 < 0x8000) {
+    size_t i = size_t(e.addr >> 48) - 1;
+    return i < static_regions_.size() ? static_regions_[i].name : "";
+  }
+  if (e.addr >= arena_.used()) return "";
+  const AllocInfo* a = arena_.find(arena_.base() + e.addr);
+  if (!a) return "";
+  return a->offset == e.addr ? std::string(a->what) : fmt::format("{}+{}", a->what, e.addr - a->offset);
+}
+
+void Machine::collect_last_events(RunResult* r) const {
+  r->last_events = log_.last_events();
+  r->last_event_objects.clear();
+  for (const Event& e : r->last_events) r->last_event_objects.push_back(event_object(e));
+}
+
+}  // namespace hazsim

@@ -161,7 +161,7 @@ RunResult Machine::run() {
   r.drains = n_drains_;
   r.cpu_switches = n_cpu_switches_;
   r.mutations_applied = mutations_applied_;
-  if (failed_) r.last_events = log_.last_events();
+  if (failed_) collect_last_events(&r);
   return r;
 }
 

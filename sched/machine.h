@@ -103,6 +103,9 @@ struct RunResult {
   uint64_t cpu_switches = 0;    // steps where the choice moved to another vCPU
   uint64_t mutations_applied = 0;  // barriers dropped or releases made plain by mutate=
   std::vector<Event> last_events;  // oldest first, on failure
+  // For each of last_events, the object its address lies in as the arena names it at the end of
+  // the run ("GFP_ATOMIC struct hazptr_ctx+32"), or "" (no address, or between objects).
+  std::vector<std::string> last_event_objects;
   // Under panic_on_warn=0: the WARNs the run went on past (the first kMaxWarnings), oldest first,
   // and how many fired. A run with WARNs and no other failure fails with the first of them.
   std::vector<Failure> warnings;
@@ -186,6 +189,9 @@ class Machine {
   void add_final_check(void (*fn)(void*), void* ctx) { final_checks_.push_back({fn, ctx}); }
 
   RunResult run();
+  // What an event's address lies in, as the arena (or a static region) names it now: "GFP_ATOMIC
+  // struct hazptr_ctx+32"; "" for no address or between objects.
+  std::string event_object(const Event& e) const;
 
   // --- the step boundary: every shared access comes through here ---
   // Returns false when the access must not be performed (the run is stopping).
@@ -403,12 +409,15 @@ class Machine {
 
   // Simulated memory.
   // kmalloc(), or on-stack memory (kStack); `zero`: kzalloc(), zeroed whatever poison_uninit says.
-  void* kmalloc(size_t size, const char* what, Shadow kind = Shadow::kHeap, bool zero = false);
+  void* kmalloc(size_t size, const char* what, Shadow kind = Shadow::kHeap, bool zero = false,
+                const Site& site = Site::current());
   void kfree(void* p, const Site& site = Site::current());
   void* static_alloc(size_t size, size_t align, const char* what) {
     return arena_.allocate(size, align, Shadow::kStatic, -1, step_, what);
   }
-  void* stack_alloc(size_t size, const char* what) { return kmalloc(size, what, Shadow::kStack); }
+  void* stack_alloc(size_t size, const char* what, const Site& site = Site::current()) {
+    return kmalloc(size, what, Shadow::kStack, false, site);
+  }
   bool in_simulated_memory(const void* p) const { return arena_.contains(p) || static_region(p, 1) != nullptr; }
   // hazsim_expect_protected(p) of a kernel-C workload: p must be live simulated memory now (no
   // step); reported as the access to it would be (a use after free of a freed object).
@@ -804,11 +813,13 @@ class Machine {
   // the section each was in.
   struct RcuCallback {
     void* p;
+    Site site;  // the kfree_rcu() call
     std::vector<std::pair<const Task*, uint64_t>> readers;
   };
   std::vector<RcuCallback> rcu_callbacks_;
   Cpu* run_exit_hook(Task* t);  // returns the vCPU the task runs on afterwards
   void rcu_free_ready();
+  void collect_last_events(RunResult* r) const;  // with event_object() of each
   void rcu_grace_period_memory();
 
   struct LockOwner {

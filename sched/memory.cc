@@ -273,10 +273,10 @@ uint64_t Machine::outside_offset(const void* p) const {
   return uint64_t(uintptr_t(p));
 }
 
-void* Machine::kmalloc(size_t size, const char* what, Shadow kind, bool zero) {
+void* Machine::kmalloc(size_t size, const char* what, Shadow kind, bool zero, const Site& site) {
   Task* t = current_task();
   bool reused = false;
-  void* p = arena_.allocate(size, 8, kind, t ? t->pid : -1, step_, what, &reused);
+  void* p = arena_.allocate(size, 8, kind, t ? t->pid : -1, step_, what, &reused, site);
   if (!p) {
     fail(Oracle::kNoProgress, fmt::format("simulated memory exhausted allocating {} bytes for {}", size, what));
     return p;
@@ -308,7 +308,7 @@ void Machine::kfree(void* p, const Site& site) {
                        arena_.offset_of(l) - a->offset),
            site);
   }
-  if (!arena_.retire(p, Shadow::kFreedHeap, current_task() ? current_task()->pid : -1, step_))
+  if (!arena_.retire(p, Shadow::kFreedHeap, current_task() ? current_task()->pid : -1, step_, site))
     fail(Oracle::kUseAfterFree, fmt::format("invalid or double kfree of {}", describe_addr(p)), site);
 }
 
@@ -322,7 +322,7 @@ void Machine::stack_free(void* p, size_t size, const Site& site) {
                          current_task() ? task_label(current_task()) : ""),
              site);
   }
-  arena_.retire(p, Shadow::kDeadStack, current_task() ? current_task()->pid : -1, step_);
+  arena_.retire(p, Shadow::kDeadStack, current_task() ? current_task()->pid : -1, step_, site);
 }
 
 bool Machine::list_add_valid(const void* node, const Site& site) {

@@ -31,7 +31,7 @@ void Machine::kfree_rcu(void* p, const Site& site) {
     fail(Oracle::kUseAfterFree, fmt::format("invalid or double kfree_rcu of {}", describe_addr(p)), site);
     return;
   }
-  RcuCallback cb{p, {}};
+  RcuCallback cb{p, site, {}};
   for (const auto& t : tasks_)
     if (t->rcu_nesting > 0) cb.readers.emplace_back(t.get(), t->rcu_sections);
   rcu_callbacks_.push_back(std::move(cb));
@@ -50,7 +50,7 @@ void Machine::rcu_free_ready() {
       continue;
     }
     // The callback runs in RCU_SOFTIRQ on whatever the tick interrupted (pid 0: an idle CPU).
-    if (!arena_.retire(it->p, Shadow::kFreedHeap, current_task() ? current_task()->pid : 0, step_))
+    if (!arena_.retire(it->p, Shadow::kFreedHeap, current_task() ? current_task()->pid : 0, step_, it->site))
       fail(Oracle::kUseAfterFree, fmt::format("invalid or double kfree_rcu of {}", describe_addr(it->p)));
     it = rcu_callbacks_.erase(it);
   }

@@ -259,7 +259,9 @@ struct SimKernel {
     m().for_each_task_data([&](void* d) { fn(static_cast<T*>(d)); });
   }
   // kzalloc(size, GFP_ATOMIC): zeroed whatever the machine's poison_uninit says.
-  static void* kzalloc(size_t size, const char* what) { return m().kmalloc(size, what, Shadow::kHeap, true); }
+  static void* kzalloc(size_t size, const char* what, Site s = Site::current()) {
+    return m().kmalloc(size, what, Shadow::kHeap, true, s);
+  }
 
   static bool warn_on_once(bool cond, const char* text, Site s = Site::current()) { return warn_on(cond, text, 1, s); }
   // WARN_ON() (once = false) and WARN_ON_ONCE(); under panic_on_warn=0 the caller goes on past it.

@@ -80,7 +80,7 @@ size_t Arena::size_class(size_t size) {
 }
 
 void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what,
-                      bool* reused) {
+                      bool* reused, const Site& site) {
   if (size == 0) size = 1;
   if (reused) *reused = false;
   align = std::max(align, kGranule);
@@ -92,7 +92,7 @@ void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t 
       uint32_t i = free_by_class_[ci].back();
       free_by_class_[ci].pop_back();
       AllocInfo& a = allocs_[i];
-      a = AllocInfo{a.offset, uint32_t(size), pid, step, 0, -1, what};
+      a = AllocInfo{a.offset, uint32_t(size), pid, step, 0, -1, what, site};
       // The part of the class beyond `size` stays poisoned, as the redzone after a new object.
       std::memset(shadow_ + a.offset / kGranule, uint8_t(Shadow::kUnallocated), cls / kGranule);
       std::memset(shadow_ + a.offset / kGranule, uint8_t(kind), (size + kGranule - 1) / kGranule);
@@ -107,7 +107,7 @@ void* Arena::allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t 
   if (end + kGranule > capacity_) return nullptr;
   std::memset(shadow_ + start / kGranule, uint8_t(kind), (end - start) / kGranule);
   used_ = end + kGranule;
-  allocs_.push_back(AllocInfo{start, uint32_t(size), pid, step, 0, -1, what});
+  allocs_.push_back(AllocInfo{start, uint32_t(size), pid, step, 0, -1, what, site});
   return base_ + start;
 }
 
@@ -122,7 +122,7 @@ const AllocInfo* Arena::find(const void* p) const {
   return &*it;
 }
 
-bool Arena::retire(void* p, Shadow dead_kind, int pid, uint64_t step) {
+bool Arena::retire(void* p, Shadow dead_kind, int pid, uint64_t step, const Site& site) {
   const AllocInfo* ci = find(p);
   if (ci == nullptr || ci->offset != offset_of(p)) return false;
   Shadow live = dead_kind == Shadow::kFreedHeap ? Shadow::kHeap : Shadow::kStack;
@@ -130,6 +130,7 @@ bool Arena::retire(void* p, Shadow dead_kind, int pid, uint64_t step) {
   auto* info = const_cast<AllocInfo*>(ci);
   info->free_step = step;
   info->free_pid = pid;
+  info->free_site = site;
   size_t g0 = info->offset / kGranule;
   size_t g1 = g0 + (info->size + kGranule - 1) / kGranule;
   std::memset(shadow_ + g0, uint8_t(dead_kind), g1 - g0);

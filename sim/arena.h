@@ -14,6 +14,8 @@
 #include <deque>
 #include <vector>
 
+#include "sim/access.h"
+
 namespace hazsim {
 
 enum class Shadow : uint8_t {
@@ -35,6 +37,8 @@ struct AllocInfo {
   uint64_t free_step = 0;  // when freed or when its frame ended
   int free_pid = -1;
   const char* what = "";
+  Site alloc_site{};  // where it was allocated and freed (line 0: not known), as KASAN's stacks
+  Site free_site{};
 };
 
 class Arena {
@@ -59,10 +63,10 @@ class Arena {
   // Returns `align`-aligned memory, zeroed unless it is a reused heap object (whose old contents
   // are still there: *reused says so), or nullptr when the arena is exhausted.
   void* allocate(size_t size, size_t align, Shadow kind, int pid, uint64_t step, const char* what,
-                 bool* reused = nullptr);
+                 bool* reused = nullptr, const Site& site = Site{});
   // Marks an allocation dead (kFreedHeap or kDeadStack). Returns false if p is not the start of a
   // live allocation of a matching kind.
-  bool retire(void* p, Shadow dead_kind, int pid, uint64_t step);
+  bool retire(void* p, Shadow dead_kind, int pid, uint64_t step, const Site& site = Site{});
 
   bool contains(const void* p) const {
     return static_cast<const char*>(p) >= base_ && static_cast<const char*>(p) < base_ + used_;

@@ -37,16 +37,31 @@ ScenarioOutcome first_failure(const std::string& scenario, std::vector<std::pair
 
 TEST(Oracles, UseAfterFreeOfHeapObject) {
   Machine m;
+  int alloc_line = 0, free_line = 0;
   RunResult r = run_tasks(m, {{[&] {
-                            int* p = static_cast<int*>(m.kmalloc(sizeof(int), "test object"));
+                            // Not at arena offset 0, which an event cannot tell from NULL.
+                            (void)m.kmalloc(sizeof(int), "first object");
+                            int* p = static_cast<int*>(m.kmalloc(sizeof(int), "test object")); alloc_line = __LINE__;
                             K::write_once(p, 1);
-                            m.kfree(p);
+                            m.kfree(p); free_line = __LINE__;
                             (void)K::read_once(p);
                           }}});
   ASSERT_TRUE(r.failed);
   EXPECT_EQ(r.failure.oracle, Oracle::kUseAfterFree);
   EXPECT_NE(r.failure.message.find("use after free"), std::string::npos) << r.failure.message;
   EXPECT_NE(r.failure.message.find("test object"), std::string::npos) << r.failure.message;
+  // Where it was allocated and freed, as KASAN's "Allocated by" and "Freed by" stacks say.
+  const std::string& msg = r.failure.message;
+  size_t allocated = msg.find("allocated by pid "), freed = msg.find("freed/ended by pid ");
+  ASSERT_NE(allocated, std::string::npos) << msg;
+  ASSERT_NE(freed, std::string::npos) << msg;
+  EXPECT_NE(msg.find(fmt::format(" in tests/oracles_test.cc:{} ", alloc_line), allocated), std::string::npos) << msg;
+  EXPECT_NE(msg.find(fmt::format(" in tests/oracles_test.cc:{} ", free_line), freed), std::string::npos) << msg;
+  // The report's last events name the object each address lies in.
+  ASSERT_EQ(r.last_event_objects.size(), r.last_events.size());
+  ASSERT_FALSE(r.last_events.empty());
+  EXPECT_EQ(r.last_events.back().kind, AccessKind::kLoad);
+  EXPECT_EQ(r.last_event_objects.back(), "test object");
 }
 
 TEST(Oracles, UseOfDeadStackFrame) {
