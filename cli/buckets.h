@@ -1,6 +1,7 @@
-// Failure buckets, as syzkaller groups crashes: a campaign's failures by design, oracle and the
-// design line where the oracle fired, each with a one-line title ("use-after-free in
-// hazptr_chain_backup_slot [v5]"), how often it was seen, and the few schedule files kept for it.
+// Failure buckets, as syzkaller groups crashes: a campaign's failures by design, oracle, the
+// function where the oracle fired and the design call it fired under, each with a one-line title
+// ("use-after-free in hazptr_chain_backup_slot from hazptr_acquire [v5]"), how often it was seen,
+// and the few schedule files kept for it.
 // ARTIFACTS/buckets.txt carries the buckets from one campaign to the next in the same directory,
 // so a bucket an earlier campaign saw is marked known.
 #pragma once

@@ -60,6 +60,7 @@ std::string failure_report(const ScenarioOutcome& o) {
   s += fmt::format("hazsim-torture: !!! {} [oracle: {}]\n", f.message, oracle_name(f.oracle));
   s += fmt::format("hazsim-torture: !!! where: {}, at {}, step {}, t={} ns\n", who(f.task, f.pid, f.cpu), f.site,
                    f.step, f.now_ns);
+  if (!f.chain.empty()) s += fmt::format("hazsim-torture: !!! in: {} < {}\n", f.site, f.chain);
   s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site, object):\n",
                    o.run.last_events.size());
   for (size_t i = 0; i < o.run.last_events.size(); ++i)

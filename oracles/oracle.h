@@ -33,6 +33,9 @@ struct Failure {
   std::string task;
   int cpu = -1;
   std::string site;
+  // The failing task's open sections, innermost first ("hazptr_acquire < hazptr_note_context_switch"
+  // when the hook interrupted an acquire), or "".
+  std::string chain;
   uint64_t step = 0;
   uint64_t now_ns = 0;
 };

@@ -33,20 +33,21 @@ void Machine::cost_walk(const void* link, const void* data) {
   if (data && arena_.contains(data)) t->timing.pointer_ready(arena_.offset_of(data), done);
 }
 
-void Machine::cost_span_begin(const char* name) {
+void Machine::cost_span_begin() {
   Task* t = current_task();
-  if (!t) return;
+  if (!t || t->span_depth == 0) return;
   uint64_t now = t->timing.settle();
-  if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)] = {name, now, t->misses, t->transfers};
-  ++t->span_depth;
+  size_t d = size_t(t->span_depth) - 1;
+  if (d < t->spans.size()) t->spans[d] = {t->spans[d].name, now, t->misses, t->transfers};
 }
 
 void Machine::cost_span_end() {
   Task* t = current_task();
   if (!t || t->span_depth == 0) return;
   uint64_t now = t->timing.settle();
-  if (size_t(--t->span_depth) >= t->spans.size()) return;
-  const Task::SpanMark& mk = t->spans[size_t(t->span_depth)];
+  size_t d = size_t(t->span_depth) - 1;  // span_end() closes it after this
+  if (d >= t->spans.size()) return;
+  const Task::SpanMark& mk = t->spans[d];
   SectionCost* sc = nullptr;
   for (auto& s : cost_totals_.sections)
     if (s.name == mk.name) sc = &s;

@@ -21,8 +21,18 @@ void Machine::report(Oracle o, std::string message, const Site& site) {
   failure_.task = t ? t->name : "";
   failure_.cpu = running_cpu_ ? running_cpu_->id : -1;
   failure_.site = site_text(site);
+  failure_.chain = call_chain(t);
   failure_.step = step_;
   failure_.now_ns = now_;
+}
+
+// A task's open sections, innermost first, as a call trace lists its frames.
+std::string Machine::call_chain(const Task* t) const {
+  std::string chain;
+  if (t)
+    for (int d = std::min(t->span_depth, int(t->spans.size())); d-- > 0;)
+      chain += (chain.empty() ? "" : " < ") + std::string(t->spans[size_t(d)].name);
+  return chain;
 }
 
 void Machine::warn(std::string message, bool once, const Site& site) {
@@ -44,6 +54,7 @@ void Machine::warn(std::string message, bool once, const Site& site) {
   w.task = t ? t->name : "";
   w.cpu = running_cpu_ ? running_cpu_->id : -1;
   w.site = std::move(where);
+  w.chain = call_chain(t);
   w.step = step_;
   w.now_ns = now_;
 }

@@ -481,15 +481,22 @@ class Machine {
   void ghost_check_reclaim(const void* p, const Site& site = Site::current());
 
   // Named sections for traces (acquire, release, synchronize, the hook): events only, not steps.
+  // Each task keeps its open sections, innermost last: a failure names them as its call chain.
   void span_begin(const char* name) {
+    Task* t = current_task();
+    if (t) {
+      if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)].name = name;
+      ++t->span_depth;
+    }
     record_name(AccessKind::kSpanBegin, name);
     if (cost_on_) [[unlikely]]
-      cost_span_begin(name);
+      cost_span_begin();
   }
   void span_end(const char* name) {
     record_name(AccessKind::kSpanEnd, name);
     if (cost_on_) [[unlikely]]
       cost_span_end();
+    if (Task* t = current_task(); t && t->span_depth > 0) --t->span_depth;
   }
 
   // --- the cost meter (sim/cost_meter.h), for hazsim compare ---
@@ -688,7 +695,7 @@ class Machine {
   // A task-list walk's link: a load whose address came from the previous link, and the task's
   // fields reached through it.
   void cost_walk(const void* link, const void* data);
-  void cost_span_begin(const char* name);
+  void cost_span_begin();  // the open span's starting cycles, misses and transfers
   void cost_span_end();
   void preempt_schedule(Cpu* c);
   void cond_resched_slow(const Site& site);
@@ -820,6 +827,7 @@ class Machine {
   Cpu* run_exit_hook(Task* t);  // returns the vCPU the task runs on afterwards
   void rcu_free_ready();
   void collect_last_events(RunResult* r) const;  // with event_object() of each
+  std::string call_chain(const Task* t) const;
   void rcu_grace_period_memory();
 
   struct LockOwner {

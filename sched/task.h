@@ -49,7 +49,9 @@ struct Task {
   void* list_node = nullptr;  // cost meter only: the line for_each_process_thread() reads
   const char* wait_what = "";  // what a blocked task waits for, for reports
   Site last_site{};
-  // Cost meter (when on): this task's cycles, lines fetched and transfers, and its open spans.
+  // Its open spans (named sections: acquire, release, synchronize, the hook), innermost last, for
+  // a failure's call chain; with the cost meter on, each with its starting figures. And the cost
+  // meter's cycles, lines fetched and transfers of this task.
   CoreTiming timing;
   uint64_t misses = 0, transfers = 0;
   struct SpanMark {

@@ -147,6 +147,9 @@ check buckets 1 "$HAZSIM" fuzz TORTURE --design v4 --runs 12 --max-artifacts 1 -
 nb=$(grep -c '^    [0-9]*x .* \[v4\] (hazptr/v4.h:[0-9]*) new; kept: ' "$TMP/out")
 if [ "$nb" -ge 1 ] && [ "$(ls "$TMP/bk"/*.sched | wc -l)" = "$nb" ] && grep -q 'not kept' "$TMP/out"; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL buckets: $nb buckets, $(ls "$TMP/bk"/*.sched | wc -l) files"; cat "$TMP/out" | tail -5; fi
+# A bucket's title names the design call the failing function ran under (the task's open section).
+grep -q '^    [0-9]*x list-corruption in hazptr_chain_backup_slot from hazptr_note_context_switch \[v4\] ' "$TMP/out" &&
+  pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL bucket title with its caller"; tail -4 "$TMP/out"; }
 check buckets-known 1 "$HAZSIM" fuzz TORTURE --design v4 --runs 3 --seed 50 --shrink-time 0 --artifacts "$TMP/bk"
 grep -q '^    [0-9]*x warn in hazptr_release \[v4\] .* known; ' "$TMP/out" && pass=$((pass+1)) ||
   { fail=$((fail+1)); echo "FAIL buckets-known"; tail -4 "$TMP/out"; }
