@@ -13,32 +13,14 @@ namespace hazsim::cli {
 
 namespace {
 
-// "hazptr/v5.h:235 (hazptr_chain_backup_slot)" -> "hazptr_chain_backup_slot"; "" without one.
-std::string function_of(const std::string& site) {
-  auto open = site.rfind(" ("), close = site.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return "";
-  return site.substr(open + 2, close - open - 2);
-}
-
 std::string file_of(const std::string& dir) { return dir + "/buckets.txt"; }
 
-// The innermost open section of the failure's call chain that is not `func` itself: the design
-// call it failed under ("hazptr_note_context_switch" for a failure in a function the hook called).
-std::string caller_of(const std::string& chain, const std::string& func) {
-  for (size_t pos = 0; pos < chain.size();) {
-    size_t end = chain.find(" < ", pos);
-    std::string s = chain.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    if (s != func) return s;
-    if (end == std::string::npos) break;
-    pos = end + 3;
-  }
-  return "";
-}
 
 }  // namespace
 
 FailureBucket& Buckets::add(const std::string& design, const Failure& f) {
-  std::string func = function_of(f.site), caller = caller_of(f.chain, func);
+  // The design call it failed under: the innermost open section below the failing function.
+  std::string func = f.function(), callers = f.callers(), caller = callers.substr(0, callers.find(" < "));
   std::string title = fmt::format("{}{}{}{}{} [{}]", oracle_name(f.oracle), func.empty() ? "" : " in ", func,
                                   caller.empty() ? "" : " from ", caller, design);
   FailureBucket& b = by_title_[title];

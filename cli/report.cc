@@ -60,13 +60,8 @@ std::string failure_report(const ScenarioOutcome& o) {
   s += fmt::format("hazsim-torture: !!! {} [oracle: {}]\n", f.message, oracle_name(f.oracle));
   s += fmt::format("hazsim-torture: !!! where: {}, at {}, step {}, t={} ns\n", who(f.task, f.pid, f.cpu), f.site,
                    f.step, f.now_ns);
-  // The call chain below the failing function: its open sections, the function's own left out.
-  std::string below = f.chain, func;  // f.site: "FILE:LINE (function)"
-  auto paren = f.site.rfind(" (");
-  if (paren != std::string::npos && f.site.back() == ')') func = f.site.substr(paren + 2, f.site.size() - paren - 3);
-  if (below == func) below.clear();
-  else if (below.rfind(func + " < ", 0) == 0) below = below.substr(func.size() + 3);
-  if (!below.empty()) s += fmt::format("hazsim-torture: !!! in: {} < {}\n", f.site, below);
+  if (std::string below = f.callers(); !below.empty())
+    s += fmt::format("hazsim-torture: !!! in: {} < {}\n", f.site, below);
   s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site, object):\n",
                    o.run.last_events.size());
   for (size_t i = 0; i < o.run.last_events.size(); ++i)

@@ -33,4 +33,17 @@ const char* oracle_name(Oracle o) {
   return "?";
 }
 
+std::string Failure::function() const {
+  auto open = site.rfind(" (");
+  if (open == std::string::npos || site.empty() || site.back() != ')') return "";
+  return site.substr(open + 2, site.size() - open - 3);
+}
+
+std::string Failure::callers() const {
+  std::string func = function(), below = chain;
+  while (!func.empty() && (below == func || below.rfind(func + " < ", 0) == 0))
+    below = below == func ? std::string() : below.substr(func.size() + 3);
+  return below;
+}
+
 }  // namespace hazsim

@@ -38,6 +38,12 @@ struct Failure {
   std::string chain;
   uint64_t step = 0;
   uint64_t now_ns = 0;
+
+  // The function `site` names ("hazptr/v5.h:233 (hazptr_chain_backup_slot)" ->
+  // "hazptr_chain_backup_slot"), or "".
+  std::string function() const;
+  // The chain below that function: `chain` without the function's own section at its head.
+  std::string callers() const;
 };
 
 }  // namespace hazsim
