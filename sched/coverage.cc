@@ -19,7 +19,7 @@ void Machine::note_line_ran(uint32_t line) {
     if (c->in_irq == 0 && c->curr->preempt_count != 0) ctx |= line_context_bit(LineContext::kPreemptOff);
     if (c->irq_off != 0) ctx |= line_context_bit(LineContext::kIrqsOff);
     if (c->sb.n != 0) ctx |= line_context_bit(LineContext::kBuffered);
-    if (weak_ && weak_mem_.behind(uint32_t(c->id))) ctx |= line_context_bit(LineContext::kInvalidationsPending);
+    if (mem_.weak() && mem_.weak_memory().behind(uint32_t(c->id))) ctx |= line_context_bit(LineContext::kInvalidationsPending);
   }
   lines_.note(line, ctx);
 }

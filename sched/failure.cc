@@ -96,8 +96,7 @@ namespace hazsim {
 std::string Machine::event_object(const Event& e) const {
   if (e.kind > AccessKind::kRmw || e.addr == 0) return "";
   if (e.addr >> 48 != 0 && e.addr >> 48 < 0x8000) {
-    size_t i = size_t(e.addr >> 48) - 1;
-    return i < static_regions_.size() ? static_regions_[i].name : "";
+    return mem_.regions().name_of(e.addr);
   }
   if (e.addr >= arena_.used()) return "";
   const AllocInfo* a = arena_.find(arena_.base() + e.addr);

@@ -24,10 +24,10 @@ void Machine::ghost_released(const void* p, const void* key) {
   if (p == nullptr) return;
   note_progress();
   Task* t = current_task();
-  if (weak_ && t != nullptr && arena_.contains(p)) [[unlikely]]
+  if (mem_.weak() && t != nullptr && arena_.contains(p)) [[unlikely]]
     if (const AllocInfo* ai = arena_.find(p)) {
       uintptr_t lo = uintptr_t(arena_.base() + ai->offset);
-      if (open_loads_.any_in(uint32_t(running_cpu_->id), lo, lo + ai->size) && ghost_.linger(p, key, t)) {
+      if (mem_.open_loads().any_in(uint32_t(running_cpu_->id), lo, lo + ai->size) && ghost_.linger(p, key, t)) {
         if (log_.tracing()) record(AccessKind::kHolds, ghost_.live_count(), Site::current());
         return;
       }

@@ -54,10 +54,7 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
     if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
   // csd_lock_wait() ends with an acquire of the flag the handler's CPU released: under weak the
   // waiter sees what the handler wrote (modelled as a full barrier's view: stronger, never weaker).
-  if (weak_) {
-    weak_mem_.fence_sync(uint32_t(running_cpu_->id));
-    loads_ordered(running_cpu_);
-  }
+  mem_.fence_sync(running_cpu_);
 }
 
 void Machine::queue_irq(Cpu* d, Ipi ipi, const Site& site) {

@@ -55,7 +55,7 @@ void Machine::reset(const MachineConfig& cfg) {
   waiters_.clear();
   ghost_.reset();
   reset_memory_model();
-  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_drains_ = n_cpu_switches_ = mutations_applied_ = 0;
+  n_switches_ = n_preempt_ = n_irqs_ = n_migrations_ = n_cpu_switches_ = mutations_applied_ = 0;
   next_cpu_rr_ = 0;
   tl_current_ = this;
   for (int i = 0; i < cfg.cpus; ++i) {
@@ -139,7 +139,7 @@ RunResult Machine::run() {
   teardown();
   stop_ = false;  // end-of-run checks read memory like boot code does
   // What is still buffered reaches memory (in an order the stream chooses under store reduction).
-  if (!failed_) drain_rest();
+  if (!failed_) mem_.drain_rest();
   if (!failed_) {
     for (auto& h : final_checks_) {
       h.fn(h.ctx);
@@ -158,7 +158,7 @@ RunResult Machine::run() {
   r.preemptions = n_preempt_;
   r.irqs = n_irqs_;
   r.migrations = n_migrations_;
-  r.drains = n_drains_;
+  r.drains = mem_.drains();
   r.cpu_switches = n_cpu_switches_;
   r.mutations_applied = mutations_applied_;
   if (failed_) collect_last_events(&r);

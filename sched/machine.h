@@ -1,5 +1,5 @@
 // The machine: the simulated kernel running on the simulated hardware. It owns the vCPUs
-// (sim/vcpu.h), simulated memory (sim/arena.h) under a memory model (sim/memory_model.h), the
+// (sim/vcpu.h), simulated memory (sim/arena.h) and the memory system (sim/memory_system.h), the
 // decision stream (explore/decision_source.h), the event log, the ghost state (oracles/), and
 // the kernel on top: tasks on fibers, runqueues, preempt_count, interrupts, sleep and wakeup in
 // virtual time, migration, the context-switch hook chain.
@@ -9,8 +9,8 @@
 // between two accesses runs atomically, like one instruction sequence on a real CPU.
 //
 // The implementation is one file per part: machine.cc (set-up, the run loop, task and idle
-// entry), steps.cc (decisions, vCPU choice, arming), memory.cc (store buffers, simulated memory
-// and its checks), scheduler.cc, interrupts.cc, softirq.cc (softirqs, timer_lists), timers.cc,
+// entry), steps.cc (decisions, vCPU choice, arming), memory.cc (the memory system's host: the
+// allocator, the checks of every address and list node), scheduler.cc, interrupts.cc, softirq.cc (softirqs, timer_lists), timers.cc,
 // locks.cc (raw spinlocks, mutexes), ghost.cc, progress.cc and failure.cc (the oracles' hooks),
 // cost.cc (the cost meter).
 #pragma once
@@ -36,9 +36,8 @@
 #include "sim/event_log.h"
 #include "sim/fiber.h"
 #include "sim/memory_model.h"
+#include "sim/memory_system.h"
 #include "sim/schedule_file.h"  // kMaxChoices
-#include "sim/open_loads.h"
-#include "sim/weak_memory.h"
 
 namespace hazsim {
 
@@ -142,7 +141,7 @@ class Machine {
   // every step of the other vCPUs and with every drain, so it needs no vCPU or drain choice of
   // its own (a partial-order reduction); the stores left buffered at the end drain in an order
   // the stream chooses. Off by default (schedules of scenarios stay as they are).
-  void set_store_reduction(bool on) { store_reduction_ = on; }
+  void set_store_reduction(bool on) { mem_.set_store_reduction(on); }
   // The sites of the last run with their offered/hit bits (coverage, or an arm run).
   const SiteTable& sites() const { return sites_; }
   // Every event of the next run is appended here too (nullptr: only the last 64 are kept).
@@ -206,8 +205,8 @@ class Machine {
       if (v != 0) move_to_cpu(v);
     }
     Cpu* c = running_cpu_;
-    if (sbs_.pending() != 0) [[unlikely]]
-      maybe_drain(kind);
+    if (mem_.pending() != 0) [[unlikely]]
+      mem_.maybe_drain(c, kind);
     if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
       maybe_deliver_irq(c);
     if (preemptible(c)) maybe_preempt(c);
@@ -225,99 +224,59 @@ class Machine {
   }
 
   // --- memory under the run's model (after access() said the access may proceed) ---
+  // The memory system does the work (sim/memory_system.h); these give it the running vCPU.
   template <class T>
   T load_mem(const T* p) {
-    static_assert(sizeof(T) <= 8);
-    if (p == ghost_.watched()) [[unlikely]]
-      note_watched_load();
-    if (weak_) [[unlikely]]
-      return weak_load(p, false);
-    if (running_cpu_ == nullptr || running_cpu_->sb.n == 0) [[likely]]
-      return *p;
-    T v;
-    forwarded_load(p, &v, sizeof(T));
-    return v;
+    return mem_.load(running_cpu_, p);
   }
-  // smp_load_acquire(): under weak, what the message read carries applies to every later access.
   template <class T>
   T load_mem_acquire(const T* p) {
-    if (!weak_) [[likely]]
-      return load_mem(p);
-    if (p == ghost_.watched()) [[unlikely]]
-      note_watched_load();
-    return weak_load(p, true);
+    return mem_.load_acquire(running_cpu_, p);
   }
   template <class T>
   void store_mem(T* p, T v, bool release) {
-    static_assert(sizeof(T) <= 8);
-    if (cfg_.memory_model == MemoryModel::kSC || running_cpu_ == nullptr) [[likely]] {
-      if (p == ghost_.watched()) [[unlikely]]
-        ghost_.note_store_reaches_memory(p, sizeof(T), step_);
-      *p = v;
-      return;
-    }
-    uint64_t bits = 0;
-    std::memcpy(&bits, &v, sizeof(T));
-    buffer_store(p, bits, sizeof(T), release);
+    mem_.store(running_cpu_, p, v, release);
   }
-  // smp_mb(), RMW atomics, locks: this vCPU's buffered stores reach memory (and under weak it
-  // takes every pending invalidation).
-  void fence_full() {
-    if (running_cpu_ && running_cpu_->sb.n != 0) drain_all(running_cpu_);
-    if (weak_ && running_cpu_) [[unlikely]] {
-      weak_mem_.fence_mb(uint32_t(running_cpu_->id));
-      loads_ordered(running_cpu_);
-    }
-  }
-  // smp_wmb(): under pso and weak, later stores may not drain before earlier ones.
-  void fence_wmb() {
-    if (!running_cpu_) return;
-    if (weak_) [[unlikely]] {
-      if (running_cpu_->sb.n == 0) weak_mem_.order_point(uint32_t(running_cpu_->id));
-      loads_ordered(running_cpu_);  // stronger than the LKMM: see sim/open_loads.h
-    }
-    running_cpu_->sb.order_later_stores();
-  }
-  // smp_rmb(): under weak, later loads see what earlier loads' messages carried.
-  void fence_rmb() {
-    if (weak_ && running_cpu_) [[unlikely]] {
-      weak_mem_.fence_rmb(uint32_t(running_cpu_->id));
-      loads_ordered(running_cpu_);  // stronger than the LKMM: see sim/open_loads.h
-    }
-  }
-  // Before an acquiring RMW (a lock): a full barrier, except under weak, where only the stores
-  // up to this vCPU's last release (an unlock) must reach memory first (po-unlock-lock-po).
-  void fence_lock() {
-    if (!weak_) [[likely]]
-      return fence_full();
-    if (running_cpu_) {
-      drain_through_last_release(running_cpu_);
-      loads_ordered(running_cpu_);  // stronger than the LKMM: see sim/open_loads.h
-    }
-  }
-  // The read half of an RMW at p (which reads the newest value): coherence moves on, and for an
-  // acquiring RMW what that value's store carried applies to later accesses.
-  void rmw_observe(const void* p, bool acquire) {
-    if (weak_ && running_cpu_) [[unlikely]]
-      weak_rmw_observe(p, acquire);
-  }
-  // The write half of an RMW. `full`: a value-returning atomic, ordered both ways.
+  void fence_full() { mem_.fence_full(running_cpu_); }
+  void fence_wmb() { mem_.fence_wmb(running_cpu_); }
+  void fence_rmb() { mem_.fence_rmb(running_cpu_); }
+  void fence_lock() { mem_.fence_lock(running_cpu_); }
+  void rmw_observe(const void* p, bool acquire) { mem_.rmw_observe(running_cpu_, p, acquire); }
   template <class T>
   void rmw_write(T* p, T v, bool full = true) {
-    if (!weak_ || running_cpu_ == nullptr) [[likely]] {
-      *p = v;
-      return;
-    }
-    uint64_t bits = 0;
-    std::memcpy(&bits, &v, sizeof(T));
-    weak_rmw_write(p, bits, sizeof(T), full);
+    mem_.rmw_write(running_cpu_, p, v, full);
   }
-  // cpu_relax(): under weak, the location this vCPU spins on shows the newest value next.
-  void spin_hint() {
-    if (weak_ && running_cpu_) [[unlikely]]
-      weak_mem_.catch_up_last_load(uint32_t(running_cpu_->id));
+  void spin_hint() { mem_.spin_hint(running_cpu_); }
+
+  // --- what the memory system asks of its host (sim/memory_system.h's MemoryHost) ---
+  uint32_t choose(Choice k, uint32_t n) { return decide(k, n); }
+  uint32_t choose_at(const VCpu& c, Choice k, uint32_t n) {
+    return decide(k, n, cpu(c).curr->last_site, k == Choice::kReadFrom ? CoverEvent::kStale : CoverEvent::kDrain);
   }
-  bool weak() const { return weak_; }
+  bool halted() const { return stop_ && failed_; }
+  StoreOrigin origin(const VCpu& c) const { return {cpu(c).curr->pid, step_, cpu(c).curr->last_site}; }
+  void drain_event(const VCpu& c, const BufferedStore& e, uint64_t where) {
+    log_.record(step_, now_, c.id, e.pid, AccessKind::kDrain, where, e.site);
+  }
+  void drain_fault(const VCpu& c, const BufferedStore& e);
+  const void* watched() const { return ghost_.watched(); }
+  void watched_load() {
+    if (Task* t = current_task()) t->watched_load = step_;
+  }
+  void watched_store_reaches_memory(const void* p, uint32_t size) { ghost_.note_store_reaches_memory(p, size, step_); }
+  void watched_read_stale(const VCpu& c, uint64_t superseded) {
+    Task* t = cpu(c).curr;
+    if (t->watched_load >= superseded) t->watched_load = superseded - 1;
+  }
+  void loads_ordered(const VCpu& c) {
+    if (ghost_.lingering()) [[unlikely]]
+      ghost_.ordered(cpu(c).curr);
+  }
+  void store_may_pass_loads(const VCpu& c) {
+    if (ghost_.lingering()) [[unlikely]]
+      ghost_.passed(cpu(c).curr, step_);
+  }
+  bool weak() const { return mem_.weak(); }
   bool mutated(MutationKind k, const Site& site) {
     if (cfg_.mutation.kind != k) [[likely]]
       return false;
@@ -418,14 +377,14 @@ class Machine {
   void* stack_alloc(size_t size, const char* what, const Site& site = Site::current()) {
     return kmalloc(size, what, Shadow::kStack, false, site);
   }
-  bool in_simulated_memory(const void* p) const { return arena_.contains(p) || static_region(p, 1) != nullptr; }
+  bool in_simulated_memory(const void* p) const { return mem_.in_simulated_memory(p); }
   // hazsim_expect_protected(p) of a kernel-C workload: p must be live simulated memory now (no
   // step); reported as the access to it would be (a use after free of a freed object).
   bool expect_live(const void* p, const Site& site) { return check_address(p, 1, site); }
   // Shared static memory outside the arena: the global variables of a loaded kernel object
   // (kshim/), registered for one run after reset(). Accesses to it are checked, hashed by region
   // and offset (not by host address, which changes with every load) and named in reports.
-  void add_static_region(void* p, size_t size, const char* name, bool stack = false);
+  void add_static_region(void* p, size_t size, const char* name) { mem_.regions().add(p, size, name); }
   // Kernel-C workloads keep hazptr_ctx on their own stacks, where other tasks read it (a chained
   // backup slot): with this on, every task's stack is shared memory too, its accesses steps. Its
   // offsets are not hashed: frames below the C code are hazsim's own, whose size differs by build.
@@ -448,11 +407,12 @@ class Machine {
   // native_done() restores it. A store of up to a word waits in the store buffer like a marked
   // one: at native_done() memory gets its old bytes back and the value is buffered. A wider access
   // drains the buffer first and reads or writes memory.
-  void native_access(const void* p, size_t size, bool store);
-  void native_done() {
-    if (native_pending_.n != 0) [[unlikely]]
-      settle_native();
+  void native_access(const void* p, size_t size, bool store) {
+    if (running_cpu_ == nullptr || mem_.model() == MemoryModel::kSC) return;
+    mem_.native_done(running_cpu_);
+    mem_.native_access(running_cpu_, p, size, store);
   }
+  void native_done() { mem_.native_done(running_cpu_); }
   // Ends an on-stack object's frame: poisoned from now on; reports a list node still linked in it.
   void stack_free(void* p, size_t size, const Site& site = Site::current());
 
@@ -561,16 +521,13 @@ class Machine {
   const EventLog& log() const { return log_; }
 
  private:
-  void note_watched_load() {
-    if (Task* t = current_task()) t->watched_load = step_;
-  }
   void check_no_early_holder(const void* p, uint64_t unpublished, const std::string& what, const std::string& tail,
                              const Site& site);
   bool stopped();
   bool outside_run_access(const void* addr, size_t size, const Site& site);
   bool check_address(const void* addr, size_t size, const Site& site) {
     if (!arena_.contains(addr) || !arena_.contains(static_cast<const char*>(addr) + size - 1)) [[unlikely]]
-      return static_region(addr, size) != nullptr || bad_address(addr, size, site);
+      return mem_.regions().find(addr, size) != nullptr || bad_address(addr, size, site);
     if (arena_.check(addr, size) != Shadow::kStatic) [[unlikely]]
       return bad_address(addr, size, site);
     return true;
@@ -588,7 +545,7 @@ class Machine {
     // access is on the running task's stack: interrupts run on the task they interrupt).
     if (uintptr_t(__builtin_frame_address(0)) < t->stack_floor) [[unlikely]]
       stack_overflow(t, site);
-    uint64_t off = arena_.contains(addr) ? arena_.offset_of(addr) : addr == nullptr ? 0 : outside_offset(addr);
+    uint64_t off = arena_.contains(addr) ? arena_.offset_of(addr) : addr == nullptr ? 0 : mem_.regions().outside_offset(addr);
     record(kind, off, site);
     if (step_ >= next_check_step_) [[unlikely]]
       periodic_checks();
@@ -623,6 +580,8 @@ class Machine {
     return e.armed != 0;
   }
 
+  // Every vCPU of the machine is a Cpu: what the memory system hands back is one.
+  static const Cpu& cpu(const VCpu& c) { return static_cast<const Cpu&>(c); }
   // The running task may be switched out here: a task, preemption and interrupts on.
   // Which context runs on c, for lock owners: 0 task, 1 softirq, 2 and up hardirqs.
   static int context_level(const Cpu* c) { return 2 * c->in_irq + (c->softirq_count & kSoftirqOffset); }
@@ -633,31 +592,6 @@ class Machine {
   // Involuntary preemption may happen here (only CONFIG_PREEMPT has it).
   bool preemptible(const Cpu* c) const { return can_switch(c) && cfg_.preempt == PreemptModel::kFull; }
   void move_to_cpu(uint32_t v);  // to the vCPU v places after this one among those with work
-  void maybe_drain(AccessKind kind);
-  void drain_rest();  // at the end of the run
-  void drain_at(Cpu* c, uint32_t idx);
-  void drain_all(Cpu* c);
-  void buffer_store(void* p, uint64_t bits, uint8_t size, bool release);
-  template <class T>
-  T weak_load(const T* p, bool acquire) {
-    uint64_t w = weak_load_word(p, sizeof(T), acquire);
-    T v;
-    std::memcpy(&v, &w, sizeof(T));
-    return v;
-  }
-  uint64_t weak_load_word(const void* p, size_t size, bool acquire);
-  // Under weak: c's open loads are ordered before its later accesses (sim/open_loads.h), and the
-  // holds its task is releasing stop lingering.
-  void loads_ordered(Cpu* c) {
-    open_loads_.close(uint32_t(c->id));
-    if (ghost_.lingering()) [[unlikely]]
-      ghost_.ordered(c->curr);
-  }
-  void weak_rmw_observe(const void* p, bool acquire);
-  void weak_rmw_write(void* p, uint64_t bits, size_t size, bool full);
-  void drain_through_last_release(Cpu* c);
-  void reset_memory_model();  // after cfg_ is set
-  void forwarded_load(const void* p, void* out, size_t size);
   void maybe_deliver_irq(Cpu* c);
   void raise_softirq_vec(void (*fn)(void*), void* arg, uint8_t vec, const Site& site);
   void do_softirq(Cpu* c);  // __do_softirq(): runs what is pending, interrupts on
@@ -688,7 +622,7 @@ class Machine {
   }
   uint32_t cpu_choice_slow(uint32_t base, AccessKind kind);
   bool reduced_store(AccessKind kind) const {
-    return store_reduction_ && kind == AccessKind::kStore && cfg_.memory_model != MemoryModel::kSC;
+    return mem_.store_reduction() && kind == AccessKind::kStore && cfg_.memory_model != MemoryModel::kSC;
   }
   void arm_step(Cpu* c);
   void cost_access(AccessKind kind, const void* addr);
@@ -738,6 +672,7 @@ class Machine {
   void main_loop();
   void teardown();
   void run_final_checks();
+  void reset_memory_model();  // after cfg_ and cpus_ are set
   std::string task_label(const Task* t) const;
   void report_no_progress(const std::string& why);
 
@@ -773,11 +708,7 @@ class Machine {
   Cpu* running_cpu_ = nullptr;
   uint64_t step_ = 0;
   uint64_t now_ = 0;
-  StoreBuffers sbs_;
-  bool weak_ = false;  // cfg_.memory_model == kWeak
-  bool store_reduction_ = false;
-  WeakMemory weak_mem_;
-  OpenLoads open_loads_;  // under weak: loads not yet ordered before later stores
+  MemorySystem<Machine> mem_{*this, arena_};
   uint64_t next_check_step_ = 0;
   // The last step where the run visibly progressed: a hold taken or released, a synchronize that
   // returned, a task that exited. No-progress reports say how long ago that was.
@@ -846,7 +777,7 @@ class Machine {
   GhostHolds ghost_;
 
   uint64_t mutations_applied_ = 0;
-  uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0, n_drains_ = 0, n_cpu_switches_ = 0;
+  uint64_t n_switches_ = 0, n_preempt_ = 0, n_irqs_ = 0, n_migrations_ = 0, n_cpu_switches_ = 0;
   int next_cpu_rr_ = 0;
 
   // Cold state after the hot members: coverage, arming's stall scratch, the cost meter.
@@ -854,36 +785,10 @@ class Machine {
   CostMeter cost_meter_;
   CostTotals cost_totals_;
   std::vector<Cpu*> stall_runnable_;
-  // A native plain access memory does not show as the model has it yet (native_access()): a store
-  // not yet in the store buffer, or the value a load was shown in place of memory's.
-  struct NativePending {
-    uint32_t n = 0;  // its size; 0: none
-    bool store = false;
-    uintptr_t addr = 0;
-    uint64_t before = 0;  // memory's bytes
-  } native_pending_;
-  void settle_native();
-  struct StaticRegion {
-    uintptr_t lo = 0, hi = 0;
-    const char* name = "";
-    bool stack = false;
-  };
-  std::vector<StaticRegion> static_regions_;
-  bool on_task_stack(const void* p) const {
-    const StaticRegion* r = arena_.contains(p) ? nullptr : static_region(p, 1);
-    return r != nullptr && r->stack;
-  }
-  std::deque<std::string> region_names_;  // names made here (task stacks), for the run
   bool shared_stacks_ = false;
   bool holds_tracked_ = true;
-  const StaticRegion* static_region(const void* p, size_t size) const {
-    for (const StaticRegion& r : static_regions_)
-      if (uintptr_t(p) >= r.lo && uintptr_t(p) + size <= r.hi) return &r;
-    return nullptr;
-  }
-  // What step_begin() hashes for an address outside the arena: a static region's index and offset,
-  // else the address itself (NULL plus a field offset, or a wild pointer).
-  uint64_t outside_offset(const void* p) const;
 };
+
+extern template class MemorySystem<Machine>;  // instantiated in sched/memory.cc
 
 }  // namespace hazsim

@@ -61,11 +61,8 @@ void Machine::rcu_free_ready() {
 // later load anywhere reads a pointer to the object that was unlinked before kfree_rcu().
 void Machine::rcu_grace_period_memory() {
   for (Cpu& c : cpus_) {
-    drain_all(&c);
-    if (weak_) {
-      weak_mem_.fence_sync(uint32_t(c.id));
-      loads_ordered(&c);
-    }
+    mem_.drain_all(&c);
+    mem_.fence_sync(&c);
   }
 }
 

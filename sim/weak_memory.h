@@ -94,8 +94,8 @@ class WeakMemory {
 
   // Whether stores of other vCPUs have reached memory that c has not taken yet: invalidations are
   // pending on c, and its loads may return older values (design-line coverage reports it).
-  bool behind(uint32_t c) {
-    const uint32_t* cur = view(c, kCur);
+  bool behind(uint32_t c) const {
+    const uint32_t* cur = &cpu_views_[(size_t(c) * kCpuViews + kCur) * n_];
     for (uint32_t i = 0; i < n_; ++i)
       if (i != c && cur[i] < gseq_[i]) return true;
     return false;
