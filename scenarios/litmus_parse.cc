@@ -1,7 +1,7 @@
-// The parser of litmus tests (scenarios/litmus.h): a tokenizer and a recursive-descent parser of
-// the C subset the kernel's litmus tests use. Every error is one line naming what is wrong and
-// where; constructs the runner cannot model (loops, RCU grace periods, plain C accesses) are
-// named as unsupported rather than guessed at.
+// The parser of litmus tests (scenarios/litmus.h): a recursive-descent parser, over the tokens of
+// scenarios/litmus_lexer.h, of the C subset the kernel's litmus tests use. Every error is one
+// line naming what is wrong and where; constructs the runner cannot model (loops, RCU grace
+// periods, plain C accesses) are named as unsupported rather than guessed at.
 #include <cctype>
 #include <set>
 #include <stdexcept>
@@ -9,126 +9,10 @@
 #include <fmt/format.h>
 
 #include "scenarios/litmus.h"
+#include "scenarios/litmus_lexer.h"
 
 namespace hazsim::litmus {
 namespace {
-
-struct ParseError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-struct Token {
-  enum class Kind : uint8_t { kIdent, kNumber, kPunct, kEnd };
-  Kind kind = Kind::kEnd;
-  std::string text;
-  int64_t number = 0;
-  int line = 0;
-};
-
-const std::set<std::string>& type_words() {
-  static const std::set<std::string> k = {"int",       "long",      "unsigned", "signed",        "char",
-                                          "short",     "intptr_t",  "uintptr_t", "atomic_t",     "atomic_long_t",
-                                          "spinlock_t", "bool",     "u8",        "u16",          "u32",
-                                          "u64",       "const",     "volatile"};
-  return k;
-}
-
-class Lexer {
- public:
-  Lexer(const std::string& s, size_t pos, int line) : s_(s), pos_(pos), line_(line) {}
-  std::vector<Token> all() {
-    std::vector<Token> out;
-    for (;;) {
-      Token t = next();
-      out.push_back(t);
-      if (t.kind == Token::Kind::kEnd) return out;
-    }
-  }
-  std::vector<std::string> comments;  // the text of (* *) comments, for Result:
-
- private:
-  [[noreturn]] void fail(const std::string& what) { throw ParseError(fmt::format("line {}: {}", line_, what)); }
-  Token next() {
-    for (;;) {
-      while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) {
-        if (s_[pos_] == '\n') ++line_;
-        ++pos_;
-      }
-      // (* *) comments come before the initial state; later "(*" is C, as in READ_ONCE(*x).
-      if ((s_.compare(pos_, 2, "(*") == 0 && !in_code_) || s_.compare(pos_, 2, "/*") == 0) {
-        const char* close = s_[pos_] == '(' ? "*)" : "*/";
-        size_t end = s_.find(close, pos_ + 2);
-        if (end == std::string::npos) fail("a comment is not closed");
-        std::string body = s_.substr(pos_ + 2, end - pos_ - 2);
-        for (char ch : body) line_ += ch == '\n';
-        if (s_[pos_] == '(') comments.push_back(body);
-        pos_ = end + 2;
-        continue;
-      }
-      if (s_.compare(pos_, 2, "//") == 0) {
-        while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
-        continue;
-      }
-      break;
-    }
-    Token t;
-    t.line = line_;
-    if (pos_ >= s_.size()) return t;
-    char ch = s_[pos_];
-    if (std::isalpha(static_cast<unsigned char>(ch)) || ch == '_') {
-      size_t b = pos_;
-      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
-      t.kind = Token::Kind::kIdent;
-      t.text = s_.substr(b, pos_ - b);
-      return t;
-    }
-    if (std::isdigit(static_cast<unsigned char>(ch))) {
-      size_t b = pos_;
-      int base = 10;
-      if (ch == '0' && pos_ + 1 < s_.size() && (s_[pos_ + 1] == 'x' || s_[pos_ + 1] == 'X')) base = 16, pos_ += 2;
-      uint64_t v = 0;
-      bool any = false;
-      while (pos_ < s_.size() && std::isxdigit(static_cast<unsigned char>(s_[pos_]))) {
-        char d = s_[pos_];
-        int dv = std::isdigit(static_cast<unsigned char>(d)) ? d - '0' : std::tolower(d) - 'a' + 10;
-        if (dv >= base) break;
-        if (v > (uint64_t(INT64_MAX) - uint64_t(dv)) / uint64_t(base)) fail("a number is too large");
-        v = v * uint64_t(base) + uint64_t(dv);
-        ++pos_;
-        any = true;
-      }
-      if (!any) fail("a number has no digits");
-      while (pos_ < s_.size() && (s_[pos_] == 'u' || s_[pos_] == 'U' || s_[pos_] == 'l' || s_[pos_] == 'L')) ++pos_;
-      if (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
-        fail(fmt::format("'{}' is not a number", s_.substr(b, pos_ + 1 - b)));
-      t.kind = Token::Kind::kNumber;
-      t.number = int64_t(v);
-      t.text = s_.substr(b, pos_ - b);
-      return t;
-    }
-    static const char* const kTwo[] = {"/\\", "\\/", "==", "!=", "&&", "||", "<=", ">=", "->", "<<", ">>"};
-    for (const char* p : kTwo)
-      if (s_.compare(pos_, 2, p) == 0) {
-        t.kind = Token::Kind::kPunct;
-        t.text = p;
-        pos_ += 2;
-        return t;
-      }
-    if (std::string("{}()[];,=*&+-!~<>:|^%/").find(ch) == std::string::npos)
-      fail(fmt::format("unexpected character '{}'", std::isprint(static_cast<unsigned char>(ch)) ? std::string(1, ch)
-                                                                                              : fmt::format("\\x{:02x}", uint8_t(ch))));
-    t.kind = Token::Kind::kPunct;
-    t.text = std::string(1, ch);
-    in_code_ |= ch == '{';
-    ++pos_;
-    return t;
-  }
-
-  const std::string& s_;
-  size_t pos_;
-  int line_;
-  bool in_code_ = false;
-};
 
 // The primitives, by what the runner must do with them.
 const std::set<std::string>& known_calls() {

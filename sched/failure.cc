@@ -1,5 +1,6 @@
 // Every oracle reports through here: the first failure of a run is kept and the run stops. WARNs
-// too, unless panic_on_warn=0 lets the run go on past them.
+// too, unless panic_on_warn=0 lets the run go on past them. A failure names the task's open
+// sections (spans) as its call chain.
 #include "sched/machine.h"
 
 #include <algorithm>
@@ -11,19 +12,44 @@
 namespace hazsim {
 
 void Machine::report(Oracle o, std::string message, const Site& site) {
-  if (failed_) return;
-  failed_ = true;
+  Failure* f = reports_.first_failure();
+  if (f == nullptr) return;
   stop_ = true;
-  failure_.oracle = o;
-  failure_.message = std::move(message);
+  fill_failure(f, o, std::move(message), site_text(site));
+}
+
+// Who and where: the running task, its vCPU and call chain, the step and the virtual time.
+void Machine::fill_failure(Failure* f, Oracle o, std::string message, std::string where) {
+  f->oracle = o;
+  f->message = std::move(message);
   Task* t = current_task();
-  failure_.pid = t ? t->pid : -1;
-  failure_.task = t ? t->name : "";
-  failure_.cpu = running_cpu_ ? running_cpu_->id : -1;
-  failure_.site = site_text(site);
-  failure_.chain = call_chain(t);
-  failure_.step = step_;
-  failure_.now_ns = now_;
+  f->pid = t ? t->pid : -1;
+  f->task = t ? t->name : "";
+  f->cpu = running_cpu_ ? running_cpu_->id : -1;
+  f->site = std::move(where);
+  f->chain = call_chain(t);
+  f->step = step_;
+  f->now_ns = now_;
+}
+
+// A named section (acquire, release, synchronize, the hook) opens or closes: an event for traces,
+// the task's call chain for failures, and the section's cost under the cost meter.
+void Machine::span_begin(const char* name) {
+  Task* t = current_task();
+  if (t) {
+    if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)].name = name;
+    ++t->span_depth;
+  }
+  record_name(AccessKind::kSpanBegin, name);
+  if (cost_.on()) [[unlikely]]
+    cost_span_begin();
+}
+
+void Machine::span_end(const char* name) {
+  record_name(AccessKind::kSpanEnd, name);
+  if (cost_.on()) [[unlikely]]
+    cost_span_end();
+  if (Task* t = current_task(); t && t->span_depth > 0) --t->span_depth;
 }
 
 // A task's open sections, innermost first, as a call trace lists its frames.
@@ -37,43 +63,17 @@ std::string Machine::call_chain(const Task* t) const {
 
 void Machine::warn(std::string message, bool once, const Site& site) {
   if (cfg_.panic_on_warn) return fail(Oracle::kWarn, std::move(message), site);
-  if (failed_) return;
+  if (reports_.failed()) return;
   std::string where = site_text(site);
-  if (once) {
-    if (std::find(warned_sites_.begin(), warned_sites_.end(), where) != warned_sites_.end()) return;
-    warned_sites_.push_back(where);
-  }
-  ++n_warnings_;
+  if (!reports_.warning_counts(where, once)) return;
   log_.fold(0x5741524eu);  // "WARN": a run that warned differs from one that did not
-  if (warnings_.size() == kMaxWarnings) return;
-  Failure& w = warnings_.emplace_back();
-  w.oracle = Oracle::kWarn;
-  w.message = std::move(message);
-  Task* t = current_task();
-  w.pid = t ? t->pid : -1;
-  w.task = t ? t->name : "";
-  w.cpu = running_cpu_ ? running_cpu_->id : -1;
-  w.site = std::move(where);
-  w.chain = call_chain(t);
-  w.step = step_;
-  w.now_ns = now_;
-}
-
-void Machine::reset_failure() {
-  failure_ = Failure{};
-  failed_ = false;
-  warnings_.clear();
-  warned_sites_.clear();
-  n_warnings_ = 0;
+  if (Failure* w = reports_.keep_warning()) fill_failure(w, Oracle::kWarn, std::move(message), std::move(where));
 }
 
 void Machine::settle_warnings(RunResult* r) {
-  if (!failed_ && !warnings_.empty()) {
-    failed_ = true;
-    failure_ = warnings_.front();
-  }
-  r->warnings = warnings_;
-  r->warnings_fired = n_warnings_;
+  reports_.settle();
+  r->warnings = reports_.warnings();
+  r->warnings_fired = reports_.warnings_fired();
 }
 
 void Machine::fail(Oracle o, std::string message, const Site& site) {

@@ -18,7 +18,7 @@ Task* Machine::fork_task(std::string name, TaskFn fn, void* arg, int cpu, bool p
     if (task_init_) task_init_(task_init_ctx_, t->data);
     if (stop_) return nullptr;
   }
-  if (cost_on_) t->list_node = arena_.allocate(64, 64, Shadow::kStatic, -1, step_, "task_struct list node");
+  if (cost_.on()) t->list_node = arena_.allocate(64, 64, Shadow::kStatic, -1, step_, "task_struct list node");
   // Linked under tasklist_lock and woken by wake_up_new_task(): what the parent stored into the
   // child's task_struct is visible to every CPU that finds the child on the list.
   fence_full();

@@ -8,18 +8,12 @@ namespace hazsim {
 
 void Machine::wait_on(const void* key, const char* what, const Site& site) {
   if (stop_) return;
-  waiters_.push_back({key, current_task()});
+  waiters_.add(key, current_task());
   block(what, site);
 }
 
 void Machine::wake_one(const void* key) {
-  for (size_t i = 0; i < waiters_.size(); ++i)
-    if (waiters_[i].key == key) {
-      Task* t = waiters_[i].task;
-      waiters_.erase(waiters_.begin() + long(i));
-      wake_up_task(t);
-      return;
-    }
+  if (Task* t = waiters_.take_first(key)) wake_up_task(t);
 }
 
 void Machine::might_sleep(const Site& site) {
@@ -44,17 +38,13 @@ void Machine::might_sleep(const Site& site) {
 void Machine::note_lock_acquired(void* lock) {
   Task* t = current_task();
   if (t) ++t->raw_locks_held;
-  lock_owners_.push_back({lock, t ? t->pid : -1, smp_processor_id(), running_cpu_ ? context_level(running_cpu_) : 0});
+  lock_owners_.add({lock, t ? t->pid : -1, smp_processor_id(), running_cpu_ ? context_level(running_cpu_) : 0});
 }
 
 void Machine::note_lock_released(void* lock) {
   Task* t = current_task();
   if (t && t->raw_locks_held > 0) --t->raw_locks_held;
-  for (size_t i = lock_owners_.size(); i-- > 0;)
-    if (lock_owners_[i].lock == lock) {
-      lock_owners_.erase(lock_owners_.begin() + long(i));
-      return;
-    }
+  lock_owners_.remove(lock);
 }
 
 void Machine::check_lock_self_deadlock(void* lock, const Site& site) {

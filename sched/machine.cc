@@ -35,17 +35,17 @@ void Machine::reset(const MachineConfig& cfg) {
   arena_.reset(cfg.quarantine);
   log_.reset();
   clear_coverage();
-  cost_meter_.reset();
-  cost_totals_ = CostTotals{};
+  cost_.reset();  // caches cold, totals zero
   running_cpu_ = nullptr;
-  step_ = now_ = 0;
+  step_ = 0;
+  now_ = 0;  // virtual time
   reset_progress();
   live_ = 0;
   stop_ = tearing_down_ = false;
-  reset_failure();
+  reports_.reset();  // no failure, no WARNs
   timers_.clear();
-  timer_seq_ = 0;
-  next_timer_ = next_tick_ = cfg.tick_ns;  // the first scheduler tick
+  next_tick_ = cfg.tick_ns;   // the first scheduler tick
+  next_timer_ = next_tick_;  // the earlier of it and the first timer (none yet)
   switch_hooks_.clear();
   final_checks_.clear();
   task_init_ = nullptr;
@@ -92,7 +92,7 @@ Task* Machine::create_task(std::string name, TaskFn fn, void* arg, int cpu, bool
     t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
     if (task_init_) task_init_(task_init_ctx_, t->data);
   }
-  if (cost_on_)  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
+  if (cost_.on())  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
     t->list_node = arena_.allocate(64, 64, Shadow::kStatic, t->pid, 0, "task_struct list node");
   Task* raw = t.get();
   tasks_.push_back(std::move(t));
@@ -119,7 +119,7 @@ Task* Machine::create_passive_task(std::string name) {
     t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
     if (task_init_) task_init_(task_init_ctx_, t->data);
   }
-  if (cost_on_)  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
+  if (cost_.on())  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
     t->list_node = arena_.allocate(64, 64, Shadow::kStatic, t->pid, 0, "task_struct list node");
   tasks_.push_back(std::move(t));
   return tasks_.back().get();
@@ -139,20 +139,20 @@ RunResult Machine::run() {
   teardown();
   stop_ = false;  // end-of-run checks read memory like boot code does
   // What is still buffered reaches memory (in an order the stream chooses under store reduction).
-  if (!failed_) mem_.drain_rest();
-  if (!failed_) {
+  if (!reports_.failed()) mem_.drain_rest();
+  if (!reports_.failed()) {
     for (auto& h : final_checks_) {
       h.fn(h.ctx);
-      if (failed_) break;
+      if (reports_.failed()) break;
     }
   }
   RunResult r;
   settle_warnings(&r);
-  r.failed = failed_;
-  r.failure = failure_;
+  r.failed = reports_.failed();
+  r.failure = reports_.failure();
   r.steps = step_;
   r.now_ns = now_;
-  log_.fold(uint64_t(failure_.oracle));
+  log_.fold(uint64_t(reports_.failure().oracle));
   r.hash = log_.hash();
   r.context_switches = n_switches_;
   r.preemptions = n_preempt_;
@@ -161,7 +161,7 @@ RunResult Machine::run() {
   r.drains = mem_.drains();
   r.cpu_switches = n_cpu_switches_;
   r.mutations_applied = mutations_applied_;
-  if (failed_) collect_last_events(&r);
+  if (reports_.failed()) collect_last_events(&r);
   return r;
 }
 

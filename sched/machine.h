@@ -27,12 +27,18 @@
 #include "explore/line_coverage.h"
 #include "oracles/ghost_holds.h"
 #include "oracles/oracle.h"
+#include "oracles/run_reports.h"
 #include "sched/cpu.h"
+#include "sched/lock_owners.h"
+#include "sched/machine_config.h"
+#include "sched/memory_host.h"
 #include "sched/mutation.h"
+#include "sched/rcu_callback.h"
 #include "sched/task.h"
+#include "sched/timer_queue.h"
 #include "sim/access.h"
 #include "sim/arena.h"
-#include "sim/cost_meter.h"
+#include "sim/cost_account.h"
 #include "sim/event_log.h"
 #include "sim/fiber.h"
 #include "sim/memory_model.h"
@@ -41,77 +47,6 @@
 
 namespace hazsim {
 
-// CONFIG_PREEMPT (full), CONFIG_PREEMPT_VOLUNTARY, CONFIG_PREEMPT_NONE.
-enum class PreemptModel : uint8_t { kFull, kVoluntary, kNone };
-
-// The page at address 0 is never mapped: an access below this is NULL plus a field offset.
-inline constexpr uintptr_t kNullPage = 4096;
-
-struct MachineConfig {
-  int cpus = 4;
-  // full: preemption at any preemptible step and at preempt_enable(); voluntary: also at
-  // might_sleep(), and not otherwise; none: only where the task calls schedule() or sleeps.
-  PreemptModel preempt = PreemptModel::kFull;
-  MemoryModel memory_model = MemoryModel::kSC;
-  uint64_t max_steps = 5'000'000;
-  uint64_t sync_bound = 500'000;     // steps of its own one hazptr_synchronize may take
-  uint64_t starve_bound = 2'000'000;  // steps a runnable task may wait
-  uint64_t lockup_steps = 1'000'000;  // steps a vCPU may keep interrupts off (hard-lockup watchdog)
-  // The decision record's bound, in choices (2 bytes each; about 2.4 per step): a run that reaches
-  // it ends with a no-progress report saying so, instead of growing without limit under a huge
-  // max_steps. Under half of kMaxChoices, so the record (checked every kCheckEvery steps) always
-  // fits a schedule file, and 2^20 under a power of two, so its vector never doubles past 256 MiB
-  // (a run that reaches it peaks near 530 MB: the outcome copies the record, bounded.cc needs the
-  // machine's own after the run).
-  uint64_t max_choices = kMaxRecordedChoices;
-  static constexpr uint64_t kMaxRecordedChoices = kMaxChoices / 2 - (uint64_t(1) << 20);
-  uint64_t tick_ns = 100'000;         // the scheduler tick and slice, in virtual time (UINT64_MAX: none)
-  uint32_t step_ns = 2;               // virtual time per step
-  // A task that runs this long in host CPU time without a step loops with no shared access (a
-  // design's `for (;;)` on a local): the run ends with a lockup report (host_faults.cc).
-  uint32_t host_hang_ms = 3000;
-  // true: the first WARN is the run's failure (a kernel booted with panic_on_warn=1). false: each
-  // WARN is recorded and the run goes on, as the kernel goes on, so what follows is seen.
-  bool panic_on_warn = true;
-  // Memory that is reused (sim/arena.h): freed heap objects come back from later kmallocs of their
-  // size class once `quarantine` bytes of later frees have passed them (0: at once); negative:
-  // never, so a use after free is caught however late (the default).
-  int64_t quarantine = -1;
-  // What kmalloc()ed memory and on-stack objects hold before they are written: zeros (as
-  // init_on_alloc=1), or SLUB's POISON_FREE byte 0x6b (slub_debug=P). kzalloc() always zeroes.
-  bool poison_uninit = false;
-  // For reports: which bounds were derived from the scenario's size (bits kDerived*), and from what.
-  static constexpr uint8_t kDerivedMaxSteps = 1, kDerivedSync = 2, kDerivedStarve = 4, kDerivedLockup = 8;
-  uint8_t derived = 0;
-  std::string bounds_origin;
-  size_t task_data_size = 0;          // the design's per-task fields
-  Mutation mutation;
-};
-
-struct RunResult {
-  bool failed = false;
-  Failure failure;
-  uint64_t steps = 0;
-  uint64_t now_ns = 0;
-  uint64_t hash = 0;
-  uint64_t context_switches = 0;
-  uint64_t preemptions = 0;
-  uint64_t irqs = 0;
-  uint64_t migrations = 0;
-  uint64_t drains = 0;          // buffered stores drained by a choice (not by a barrier)
-  uint64_t cpu_switches = 0;    // steps where the choice moved to another vCPU
-  uint64_t mutations_applied = 0;  // barriers dropped or releases made plain by mutate=
-  std::vector<Event> last_events;  // oldest first, on failure
-  // For each of last_events, the object its address lies in as the arena names it at the end of
-  // the run ("GFP_ATOMIC struct hazptr_ctx+32"), or "" (no address, or between objects).
-  std::vector<std::string> last_event_objects;
-  // Under panic_on_warn=0: the WARNs the run went on past (the first kMaxWarnings), oldest first,
-  // and how many fired. A run with WARNs and no other failure fails with the first of them.
-  std::vector<Failure> warnings;
-  uint64_t warnings_fired = 0;
-};
-
-// A hazard-pointer hold as the ghost state sees it (for the synchronize oracle and leak checks).
 class Machine {
  public:
   Machine();
@@ -160,7 +95,7 @@ class Machine {
     for (size_t i = 0; i < tasks_.size(); ++i) {
       Task* t = tasks_[i].get();
       if (t->is_idle || t->state == TaskState::kDead) continue;
-      if (cost_on_ && t->list_node && running_cpu_) [[unlikely]]
+      if (cost_.on() && t->list_node && running_cpu_) [[unlikely]]
         cost_walk(t->list_node, t->data);
       if (t->data) fn(t->data);
     }
@@ -214,7 +149,7 @@ class Machine {
       return stopped();
     // Charged here, just before the access itself: other vCPUs, an interrupt or a preemption may
     // have moved the line since the step began.
-    if (cost_on_) [[unlikely]]
+    if (cost_.on()) [[unlikely]]
       cost_access(kind, addr);
     // A step with no memory of its own (a fence, a spin hint, the scheduler's work) passes NULL
     // and size 0; NULL with a size is the design dereferencing a NULL pointer.
@@ -248,34 +183,6 @@ class Machine {
   }
   void spin_hint() { mem_.spin_hint(running_cpu_); }
 
-  // --- what the memory system asks of its host (sim/memory_system.h's MemoryHost) ---
-  uint32_t choose(Choice k, uint32_t n) { return decide(k, n); }
-  uint32_t choose_at(const VCpu& c, Choice k, uint32_t n) {
-    return decide(k, n, cpu(c).curr->last_site, k == Choice::kReadFrom ? CoverEvent::kStale : CoverEvent::kDrain);
-  }
-  bool halted() const { return stop_ && failed_; }
-  StoreOrigin origin(const VCpu& c) const { return {cpu(c).curr->pid, step_, cpu(c).curr->last_site}; }
-  void drain_event(const VCpu& c, const BufferedStore& e, uint64_t where) {
-    log_.record(step_, now_, c.id, e.pid, AccessKind::kDrain, where, e.site);
-  }
-  void drain_fault(const VCpu& c, const BufferedStore& e);
-  const void* watched() const { return ghost_.watched(); }
-  void watched_load() {
-    if (Task* t = current_task()) t->watched_load = step_;
-  }
-  void watched_store_reaches_memory(const void* p, uint32_t size) { ghost_.note_store_reaches_memory(p, size, step_); }
-  void watched_read_stale(const VCpu& c, uint64_t superseded) {
-    Task* t = cpu(c).curr;
-    if (t->watched_load >= superseded) t->watched_load = superseded - 1;
-  }
-  void loads_ordered(const VCpu& c) {
-    if (ghost_.lingering()) [[unlikely]]
-      ghost_.ordered(cpu(c).curr);
-  }
-  void store_may_pass_loads(const VCpu& c) {
-    if (ghost_.lingering()) [[unlikely]]
-      ghost_.passed(cpu(c).curr, step_);
-  }
   bool weak() const { return mem_.weak(); }
   bool mutated(MutationKind k, const Site& site) {
     if (cfg_.mutation.kind != k) [[likely]]
@@ -337,16 +244,8 @@ class Machine {
   // context (where the kernel wakes ksoftirqd) it runs at a later step the stream chooses, as an
   // interrupt on this CPU would run it.
   void raise_softirq(void (*fn)(void*), void* arg, const Site& site = Site::current());
-  // A timer_list: add_timer_on() makes fn(timer) run in TIMER_SOFTIRQ on `cpu` once virtual time
-  // passes its expiry; the tick interrupt that finds it expired raises the softirq there.
-  struct TimerList {
-    void (*fn)(TimerList*) = nullptr;
-    void* data = nullptr;  // for the callback (the kernel's from_timer() container)
-    bool pending = false;  // timer_pending()
-    bool running = false;  // its callback runs now (del_timer_sync() waits for it)
-    int cpu = -1;          // where it expires; -1: never armed
-    uint64_t expires = 0;  // virtual ns
-  };
+  // A timer_list (sched/timer_queue.h).
+  using TimerList = hazsim::TimerList;
   void add_timer_on(TimerList* t, int cpu, uint64_t delay_ns, const Site& site = Site::current());
   // mod_timer(): (re)arms it, pending or not, to expire after delay_ns on the CPU it was last
   // armed on (this CPU if never); returns whether it was pending. del_timer(): disarms it, and
@@ -386,27 +285,15 @@ class Machine {
   // and offset (not by host address, which changes with every load) and named in reports.
   void add_static_region(void* p, size_t size, const char* name) { mem_.regions().add(p, size, name); }
   // Kernel-C workloads keep hazptr_ctx on their own stacks, where other tasks read it (a chained
-  // backup slot): with this on, every task's stack is shared memory too, its accesses steps. Its
-  // offsets are not hashed: frames below the C code are hazsim's own, whose size differs by build.
-  // And its stores are never buffered: the host's own writes to a stack (calls, spills) go
-  // straight to memory, and a buffered store draining after its frame died would overwrite them.
-  // A store to a task stack reaches memory at once, maybe before this vCPU's earlier buffered
-  // stores to other locations (a store-store reordering the LKMM allows without a barrier, and x86
-  // does not: under tso that is weaker than the hardware); loads of it are never reordered.
+  // backup slot): with this on, every task's stack is shared memory too, its accesses steps, as a
+  // stack region (sim/static_regions.h) whose stores are never buffered (sim/memory_system.h).
   void set_shared_stacks(bool on) { shared_stacks_ = on; }
   // Kernel-C workloads make no ghost holds: hazsim sees only their task exits, and a run that
   // reaches max_steps says so instead of calling it a livelock.
   void set_holds_tracked(bool on) { holds_tracked_ = on; }
 
-  // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
-  // right after access() let it through: what it reads and writes must be what the model allows.
-  // Both sides use the same trick: no step of anyone comes between the access and the C code's
-  // next call into the machine (native_done()), so memory may hold, for that moment, what this
-  // vCPU alone should see. A load of up to a word reads what a marked load would (its own buffered
-  // store, or under weak an older message the stream chooses): memory shows that value until
-  // native_done() restores it. A store of up to a word waits in the store buffer like a marked
-  // one: at native_done() memory gets its old bytes back and the value is buffered. A wider access
-  // drains the buffer first and reads or writes memory.
+  // A plain access of instrumented kernel C (kshim/), right after access() let it through, and the
+  // C code's next call into the machine (sim/memory_system.h).
   void native_access(const void* p, size_t size, bool store) {
     if (running_cpu_ == nullptr || mem_.model() == MemoryModel::kSC) return;
     mem_.native_done(running_cpu_);
@@ -442,66 +329,43 @@ class Machine {
 
   // Named sections for traces (acquire, release, synchronize, the hook): events only, not steps.
   // Each task keeps its open sections, innermost last: a failure names them as its call chain.
-  void span_begin(const char* name) {
-    Task* t = current_task();
-    if (t) {
-      if (size_t(t->span_depth) < t->spans.size()) t->spans[size_t(t->span_depth)].name = name;
-      ++t->span_depth;
-    }
-    record_name(AccessKind::kSpanBegin, name);
-    if (cost_on_) [[unlikely]]
-      cost_span_begin();
-  }
-  void span_end(const char* name) {
-    record_name(AccessKind::kSpanEnd, name);
-    if (cost_on_) [[unlikely]]
-      cost_span_end();
-    if (Task* t = current_task(); t && t->span_depth > 0) --t->span_depth;
-  }
+  void span_begin(const char* name);
+  void span_end(const char* name);
 
-  // --- the cost meter (sim/cost_meter.h), for hazsim compare ---
-  void set_cost(bool on) { cost_on_ = on; }
-  void set_cost_profile(const CostProfile& p) { cost_meter_.set_profile(p); }
-  const CostProfile& cost_profile() const { return cost_meter_.profile(); }
-  const CostTotals& cost_totals() const { return cost_totals_; }
-  // What an access does beyond reaching its line: smp_mb(), a value-returning atomic, a PAUSE
-  // (sim/core_timing.h); and a pointer value the last load returned, for address dependencies.
+  // --- the cost meter (sim/cost_account.h), for hazsim compare ---
+  void set_cost(bool on) { cost_.set_on(on); }
+  void set_cost_profile(const CostProfile& p) { cost_.set_profile(p); }
+  const CostProfile& cost_profile() const { return cost_.profile(); }
+  const CostTotals& cost_totals() const { return cost_.totals(); }
+  // What the running task's access costs beyond reaching its line; and a pointer value its last
+  // load returned, for address dependencies; its accesses to words of its own (CostAccount).
   void cost_fence() {
-    if (cost_on_ && running_cpu_) [[unlikely]]
-      running_cpu_->curr->timing.full_barrier(cost_profile(), cost_profile().full_fence);
+    if (costing()) [[unlikely]]
+      cost_.fence(running_cpu_->curr->timing);
   }
   void cost_atomic() {
-    if (cost_on_ && running_cpu_) [[unlikely]]
-      running_cpu_->curr->timing.full_barrier(cost_profile(), cost_profile().atomic);
+    if (costing()) [[unlikely]]
+      cost_.atomic(running_cpu_->curr->timing);
   }
   void cost_pause() {
-    if (cost_on_ && running_cpu_) [[unlikely]]
-      running_cpu_->curr->timing.stall(cost_profile().pause);
+    if (costing()) [[unlikely]]
+      cost_.pause(running_cpu_->curr->timing);
   }
   void cost_pointer_loaded(const void* value) {
-    if (cost_on_ && running_cpu_ && arena_.contains(value)) [[unlikely]]
+    if (costing() && arena_.contains(value)) [[unlikely]]
       running_cpu_->curr->timing.pointer_loaded(arena_.offset_of(value));
   }
-  // Accesses to words only this CPU or task touches, for the cost model only, no step: the
-  // per-CPU __preempt_count, current->rcu_read_lock_nesting and its unlock-special test
-  // (CONFIG_PREEMPT_RCU). The kernel updates them with one memory-destination instruction, which
-  // cores run back to back without the forwarding latency a separate load and store pay
-  // (measured on this repository's host: four in a row 4.6 cycles, where a load-add-store chain
-  // takes 7 each), so each access is an issue slot only.
   void cost_local_words(unsigned accesses) {
-    if (cost_on_ && running_cpu_) [[unlikely]]
-      for (unsigned i = 0; i < accesses; ++i) running_cpu_->curr->timing.instruction(cost_profile());
+    if (costing()) [[unlikely]]
+      cost_.local_words(running_cpu_->curr->timing, accesses);
   }
-  // Every cache emptied: what runs next starts cold (costbench's sync_cache = cold).
-  void cost_flush_caches() { cost_meter_.flush(); }
+  void cost_flush_caches() { cost_.flush(); }
   uint64_t task_cycles() { return running_cpu_ ? running_cpu_->curr->timing.now() : 0; }
   void note_lock_cost(bool contended, uint64_t spin_cycles) {
-    if (!cost_on_) [[likely]]
-      return;
-    ++cost_totals_.raw_lock_acquires;
-    if (contended) ++cost_totals_.raw_lock_contended, cost_totals_.raw_lock_spin_cycles += spin_cycles;
+    if (cost_.on()) [[unlikely]]
+      cost_.raw_lock(contended, spin_cycles);
   }
-  void note_mutex_wait() { ++cost_totals_.mutex_waits; }
+  void note_mutex_wait() { cost_.mutex_wait(); }
 
   // Failure: records the first one and stops the run (throws RunAborted inside a fiber).
   void fail(Oracle o, std::string message, const Site& site = Site::current());
@@ -511,7 +375,6 @@ class Machine {
   // recorded and returns, so the design goes on past it. `once`: WARN_ON_ONCE and WARN_ONCE,
   // which the kernel reports only the first time at each call site.
   void warn(std::string message, bool once, const Site& site = Site::current());
-  static constexpr size_t kMaxWarnings = 16;
   bool stopping() const { return stop_; }
 
   uint64_t step() const { return step_; }
@@ -582,9 +445,9 @@ class Machine {
 
   // Every vCPU of the machine is a Cpu: what the memory system hands back is one.
   static const Cpu& cpu(const VCpu& c) { return static_cast<const Cpu&>(c); }
-  // The running task may be switched out here: a task, preemption and interrupts on.
   // Which context runs on c, for lock owners: 0 task, 1 softirq, 2 and up hardirqs.
   static int context_level(const Cpu* c) { return 2 * c->in_irq + (c->softirq_count & kSoftirqOffset); }
+  // The running task may be switched out here: a task, preemption and interrupts on.
   bool can_switch(const Cpu* c) const {
     return c->curr->preempt_count == 0 && c->irq_off == 0 && c->in_irq == 0 && c->softirq_count == 0 &&
            !c->curr->is_idle;
@@ -625,6 +488,7 @@ class Machine {
     return mem_.store_reduction() && kind == AccessKind::kStore && cfg_.memory_model != MemoryModel::kSC;
   }
   void arm_step(Cpu* c);
+  bool costing() const { return cost_.on() && running_cpu_ != nullptr; }
   void cost_access(AccessKind kind, const void* addr);
   // A task-list walk's link: a load whose address came from the previous link, and the task's
   // fields reached through it.
@@ -685,6 +549,7 @@ class Machine {
   [[noreturn]] void host_fault(int sig, int code, const void* addr);
   [[noreturn]] void host_hang(uint64_t cpu_ms);
   friend struct HostFaults;
+  friend class MachineMemoryHost;
 
   static thread_local Machine* tl_current_;
   static constexpr uint64_t kCheckEvery = 4096;  // steps between the periodic progress checks
@@ -699,7 +564,6 @@ class Machine {
   void clear_coverage();  // a new run: no site offered or hit, no design line run
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
-  bool cost_on_ = false;
   EventLog log_;
   std::vector<Cpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
@@ -708,7 +572,8 @@ class Machine {
   Cpu* running_cpu_ = nullptr;
   uint64_t step_ = 0;
   uint64_t now_ = 0;
-  MemorySystem<Machine> mem_{*this, arena_};
+  MachineMemoryHost mem_host_{*this};
+  MemorySystem<MachineMemoryHost> mem_{mem_host_, arena_};
   uint64_t next_check_step_ = 0;
   // The last step where the run visibly progressed: a hold taken or released, a synchronize that
   // returned, a task that exited. No-progress reports say how long ago that was.
@@ -717,24 +582,11 @@ class Machine {
   int live_ = 0;  // tasks not yet exited (idle tasks excluded)
   bool stop_ = false;
   bool tearing_down_ = false;
-  // The end of a run under panic_on_warn=0: one that went on past WARNs and met no other oracle
-  // fails with the first; the result gets the WARNs.
-  void settle_warnings(RunResult* r);
-  void reset_failure();  // a new run: no failure, no WARNs
-  Failure failure_;
-  bool failed_ = false;
-  std::vector<Failure> warnings_;         // under panic_on_warn=0
-  std::vector<std::string> warned_sites_;  // the WARN_ON_ONCE sites that have fired
-  uint64_t n_warnings_ = 0;
+  RunReports reports_;  // the first failure and the WARNs (oracles/run_reports.h)
+  void settle_warnings(RunResult* r);  // the end of a run: RunReports::settle(), and the WARNs into r
+  void fill_failure(Failure* f, Oracle o, std::string message, std::string where);
 
-  struct Timer {
-    uint64_t at;
-    uint64_t seq;
-    Task* task;       // a sleeper to wake (nullptr: a timer_list)
-    TimerList* list;  // the timer_list to expire
-  };
-  std::vector<Timer> timers_;  // binary heap, earliest first
-  uint64_t timer_seq_ = 0;
+  TimerQueue timers_;
   uint64_t next_timer_ = UINT64_MAX;
   uint64_t next_tick_ = UINT64_MAX;
 
@@ -747,32 +599,15 @@ class Machine {
   void (*task_init_)(void*, void*) = nullptr;
   void (*task_exit_)(void*) = nullptr;
   void* task_init_ctx_ = nullptr;
-  // kfree_rcu()'s callbacks waiting for their grace period: the readers then in a section, with
-  // the section each was in.
-  struct RcuCallback {
-    void* p;
-    Site site;  // the kfree_rcu() call
-    std::vector<std::pair<const Task*, uint64_t>> readers;
-  };
-  std::vector<RcuCallback> rcu_callbacks_;
+  std::vector<RcuCallback> rcu_callbacks_;  // waiting for their grace periods
   Cpu* run_exit_hook(Task* t);  // returns the vCPU the task runs on afterwards
   void rcu_free_ready();
   void collect_last_events(RunResult* r) const;  // with event_object() of each
   std::string call_chain(const Task* t) const;
   void rcu_grace_period_memory();
 
-  struct LockOwner {
-    const void* lock;
-    int pid;
-    int cpu;
-    int irq_level;  // context_level() when it was taken
-  };
-  std::vector<LockOwner> lock_owners_;
-  struct Waiter {
-    const void* key;
-    Task* task;
-  };
-  std::vector<Waiter> waiters_;  // FIFO per key
+  LockOwners lock_owners_;  // raw spinlocks' (sched/lock_owners.h)
+  WaitLists waiters_;       // sleeping locks'
 
   GhostHolds ghost_;
 
@@ -782,13 +617,14 @@ class Machine {
 
   // Cold state after the hot members: coverage, arming's stall scratch, the cost meter.
   SiteTable sites_;
-  CostMeter cost_meter_;
-  CostTotals cost_totals_;
+  CostAccount cost_;
   std::vector<Cpu*> stall_runnable_;
   bool shared_stacks_ = false;
   bool holds_tracked_ = true;
 };
 
-extern template class MemorySystem<Machine>;  // instantiated in sched/memory.cc
+extern template class MemorySystem<MachineMemoryHost>;  // instantiated in sched/memory.cc
 
 }  // namespace hazsim
+
+#include "sched/memory_host_inline.h"

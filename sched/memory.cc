@@ -12,7 +12,7 @@
 
 namespace hazsim {
 
-template class MemorySystem<Machine>;
+template class MemorySystem<MachineMemoryHost>;
 
 void Machine::reset_memory_model() {
   std::vector<VCpu*> vcpus;
@@ -23,13 +23,14 @@ void Machine::reset_memory_model() {
   holds_tracked_ = true;
 }
 
-void Machine::drain_fault(const VCpu& c, const BufferedStore& e) {
-  if (stop_) return;
-  fail(arena_.contains(e.addr) ? Oracle::kUseAfterFree : Oracle::kWildAccess,
-       fmt::format("a store buffered by cpu {} (pid {}, step {}) drained into {} ({})", c.id, e.pid, e.step,
-                   arena_.contains(e.addr) ? shadow_name(arena_.check(e.addr, e.size)) : "non-simulated memory",
-                   describe_addr(e.addr)),
-       e.site);
+void MachineMemoryHost::drain_fault(const VCpu& c, const BufferedStore& e) {
+  if (m_.stop_) return;
+  const Arena& arena = m_.arena_;
+  m_.fail(arena.contains(e.addr) ? Oracle::kUseAfterFree : Oracle::kWildAccess,
+          fmt::format("a store buffered by cpu {} (pid {}, step {}) drained into {} ({})", c.id, e.pid, e.step,
+                      arena.contains(e.addr) ? shadow_name(arena.check(e.addr, e.size)) : "non-simulated memory",
+                      m_.describe_addr(e.addr)),
+          e.site);
 }
 
 bool Machine::bad_address(const void* addr, size_t size, const Site& site) {

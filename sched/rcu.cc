@@ -38,14 +38,11 @@ void Machine::kfree_rcu(void* p, const Site& site) {
 }
 
 void Machine::rcu_free_ready() {
-  auto over = [](const RcuCallback& cb) {
-    return std::all_of(cb.readers.begin(), cb.readers.end(),
-                       [](const auto& r) { return r.first->rcu_sections != r.second; });
-  };
+  auto over = [](const RcuCallback& cb) { return cb.grace_period_over(); };
   if (std::none_of(rcu_callbacks_.begin(), rcu_callbacks_.end(), over)) return;
   rcu_grace_period_memory();
   for (auto it = rcu_callbacks_.begin(); it != rcu_callbacks_.end();) {
-    if (!over(*it)) {
+    if (!it->grace_period_over()) {
       ++it;
       continue;
     }

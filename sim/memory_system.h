@@ -116,6 +116,12 @@ class MemorySystem {
     std::memcpy(&bits, &v, sizeof(T));
     buffer_store(c, p, bits, sizeof(T), release);
   }
+  // A store under tso, pso or weak waits in c's buffer. Not one to a task stack (a stack region):
+  // the host's own writes to a stack (calls, spills) go straight to memory, and a buffered store
+  // draining after its frame died would overwrite them. So a store to a task stack reaches memory
+  // at once, maybe before c's earlier buffered stores to other locations (a store-store
+  // reordering the LKMM allows without a barrier, and x86 does not: under tso that is weaker than
+  // the hardware); loads of it are never reordered.
   void buffer_store(VCpu* c, void* p, uint64_t bits, uint8_t size, bool release);
 
   // --- barriers and atomics ---
@@ -204,8 +210,17 @@ class MemorySystem {
   // no vCPU may read what the object's previous life stored there.
   void refilled(void* p, size_t size);
 
-  // --- kshim's plain accesses of instrumented C on host memory (see Machine::native_access()) ---
-  // Under tso, pso and weak, after the host settled the previous one; c is not nullptr.
+  // --- kshim's plain accesses of instrumented C on host memory ---
+  // A plain access of instrumented kernel C (kshim/) that the C code makes itself, on host memory,
+  // right after access() let it through: what it reads and writes must be what the model allows.
+  // Both sides use the same trick: no step of anyone comes between the access and the C code's
+  // next call into the machine (native_done()), so memory may hold, for that moment, what this
+  // vCPU alone should see. A load of up to a word reads what a marked load would (its own buffered
+  // store, or under weak an older message the stream chooses): memory shows that value until
+  // native_done() restores it. A store of up to a word waits in the store buffer like a marked
+  // one: at native_done() memory gets its old bytes back and the value is buffered. A wider access
+  // drains the buffer first and reads or writes memory.
+  // Called under tso, pso and weak only, after native_done(); c is not nullptr.
   void native_access(VCpu* c, const void* p, size_t size, bool store);
   // The C code called into the machine again: memory shows what the model has (a plain store
   // goes into c's buffer).

@@ -87,12 +87,16 @@ TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
     last_ts = ts;
     std::string event = mm[5], args = mm[6];
     ++counts[event];
-    if (event == "sched_switch") EXPECT_TRUE(std::regex_match(args, sched_switch)) << line;
+    if (event == "sched_switch") {
+      EXPECT_TRUE(std::regex_match(args, sched_switch)) << line;
+    }
     if (event == "tracing_mark_write") {
       EXPECT_TRUE(std::regex_match(args, mark)) << line;
       std::string pid = mm[2];
       if (args[0] == 'B') ++open_marks[pid];
-      if (args[0] == 'E') EXPECT_GE(--open_marks[pid], 0) << "an E without its B: " << line;
+      if (args[0] == 'E') {
+        EXPECT_GE(--open_marks[pid], 0) << "an E without its B: " << line;
+      }
     }
     EXPECT_TRUE(event == "sched_switch" || event == "sched_waking" || event == "sched_migrate_task" ||
                 event == "tracing_mark_write" || event == "irq_handler_entry" || event == "irq_handler_exit")
