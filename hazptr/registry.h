@@ -96,7 +96,8 @@ bool with_design(std::string_view name, F&& f) {
   if (name == "inj-no-gen-bump") return run.template operator()<HazptrNoGenBump<K>>();
   if (name == "inj-acquire-no-guard") return run.template operator()<HazptrAcquireNoGuard<K>>();
   if (name == "inj-exit-no-rcu") return run.template operator()<HazptrExitNoRcu<K>>();
-  if (name.starts_with("kernel:") && tl_kernel_object && tl_kernel_object->name == name) {
+  // "none": a small test in kernel C with no design of its own, compiled the same way.
+  if ((name.starts_with("kernel:") || name == "none") && tl_kernel_object && tl_kernel_object->name == name) {
     KernelSourceDesign<K>::bind(tl_kernel_object);
     return run.template operator()<KernelSourceDesign<K>>();
   }

@@ -34,7 +34,15 @@ constexpr Glue kGlues[] = {
     {"v5", "struct hazptr_slot_item"},
     {"v4", "hazptr_ctx_list"},
     {"textbook", "hazsim-glue: textbook"},
+    {"none", "hazsim-glue: none"},
 };
+
+// The text of an embedded shim file (shim/glue/..., shim/include/...), or "".
+std::string shim_text(std::string_view path) {
+  for (size_t i = 0; i < kShimFileCount; ++i)
+    if (kShimFiles[i].path == path) return kShimFiles[i].text;
+  return "";
+}
 
 // Flags of the kernel translation unit. -ffreestanding and -nostdinc: only the compiler's own
 // headers and the shim's, so a kernel facility the shim lacks is an error, not a libc lookalike.
@@ -143,6 +151,11 @@ std::string compile_error(const std::string& out, const std::string& dir, const 
     return fmt::format("{}: hazsim's kernel headers do not provide <{}> ({}): add kshim/include/{}", design, header,
                        where, header);
   }
+  if (line.find("implicit declaration of function") != std::string::npos && design == kNoDesign &&
+      between(line, '\'', '\'').starts_with("hazptr_"))
+    return fmt::format("{}: a small test has no hazard-pointer design, so no {}() ({}): run it with one "
+                       "(--design kernel:DIR)",
+                       design, between(line, '\'', '\''), where);
   if (line.find("implicit declaration of function") != std::string::npos)
     return fmt::format("{}: hazsim's kernel headers do not provide {}() ({}): add it to kshim/include/linux/", design,
                        between(line, '\'', '\''), where);
@@ -372,12 +385,21 @@ namespace {
 
 fs::path build_cached(const std::string& design, const std::string& kconfig, const std::string& workload,
                       std::string* error) {
-  const std::string dir = design.substr(kKernelPrefix.size());
-  if (dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", fs::path();
+  const bool none = design == kNoDesign;
+  const std::string dir = none ? std::string() : design.substr(kKernelPrefix.size());
+  if (none && workload.empty())
+    return *error = "design none runs a small test's own code: give it the test (hazsim run FILE.c, or --workload "
+                    "FILE.c)",
+           fs::path();
+  if (!none && dir.empty()) return *error = "kernel: takes a directory: --design kernel:DIR", fs::path();
   std::string header, source;
-  if (!fs::is_directory(dir)) return *error = fmt::format("{}: {} is not a directory", design, dir), fs::path();
-  if (!read_file(fs::path(dir) / "include/linux/hazptr.h", &header) ||
-      !read_file(fs::path(dir) / "kernel/hazptr.c", &source))
+  if (none) {
+    header = shim_text("shim/glue/none_tree.h");
+    source = shim_text("shim/glue/none_tree.c");
+  } else if (!fs::is_directory(dir)) {
+    return *error = fmt::format("{}: {} is not a directory", design, dir), fs::path();
+  } else if (!read_file(fs::path(dir) / "include/linux/hazptr.h", &header) ||
+             !read_file(fs::path(dir) / "kernel/hazptr.c", &source))
     return *error = fmt::format("{}: no include/linux/hazptr.h and kernel/hazptr.c in {} (kernel:DIR takes a kernel "
                                 "tree or a folder holding those two files)",
                                 design, dir),

@@ -16,9 +16,12 @@
 namespace hazsim::kshim {
 
 inline constexpr std::string_view kKernelPrefix = "kernel:";
-inline bool is_kernel_design(std::string_view name) { return name.starts_with(kKernelPrefix); }
+// A small test in kernel C with no hazard-pointer design (hazsim run FILE.c): compiled as a
+// kernel: design whose tree is built in (kshim/glue/none_tree.h), with the test as its workload.
+inline constexpr std::string_view kNoDesign = "none";
+inline bool is_kernel_design(std::string_view name) { return name.starts_with(kKernelPrefix) || name == kNoDesign; }
 
-// The loaded object of design "kernel:DIR" built with `kconfig` (the kconfig parameter: "none",
+// The loaded object of design "kernel:DIR" (or "none") built with `kconfig` (the kconfig parameter: "none",
 // or NAME=y|n,...) and, unless `workload` is empty, the kernel-C workload file linked in; or
 // nullptr with *error one line saying why (a compile error is gcc's first, with its file and
 // line; a missing kernel facility is named).

@@ -39,6 +39,10 @@ CostOutcome run_cost(Machine& m, const Params& p) {
   if (name == "refcount") return run_cost_of<hazptr::Refcount<SimKernel>>(m, p);
   if (name == "percpu-ref") return run_cost_of<hazptr::PercpuRef<SimKernel>>(m, p);
   CostOutcome out;
+  if (name == kshim::kNoDesign) {
+    out.error = "design none is a small test's own code, not a design whose costs compare can measure";
+    return out;
+  }
   if (kshim::is_kernel_design(name)) {
     hazptr::tl_kernel_object = kshim::load_kernel_design(name, p.str("kconfig"), "", &out.error);
     if (!hazptr::tl_kernel_object) return out;

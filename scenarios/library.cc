@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "scenarios/small_test.h"
 #include "sim/schedule_file.h"
 
 namespace hazsim {
@@ -16,6 +17,7 @@ std::vector<std::string> scenario_names() {
 }
 
 bool load_scenario(const std::string& name, Params* out, std::string* err) {
+  if (is_small_test(name)) return load_small_test(name, out, err);
   Params p;
   for (size_t i = 0; i < kScenarioTextCount; ++i) {
     if (name == kScenarioTexts[i].name && name != "CFLIST") {

@@ -21,7 +21,7 @@ const std::vector<ParamSpec>& Params::specs() {
                   MachineConfig::kMaxRecordedChoices, MachineConfig::kMaxRecordedChoices * 2 >> 20);
   static const std::vector<ParamSpec> kSpecs = {
       {"scenario", "custom", ParamType::kChoice, 0, 0, "", "scenario name (informational)"},
-      {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list), or kernel:DIR to compile a tree's own hazptr.c"},
+      {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list), kernel:DIR to compile a tree's own hazptr.c, or none (a small test in kernel C)"},
       {"kconfig", "none", ParamType::kKconfig, 0, 0, "",
        "kernel: designs: CONFIG_ options for the tree, as NAME=y or NAME=n, comma-separated (none: the "
        "glue's defaults, e.g. PREEMPT_HAZPTR=y for v4)"},
@@ -234,6 +234,7 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       bool known = false;
       for (const auto& d : hazptr::kDesigns) known |= value == d.name;
       for (const char* b : kBaselines) known |= value == b;  // hazsim compare's baselines
+      known |= value == "none";  // a small test's own code (hazsim run FILE.c)
       // kernel:DIR, a tree's own source: the loader checks DIR when the scenario runs.
       if (value.starts_with("kernel:")) {
         if (value.size() > 7) break;

@@ -107,7 +107,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
   const bool c_workload = p.str("workload") != "torture";
   if (c_workload && !kshim::is_kernel_design(p.str("design"))) {
     out.error = fmt::format("workload {} is kernel C: it runs with a kernel: design (--design kernel:DIR), whose "
-                            "hazptr_*() it calls",
+                            "hazptr_*() it calls, or as a small test of its own (--design none)",
                             p.str("workload"));
     return out;
   }

@@ -234,6 +234,13 @@ class MemorySystem {
   const StaticRegions& regions() const { return regions_; }
   bool in_simulated_memory(const void* p) const { return arena_.contains(p) || regions_.find(p, 1) != nullptr; }
   bool on_task_stack(const void* p) const { return !arena_.contains(p) && regions_.on_stack(p); }
+  // Whether the weak model keeps a history of the word at p: shared simulated memory, the arena's
+  // and a loaded object's globals. A task stack is memory only (its loads are never reordered).
+  bool has_history(const void* p) const {
+    if (arena_.contains(p)) return true;
+    const StaticRegions::Region* r = regions_.find(p, 1);
+    return r != nullptr && !r->stack;
+  }
 
   // The weak model's state, for coverage's line contexts and the ghost's open-load check.
   const WeakMemory& weak_memory() const { return weak_mem_; }

@@ -63,7 +63,7 @@ uint64_t MemorySystem<Host>::weak_load_word(VCpu* c, const void* p, size_t size,
     if (f == StoreBuffer::Forward::kMustDrain) drain_all(c);
   }
   uintptr_t a = uintptr_t(p), word = a & ~uintptr_t(7);
-  if ((a & 7) + size > 8 || !arena_.contains(p)) {  // not a word of simulated memory: as it is
+  if ((a & 7) + size > 8 || !has_history(p)) {  // not a word with a history: memory as it is
     std::memcpy(&out, p, size);
     return out;
   }
@@ -83,11 +83,14 @@ uint64_t MemorySystem<Host>::weak_load_word(VCpu* c, const void* p, size_t size,
   std::memcpy(&out, reinterpret_cast<const char*>(&got) + (a & 7), size);
   if (size == 8 && o.n != 0) {
     const void* target = reinterpret_cast<const void*>(out);
-    if (arena_.contains(target))
+    if (arena_.contains(target)) {
       if (const AllocInfo* ai = arena_.find(target)) {
         uintptr_t lo = uintptr_t(arena_.base() + ai->offset);
         weak_mem_.note_pointer(uint32_t(c->id), lo, lo + ai->size, a, o, k);
       }
+    } else if (const StaticRegions::Region* r = regions_.find(target, 1); r != nullptr && !r->stack) {
+      weak_mem_.note_pointer(uint32_t(c->id), r->lo, r->hi, a, o, k);  // a pointer to a global
+    }
   }
   return out;
 }
@@ -103,13 +106,13 @@ void MemorySystem<Host>::weak_rmw_observe(VCpu* c, const void* p, bool acquire) 
     while (c->sb.n != 0 && c->sb.e[0].group != c->sb.group && !host_.halted()) drain_at(c, 0);
     weak_mem_.order_point(uint32_t(c->id));
   }
-  if (arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), uintptr_t(p) & ~uintptr_t(7), acquire);
+  if (has_history(p)) weak_mem_.observe_newest(uint32_t(c->id), uintptr_t(p) & ~uintptr_t(7), acquire);
 }
 
 template <class Host>
 void MemorySystem<Host>::weak_rmw_write(VCpu* c, void* p, uint64_t bits, size_t size, bool full) {
   uintptr_t a = uintptr_t(p), word = a & ~uintptr_t(7);
-  if ((a & 7) + size > 8 || !arena_.contains(p)) {
+  if ((a & 7) + size > 8 || !has_history(p)) {
     std::memcpy(p, &bits, size);
   } else {
     uint64_t before, after;
@@ -169,17 +172,12 @@ void MemorySystem<Host>::maybe_drain(VCpu* c, AccessKind kind) {
 template <class Host>
 void MemorySystem<Host>::drain_at(VCpu* c, uint32_t idx) {
   BufferedStore e = sbs_.take(c->sb, idx);
-  // A kernel object's global variable (a static region) is shared memory outside the arena: the
-  // store reaches it, and under weak it is memory only (loads of it read memory).
+  // A kernel object's global variable (a static region) is shared memory outside the arena, with
+  // no shadow: the store reaches it, and under weak it becomes a message as an arena store does.
   const bool in_arena = arena_.contains(e.addr);
   const bool region = !in_arena && regions_.find(e.addr, e.size) != nullptr;
   host_.drain_event(*c, e, in_arena ? arena_.offset_of(e.addr) : region ? regions_.outside_offset(e.addr) : 0);
-  if (region) [[unlikely]] {
-    if (e.view_slot != WeakMemory::kNoSlot) weak_mem_.free_slot(uint32_t(c->id), e.view_slot);
-    std::memcpy(e.addr, &e.value, e.size);
-    return;
-  }
-  if (!in_arena || arena_.check(e.addr, e.size) != Shadow::kStatic) {
+  if (!region && (!in_arena || arena_.check(e.addr, e.size) != Shadow::kStatic)) {
     if (e.view_slot != WeakMemory::kNoSlot) weak_mem_.free_slot(uint32_t(c->id), e.view_slot);
     host_.drain_fault(*c, e);
     return;
@@ -242,7 +240,7 @@ void MemorySystem<Host>::native_access(VCpu* c, const void* p, size_t size, bool
   if (!in_word) {
     // Too wide for a buffer entry or a message: ordered after c's buffered stores.
     if (c->sb.n != 0) drain_all(c);
-    if (weak_ && !store && arena_.contains(p)) weak_mem_.observe_newest(uint32_t(c->id), a & ~uintptr_t(7), false);
+    if (weak_ && !store && has_history(p)) weak_mem_.observe_newest(uint32_t(c->id), a & ~uintptr_t(7), false);
     return;
   }
   if (store) {
@@ -252,7 +250,7 @@ void MemorySystem<Host>::native_access(VCpu* c, const void* p, size_t size, bool
     return;
   }
   uint64_t v = 0;
-  if (weak_ && arena_.contains(p)) {
+  if (weak_ && has_history(p)) {
     if (p == host_.watched()) host_.watched_load();
     v = weak_load_word(c, p, size, false);  // a choice of the stream, as a marked load's
   } else {

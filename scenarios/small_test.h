@@ -1,0 +1,21 @@
+// A small test written in kernel C (hazsim run FILE.c): its module_init() creates its threads
+// with kthread_run(), their code uses the kernel API, and what must hold is said with WARN_ON(),
+// BUG_ON() and hazsim_expect_protected() (docs/kernel-c.md). It runs as the workload of design
+// `none` (no hazard-pointer design: the test is its own code, kshim/glue/none_tree.h). The
+// machine it wants is said in the file, in comments of the form
+//   // hazsim: cpus=2 memory_model=tso preempt=none
+// (any parameter of hazsim list, space-separated); the command line overrides them.
+#pragma once
+#include <string>
+
+#include "scenarios/params.h"
+
+namespace hazsim {
+
+inline bool is_small_test(const std::string& name) { return name.size() > 2 && name.ends_with(".c"); }
+
+// The parameters of the test in `path`: the defaults, design none, the file as the workload, and
+// its `hazsim:` lines; false with *err one line (FILE:LINE: what is wrong).
+bool load_small_test(const std::string& path, Params* out, std::string* err);
+
+}  // namespace hazsim
