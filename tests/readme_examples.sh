@@ -50,6 +50,20 @@ case "$2" in
   litmus)
     echo '$ hazsim litmus tests/litmus/MP+wmb+po.litmus'
     "$hazsim" litmus "$(cd "$(dirname "$0")" && pwd)/litmus/MP+wmb+po.litmus" ;;
+  small-test)  # the README's own classic test exhausted, then a broken variant (kernel C: gcc)
+    root="$(cd "$(dirname "$0")/.." && pwd)"
+    export HAZSIM_CACHE_DIR="$PWD/cache"
+    awk '/^## Writing a small test/ { s = 1 } s == 1 && /^```c$/ { s = 2; next } s == 2 && /^```$/ { exit }
+      s == 2 { print }' "$root/README.md" >classic_hp.c
+    echo '$ ./hazsim fuzz classic_hp.c --memory-model tso --strategy bounded:3 --runs 0   # the file above'
+    "$hazsim" fuzz classic_hp.c --memory-model tso --strategy bounded:3 --runs 0 --artifacts artifacts 2>/dev/null |
+      grep -E '^hazsim-fuzz: (bounded|classic)'
+    cd "$root"
+    echo '$ ./hazsim fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y \'
+    echo '    --strategy bounded:3 --runs 0 --stop-on-first'
+    "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y --strategy bounded:3 \
+      --runs 0 --stop-on-first --shrink-time 0 --artifacts "$OLDPWD/artifacts" 2>/dev/null |
+      grep -E '^hazsim-fuzz: (bounded|classic|!!!)|x use-after-free' ;;
   *) echo "readme_examples.sh: no example '$2'" >&2; exit 2 ;;
 esac
 exit 0
