@@ -25,23 +25,32 @@ inline constexpr uint8_t line_context_bit(LineContext c) { return uint8_t(1u << 
 
 class LineCounts {
  public:
-  // A new run over `lines` enrolled lines: every count back to zero.
+  // A new run over `lines` enrolled lines: every count back to zero. Only the lines the last run
+  // touched are cleared: a small test's run touches a few of the thousands enrolled.
   void reset(size_t lines) {
-    count_.assign(lines, 0);
-    contexts_.assign(lines, 0);
+    if (count_.size() != lines) {
+      count_.assign(lines, 0);
+      contexts_.assign(lines, 0);
+    } else {
+      for (uint32_t l : touched_) count_[l] = 0, contexts_[l] = 0;
+    }
+    touched_.clear();
   }
   void note(uint32_t line, uint8_t contexts) {
     if (line < count_.size()) [[likely]] {
-      ++count_[line];
+      if (count_[line]++ == 0) touched_.push_back(line);
       contexts_[line] |= contexts;
     }
   }
   const std::vector<uint64_t>& counts() const { return count_; }
   const std::vector<uint8_t>& contexts() const { return contexts_; }
+  // The lines this run counted, in the order each first ran.
+  const std::vector<uint32_t>& touched() const { return touched_; }
 
  private:
   std::vector<uint64_t> count_;
   std::vector<uint8_t> contexts_;
+  std::vector<uint32_t> touched_;
 };
 
 }  // namespace hazsim

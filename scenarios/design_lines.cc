@@ -51,7 +51,7 @@ void DesignLines::merge(const LineCounts& run) {
   const auto& counts = run.counts();
   const auto& contexts = run.contexts();
   if (runs_.size() < counts.size()) runs_.resize(counts.size()), contexts_.resize(counts.size());
-  for (size_t i = 0; i < counts.size(); ++i) {
+  for (uint32_t i : run.touched()) {  // the rest are zero
     runs_[i] += counts[i];
     contexts_[i] |= contexts[i];
   }
