@@ -31,7 +31,42 @@ bool settings_of(const std::string& line, std::string* out) {
   return true;
 }
 
+// A setting as an error shows it: control bytes escaped, so the message stays one line.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, char(c));
+  return out;
+}
+
 }  // namespace
+
+bool apply_small_test_settings(const std::string& text, const std::string& path, Params* p, std::string* err) {
+  std::istringstream in(text);
+  int n = 0;
+  std::string e;
+  for (std::string line, settings; std::getline(in, line);) {
+    ++n;
+    if (!settings_of(line, &settings)) continue;
+    std::istringstream words(settings);
+    for (std::string kv; words >> kv;) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        *err = fmt::format("{}:{}: hazsim: expected key=value settings, got '{}'", path, n, printable(kv));
+        return false;
+      }
+      const std::string key = kv.substr(0, eq);
+      if (key == "design" || key == "workload" || key == "scenario") {
+        *err = fmt::format("{}:{}: hazsim: a small test cannot set {} (it is the test itself)", path, n, key);
+        return false;
+      }
+      if (!p->set(key, kv.substr(eq + 1), &e)) {
+        *err = fmt::format("{}:{}: hazsim: {}", path, n, e);
+        return false;
+      }
+    }
+  }
+  return true;
+}
 
 bool load_small_test(const std::string& path, Params* out, std::string* err) {
   std::string text;
@@ -41,29 +76,7 @@ bool load_small_test(const std::string& path, Params* out, std::string* err) {
   std::string base = path.substr(path.find_last_of('/') + 1);
   if (!p.set("scenario", base, &e)) p.set("scenario", "file", &e);
   if (!p.set("design", "none", err) || !p.set("workload", path, err)) return false;
-  std::istringstream in(text);
-  int n = 0;
-  for (std::string line, settings; std::getline(in, line);) {
-    ++n;
-    if (!settings_of(line, &settings)) continue;
-    std::istringstream words(settings);
-    for (std::string kv; words >> kv;) {
-      size_t eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        *err = fmt::format("{}:{}: hazsim: expected key=value settings, got '{}'", path, n, kv);
-        return false;
-      }
-      const std::string key = kv.substr(0, eq);
-      if (key == "design" || key == "workload" || key == "scenario") {
-        *err = fmt::format("{}:{}: hazsim: a small test cannot set {} (it is the test itself)", path, n, key);
-        return false;
-      }
-      if (!p.set(key, kv.substr(eq + 1), &e)) {
-        *err = fmt::format("{}:{}: hazsim: {}", path, n, e);
-        return false;
-      }
-    }
-  }
+  if (!apply_small_test_settings(text, path, &p, err)) return false;
   *out = p;
   return true;
 }

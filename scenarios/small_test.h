@@ -17,5 +17,7 @@ inline bool is_small_test(const std::string& name) { return name.size() > 2 && n
 // The parameters of the test in `path`: the defaults, design none, the file as the workload, and
 // its `hazsim:` lines; false with *err one line (FILE:LINE: what is wrong).
 bool load_small_test(const std::string& path, Params* out, std::string* err);
+// The `hazsim:` settings of a test's text applied to *p (`path` names it in errors).
+bool apply_small_test_settings(const std::string& text, const std::string& path, Params* p, std::string* err);
 
 }  // namespace hazsim

@@ -38,12 +38,12 @@ printf 'format = hazsim-schedule 1\nparam.seed = 1\noutcome = FAILURE\noracle = 
 for f in tests/litmus/MP+wmb+addr.litmus tests/litmus/MP+wmb+ctrl.litmus tests/litmus/MP+locks.litmus; do
   cp "$f" "$work/litmus_fuzzer-corpus/"
 done
-cp scenarios/configs/* "$work/params_fuzzer-corpus/"
+cp scenarios/configs/* scenarios/small/*.c "$work/params_fuzzer-corpus/"
 printf 'clock_ghz = 3.2  # measured\nl1_hit = 4.7\ndram = 403.5\nl1_lines = 768\nl1_ways = 12\nout_of_order = 1\n' \
   >"$work/profile_fuzzer-corpus/host.profile"
 build_alone schedule_fuzzer tests/fuzz/schedule_fuzzer.cc sim/schedule_file.cc sim/files.cc
 fuzz schedule_fuzzer
-build_alone litmus_fuzzer tests/fuzz/litmus_fuzzer.cc scenarios/litmus_parse.cc
+build_alone litmus_fuzzer tests/fuzz/litmus_fuzzer.cc scenarios/litmus_parse.cc scenarios/litmus_lexer.cc
 fuzz litmus_fuzzer
 build_alone profile_fuzzer tests/fuzz/profile_fuzzer.cc sim/cost_profile.cc sim/files.cc
 fuzz profile_fuzzer

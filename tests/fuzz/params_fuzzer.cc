@@ -1,18 +1,25 @@
 // libFuzzer target for the scenario-file and parameter parser (Params::load_text and ::set): any
 // input is either refused with one line or accepted, and then every value is one a schedule file
 // can carry (no newline, no '#', no control byte) and the `KEY = VALUE` lines of what was read read
-// back to the same parameters; never a crash or a hang. Built and run by tests/fuzz_parsers.sh
+// back to the same parameters; never a crash or a hang. The same input as a small test's text
+// (its `// hazsim:` settings, scenarios/small_test.h) is applied or refused with one line too. Built and run by tests/fuzz_parsers.sh
 // (it is linked against the scenarios library, so it goes through Bazel with clang's fuzz config).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "scenarios/params.h"
+#include "scenarios/small_test.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   hazsim::Params p;
   std::string err;
+  hazsim::Params settings;
+  if (!hazsim::apply_small_test_settings(text, "input.c", &settings, &err) &&
+      (err.empty() || err.find('\n') != std::string::npos))
+    __builtin_trap();
+  err.clear();
   if (!p.load_text(text, "input", &err)) {
     if (err.empty() || err.find('\n') != std::string::npos) __builtin_trap();  // one line, always
     return 0;
