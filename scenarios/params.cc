@@ -348,20 +348,20 @@ bool Params::load_text(const std::string& text, const std::string& origin, std::
   return true;
 }
 
-const std::string& Params::str(const std::string& key) const {
+const std::string& Params::str(std::string_view key) const {
   for (const auto& kv : values_)
     if (kv.first == key) return kv.second;
   static const std::string empty;
   return empty;
 }
 
-int64_t Params::num(const std::string& key) const {
+int64_t Params::num(std::string_view key) const {
   int64_t v = 0;
   parse_int(str(key), &v);
   return v;
 }
 
-uint32_t Params::ppm(const std::string& key) const {
+uint32_t Params::ppm(std::string_view key) const {
   uint32_t v = 0;
   parse_prob_ppm(str(key), &v);
   return v;

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,10 +32,12 @@ class Params {
   // Reads `key = value` lines (# comments). `origin` names the file in errors.
   bool load_text(const std::string& text, const std::string& origin, std::string* err);
 
-  const std::string& str(const std::string& key) const;
-  int64_t num(const std::string& key) const;
-  bool flag(const std::string& key) const { return num(key) != 0; }
-  uint32_t ppm(const std::string& key) const;  // a probability in parts per million
+  // Looked up by a view: a run's set-up reads some twenty keys, each a literal that would
+  // otherwise become a std::string.
+  const std::string& str(std::string_view key) const;
+  int64_t num(std::string_view key) const;
+  bool flag(std::string_view key) const { return num(key) != 0; }
+  uint32_t ppm(std::string_view key) const;  // a probability in parts per million
 
   const std::vector<std::pair<std::string, std::string>>& items() const { return values_; }
 
