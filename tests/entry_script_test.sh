@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The entry script runs the hazsim command where the user stands: a relative --save, a relative
-# replay FILE and the default --artifacts land in the caller's directory, not in the repository.
+# replay FILE, a small test FILE.c and the default --artifacts are the caller's, not the repository's.
 # (./hazsim test runs this after the suites, when the build is up to date.)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,5 +20,12 @@ check not-in-the-repository test ! -e "$root/ok.sched"
 check replay-reads-here grep -q 'identical to the recorded run' replay.txt
 "$root/hazsim" fuzz TORTURE --design busted --runs 1 --shrink-time 0 >fuzz.txt 2>&1
 check artifacts-land-here test -d "$work/hazsim-artifacts"
+# A small test named by a relative path from the caller's directory, and its schedule replayed.
+cp "$root/scenarios/small/classic_hp.c" "$work/my_test.c"
+"$root/hazsim" run my_test.c --set kconfig=DEREF_EARLY=y --memory-model sc --strategy random --seed 3 \
+  --save my_test.sched >small.txt 2>&1
+check small-test-runs-here grep -q 'scenario=my_test.c design=none' small.txt
+"$root/hazsim" replay my_test.sched -q >small_replay.txt 2>&1
+check small-test-replays-here grep -q 'identical to the recorded run' small_replay.txt
 echo "entry script: $pass passed, $fail failed"
 [ "$fail" = 0 ]
