@@ -21,7 +21,9 @@ const std::vector<ParamSpec>& Params::specs() {
                   MachineConfig::kMaxRecordedChoices, MachineConfig::kMaxRecordedChoices * 2 >> 20);
   static const std::vector<ParamSpec> kSpecs = {
       {"scenario", "custom", ParamType::kChoice, 0, 0, "", "scenario name (informational)"},
-      {"design", "v4", ParamType::kDesign, 0, 0, "", "hazard-pointer design (hazsim list), kernel:DIR to compile a tree's own hazptr.c, or none (a small test in kernel C)"},
+      {"design", "v4", ParamType::kDesign, 0, 0, "",
+       "hazard-pointer design (hazsim list), kernel:DIR to compile a tree's own hazptr.c, or none (a small test in "
+       "kernel C)"},
       {"kconfig", "none", ParamType::kKconfig, 0, 0, "",
        "kernel: designs: CONFIG_ options for the tree, as NAME=y or NAME=n, comma-separated (none: the "
        "glue's defaults, e.g. PREEMPT_HAZPTR=y for v4)"},

@@ -10,8 +10,8 @@ namespace hazsim {
 
 namespace {
 
-// The settings of one line: what follows "hazsim:" in a // or /* */ comment, up to "*/"; "" if
-// the line has none.
+// The settings of one line: what follows "hazsim:" in a // or /* */ comment (or a " * " line of
+// one), up to "*/"; false if the line has none.
 bool settings_of(const std::string& line, std::string* out) {
   size_t start = line.find_first_not_of(" \t");
   if (start == std::string::npos) return false;

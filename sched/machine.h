@@ -9,10 +9,10 @@
 // between two accesses runs atomically, like one instruction sequence on a real CPU.
 //
 // The implementation is one file per part: machine.cc (set-up, the run loop, task and idle
-// entry), steps.cc (decisions, vCPU choice, arming), memory.cc (the memory system's host: the
-// allocator, the checks of every address and list node), scheduler.cc, interrupts.cc, softirq.cc (softirqs, timer_lists), timers.cc,
-// locks.cc (raw spinlocks, mutexes), ghost.cc, progress.cc and failure.cc (the oracles' hooks),
-// cost.cc (the cost meter).
+// entry), steps.cc (decisions, vCPU choice, arming), memory.cc (the allocator, the checks of every
+// address and list node; memory_host.h: the machine as the memory system's host), scheduler.cc,
+// interrupts.cc, softirq.cc (softirqs, timer_lists), timers.cc, locks.cc (raw spinlocks,
+// mutexes), ghost.cc, progress.cc and failure.cc (the oracles' hooks), cost.cc (the cost meter).
 #pragma once
 #include <array>
 #include <deque>

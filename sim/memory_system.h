@@ -40,8 +40,8 @@ struct StoreOrigin {
 template <class H>
 concept MemoryHost = requires(H& h, const H& ch, VCpu& c, const BufferedStore& e, Choice k, uint32_t n,
                               const void* p, uint64_t u) {
-  // A choice among n of the decision stream (0 without a draw when n < 2), with no site attached (which entry of a
-  // buffer drains) ...
+  // A choice among n of the decision stream (0 without a draw when n < 2), with no site attached
+  // (which entry of a buffer drains) ...
   { h.choose(k, n) } -> std::same_as<uint32_t>;
   // ... and one about an event at the site of the task running on c (whether a buffer drains,
   // which message a load reads), which coverage and arming see.
@@ -76,7 +76,8 @@ class MemorySystem {
   void reset(MemoryModel model, std::vector<VCpu*> cpus);
   MemoryModel model() const { return model_; }
   bool weak() const { return weak_; }
-  // Litmus exhaustion: a buffered store needs no drain choice of its own (Machine::set_store_reduction()).
+  // Litmus exhaustion: a buffered store needs no drain choice of its own
+  // (Machine::set_store_reduction()).
   void set_store_reduction(bool on) { store_reduction_ = on; }
   bool store_reduction() const { return store_reduction_; }
 

@@ -2,8 +2,9 @@
 // input is either refused with one line or accepted, and then every value is one a schedule file
 // can carry (no newline, no '#', no control byte) and the `KEY = VALUE` lines of what was read read
 // back to the same parameters; never a crash or a hang. The same input as a small test's text
-// (its `// hazsim:` settings, scenarios/small_test.h) is applied or refused with one line too. Built and run by tests/fuzz_parsers.sh
-// (it is linked against the scenarios library, so it goes through Bazel with clang's fuzz config).
+// (its `// hazsim:` settings, scenarios/small_test.h) is applied or refused with one line too.
+// Built and run by tests/fuzz_parsers.sh (it is linked against the scenarios library, so it goes
+// through Bazel with clang's fuzz config).
 #include <cstddef>
 #include <cstdint>
 #include <string>
