@@ -5,6 +5,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "sim/text.h"
+
 namespace hazsim {
 
 namespace {
@@ -18,7 +20,7 @@ bool parse_entry(const std::string& token, ConfigEntry* e, std::string* why) {
   int n = 0;
   auto [end, ec] = std::from_chars(token.data(), token.data() + star, n);
   if (ec != std::errc() || end != token.data() + star || n < 1 || n > 1000 || star + 1 == token.size()) {
-    *why = fmt::format("'{}' is not N*SCENARIO with N from 1 to 1000", token);
+    *why = fmt::format("'{}' is not N*SCENARIO with N from 1 to 1000", printable(token));
     return false;
   }
   e->times = n;
@@ -79,12 +81,12 @@ bool parse_duration(const std::string& text, double* seconds, std::string* err) 
   std::string unit(end, text.data() + text.size());
   double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
   if (ec != std::errc() || n <= 0 || scale == 0) {
-    *err = fmt::format("--duration '{}' is not N, Ns, Nm, Nh or Nd with N a positive whole number", text);
+    *err = fmt::format("--duration '{}' is not N, Ns, Nm, Nh or Nd with N a positive whole number", printable(text));
     return false;
   }
   *seconds = double(n) * scale;
   if (*seconds > 100.0 * 365 * 86400) {
-    *err = fmt::format("--duration '{}' is more than a century", text);
+    *err = fmt::format("--duration '{}' is more than a century", printable(text));
     return false;
   }
   return true;

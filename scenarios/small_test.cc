@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/files.h"
+#include "sim/text.h"
 
 namespace hazsim {
 
@@ -29,13 +30,6 @@ bool settings_of(const std::string& line, std::string* out) {
   if (size_t close = rest.find("*/"); close != std::string_view::npos) rest = rest.substr(0, close);
   *out = std::string(rest);
   return true;
-}
-
-// A setting as an error shows it: control bytes escaped, so the message stays one line.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, char(c));
-  return out;
 }
 
 }  // namespace

@@ -39,6 +39,8 @@ for f in tests/litmus/MP+wmb+addr.litmus tests/litmus/MP+wmb+ctrl.litmus tests/l
   cp "$f" "$work/litmus_fuzzer-corpus/"
 done
 cp scenarios/configs/* scenarios/small/*.c "$work/params_fuzzer-corpus/"
+printf '2*TORTURE v5\nIRQ  # a comment\n' >"$work/params_fuzzer-corpus/configs.txt"
+printf '10m' >"$work/params_fuzzer-corpus/duration.txt"
 printf 'clock_ghz = 3.2  # measured\nl1_hit = 4.7\ndram = 403.5\nl1_lines = 768\nl1_ways = 12\nout_of_order = 1\n' \
   >"$work/profile_fuzzer-corpus/host.profile"
 build_alone schedule_fuzzer tests/fuzz/schedule_fuzzer.cc sim/schedule_file.cc sim/files.cc
