@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <filesystem>
 #include <sstream>
 
@@ -14,7 +15,6 @@ namespace hazsim::cli {
 namespace {
 
 std::string file_of(const std::string& dir) { return dir + "/buckets.txt"; }
-
 
 }  // namespace
 
@@ -46,10 +46,15 @@ void Buckets::kept(FailureBucket& b, long position, const std::string& path, con
   b.kept.insert(at, {position, path});
 }
 
-// One bucket a line: count, a tab, the title, a tab, the site.
 bool Buckets::load(const std::string& dir, std::string* err) {
   std::string text, rerr;
   if (!read_file(file_of(dir), &text, &rerr)) return true;  // a first campaign has none
+  return parse(text, file_of(dir), err);
+}
+
+// One bucket a line: count, a tab, the title, a tab, the site. A title seen on several lines (a
+// file merged by hand) adds up; counts saturate rather than wrap.
+bool Buckets::parse(const std::string& text, const std::string& name, std::string* err) {
   std::istringstream in(text);
   int n = 0;
   for (std::string line; std::getline(in, line);) {
@@ -58,23 +63,27 @@ bool Buckets::load(const std::string& dir, std::string* err) {
     auto t1 = line.find('\t'), t2 = line.find('\t', t1 == std::string::npos ? t1 : t1 + 1);
     long count = 0;
     if (t1 == std::string::npos || t2 == std::string::npos ||
-        std::from_chars(line.data(), line.data() + t1, count).ec != std::errc() || count < 0) {
-      *err = fmt::format("{}:{}: not a bucket line (COUNT<tab>TITLE<tab>SITE)", file_of(dir), n);
+        std::from_chars(line.data(), line.data() + t1, count).ec != std::errc() || count < 0 || t2 == t1 + 1) {
+      *err = fmt::format("{}:{}: not a bucket line (COUNT<tab>TITLE<tab>SITE)", name, n);
       return false;
     }
     FailureBucket& b = by_title_[line.substr(t1 + 1, t2 - t1 - 1)];
     b.title = line.substr(t1 + 1, t2 - t1 - 1);
     b.site = line.substr(t2 + 1);
-    b.seen_before += count;
+    b.seen_before = count > LONG_MAX - b.seen_before ? LONG_MAX : b.seen_before + count;
   }
   return true;
 }
 
-bool Buckets::save(const std::string& dir, std::string* err) const {
+std::string Buckets::text() const {
   std::string text = "# failure buckets of the campaigns in this directory: COUNT<tab>TITLE<tab>SITE\n";
-  for (const auto& [title, b] : by_title_) text += fmt::format("{}\t{}\t{}\n", b.seen + b.seen_before, title, b.site);
-  return write_file(file_of(dir), text, err);
+  for (const auto& [title, b] : by_title_)
+    text += fmt::format("{}\t{}\t{}\n", b.seen > LONG_MAX - b.seen_before ? LONG_MAX : b.seen + b.seen_before, title,
+                        b.site);
+  return text;
 }
+
+bool Buckets::save(const std::string& dir, std::string* err) const { return write_file(file_of(dir), text(), err); }
 
 std::vector<std::string> Buckets::lines() const {
   std::vector<const FailureBucket*> now;

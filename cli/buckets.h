@@ -41,8 +41,11 @@ class Buckets {
 
   // The buckets of the earlier campaigns in `dir` (no file: none); false with *err on a bad file.
   bool load(const std::string& dir, std::string* err);
+  // The same from the text of such a file (`name` for errors, which are one line with its line).
+  bool parse(const std::string& text, const std::string& name, std::string* err);
   // Writes dir/buckets.txt: the earlier buckets and this campaign's, counts added.
   bool save(const std::string& dir, std::string* err) const;
+  std::string text() const;  // what save() writes
   // This campaign's buckets, most seen first: "  12x TITLE (SITE) new|known; kept: FILES (+N not kept)".
   std::vector<std::string> lines() const;
   bool empty() const { return seen_ == 0; }
