@@ -108,7 +108,13 @@ n_min=$(ls "$TMP/art"/*.min.sched 2>/dev/null | wc -l)
 [ "$n_min" -ge 1 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL fuzz kept no shrunk schedule"; }
 check shrink 1 "$HAZSIM" shrink "$first" -o "$TMP/shrunk.sched" --max-time 5
 grep -q 'still fails the same way' "$TMP/out" && grep -q 'in words' "$TMP/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL shrink report"; }
+cp "$TMP/out" "$TMP/shrink.out"
 check shrunk-replays 1 "$HAZSIM" replay "$TMP/shrunk.sched"
+# The narrative leads with the failing task (the one the replay's report names) and its own steps.
+who=$(sed -n 's/.*!!! where: \(.* (pid [0-9]*)\).*/\1/p' "$TMP/out" | head -1)
+lead=$(grep -A1 'in words' "$TMP/shrink.out" | tail -1)
+if [ -n "$who" ] && { [ "$lead" = "  the failing task, $who:" ] || [[ "$lead" == "  the failing task, $who, its last "* ]]; }; then
+  pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL the narrative does not lead with the failing task ($who): $lead"; fi
 check shrink-passing 2 "$HAZSIM" shrink "$TMP/ok.sched"
 one_line_error shrink-passing "nothing to shrink"
 check fuzz-jobs1 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --artifacts "$TMP/j1" --shrink-time 0

@@ -29,8 +29,14 @@ case "$2" in
     "$hazsim" run TORTURE --seed 3 | cut_middle 7 5 ;;
   shrink)
     "$hazsim" run TORTURE --design v4 --seed 3 --save v4.sched >/dev/null
-    "$hazsim" shrink v4.sched | awk '/^  step/ { n++ } n <= 1 || !/^  step/ { print; next } { rest[++r] = $0 }
-      END { print "  ..."; for (i = r - 2; i <= r; i++) if (i > 0) print rest[i] }' ;;
+    # The failing task's last 14 lines, then the whole schedule's first line and last three.
+    "$hazsim" shrink v4.sched | awk '
+      /^  the whole schedule/ { part = 2; print "    ..."; for (i = s - 13; i <= s; i++) if (i > 0) print story[i] }
+      part == 1 { story[++s] = $0; next }
+      part == 2 && /^    step/ { if (++n <= 1) print; else rest[++r] = $0; next }
+      { print }
+      /^  the failing task/ { part = 1 }
+      END { print "    ..."; for (i = r - 2; i <= r; i++) if (i > 0) print rest[i] }' ;;
   passing-run)
     echo '$ ./hazsim run TORTURE --design v4-nopreempt --seed 1 --save ok.sched'
     "$hazsim" run TORTURE --design v4-nopreempt --seed 1 --save ok.sched
