@@ -8,6 +8,7 @@
 
 #include "explore/arm.h"
 #include "explore/bounded.h"
+#include "explore/keyed_replay.h"
 #include "explore/pct.h"
 #include "explore/random.h"
 #include "explore/replay.h"
@@ -61,6 +62,19 @@ class DecisionSource {
     recorded_.clear();
   }
 
+  // Shrinking's keyed replay (explore/keyed_replay.h): learn the keys of `script`'s choices, or
+  // take choices by key. The machine says who chooses where through `context` (set once).
+  void set_context(const ChoiceContext& context) { context_ = context; }
+  void start_keyed_learning(const std::vector<uint16_t>* script) {
+    start_keyed_common();
+    keyed_.start_learning(script);
+  }
+  void start_keyed(const std::vector<KeyedChoice>* choices) {
+    start_keyed_common();
+    keyed_.start_keyed(choices);
+  }
+  const std::vector<KeyedChoice>& keyed_noted() const { return keyed_.noted(); }
+
   void start_pct(uint64_t seed, const RandomKnobs& knobs, int depth, uint64_t steps) {
     start_random(seed, knobs);
     kind_ = StrategyKind::kPct;
@@ -106,6 +120,7 @@ class DecisionSource {
         if (!explorer_.branches(c)) return 0;
         v = explorer_.choose(cursor_, n);
         break;
+      case StrategyKind::kKeyed: v = keyed_choice(c, n); break;
       case StrategyKind::kReplay:
       default: v = cursor_.replay(n); break;
     }
@@ -115,15 +130,23 @@ class DecisionSource {
 
   const std::vector<uint16_t>& arities() const { return explorer_.arities(); }
   const std::vector<uint16_t>& recorded() const { return recorded_; }
-  bool diverged() const { return cursor_.diverged; }
+  bool diverged() const { return kind_ == StrategyKind::kKeyed ? keyed_.diverged() : cursor_.diverged; }
   // Replay only: how many recorded choices were consumed.
-  size_t consumed() const { return cursor_.pos; }
+  size_t consumed() const { return kind_ == StrategyKind::kKeyed ? keyed_.consumed() : cursor_.pos; }
   StrategyKind kind() const { return kind_; }
 
  private:
   [[gnu::noinline]] uint32_t prefix_or_fresh(Choice c, uint32_t n, bool armed) {
     if (cursor_.more()) return cursor_.prefix(n);
     return armed ? arming_.choice(rng_, knobs_, c, n) : random_choice(rng_, knobs_, c, n);
+  }
+
+  [[gnu::noinline]] uint32_t keyed_choice(Choice c, uint32_t n) { return keyed_.choose(context_, c, n); }
+  void start_keyed_common() {
+    kind_ = StrategyKind::kKeyed;
+    arming_.clear();
+    cursor_.start(nullptr);
+    recorded_.clear();
   }
 
   StrategyKind kind_ = StrategyKind::kRandom;
@@ -134,6 +157,8 @@ class DecisionSource {
   PctStrategy pct_;
   SiteArming arming_;
   std::vector<uint16_t> recorded_;
+  ChoiceContext context_;
+  KeyedReplay keyed_;
 };
 
 }  // namespace hazsim

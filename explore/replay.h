@@ -1,6 +1,7 @@
 // Strategy `replay`, and the prefixes other strategies follow: a recorded sequence of choices
 // read in order. Past its end every choice is 0 (uneventful).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -5,7 +5,7 @@
 
 namespace hazsim {
 
-enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct, kBounded, kArm, kPortfolio };
+enum class StrategyKind : uint8_t { kRandom, kReplay, kExplore, kPct, kBounded, kArm, kPortfolio, kKeyed };
 
 // "random", "replay", "pct:D" (D >= 1, the bug depth PCT targets), "bounded:K" (every schedule
 // with at most K eventful choices), "arm" (site arming) or "portfolio"; *depth is D or K.

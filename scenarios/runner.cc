@@ -74,13 +74,15 @@ RandomKnobs random_knobs(const Params& p) {
 // The run's decision stream: replay, the bounded explorer, or the strategy the parameters name.
 static void start_decisions(Machine& m, const Params& p, const MachineConfig& cfg, const std::vector<uint16_t>* replay,
                      const std::vector<uint16_t>* explore_prefix, const std::vector<uint16_t>* corpus_prefix,
-                     uint64_t corpus_salt) {
+                     uint64_t corpus_salt, const KeyedScript* keyed) {
   StrategyKind kind;
   int depth;
   parse_strategy(p.str("strategy"), &kind, &depth);
   if (kind == StrategyKind::kPortfolio) parse_strategy(portfolio_member(uint64_t(p.num("seed"))), &kind, &depth);
-  if (replay) {
-    m.decisions().start_replay(replay);
+  if (keyed || replay) {
+    if (!keyed) m.decisions().start_replay(replay);
+    else if (keyed->choices) m.decisions().start_keyed(keyed->choices);
+    else m.decisions().start_keyed_learning(keyed->learn);
     if (kind == StrategyKind::kArm)  // the replay stalls at the sites the run armed
       m.decisions().set_arming(uint64_t(p.num("seed")), p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
   } else if (kind == StrategyKind::kBounded) {
@@ -102,7 +104,8 @@ static void start_decisions(Machine& m, const Params& p, const MachineConfig& cf
 
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay,
                              const std::vector<uint16_t>* explore_prefix,
-                             const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt) {
+                             const std::vector<uint16_t>* corpus_prefix, uint64_t corpus_salt,
+                             const KeyedScript* keyed) {
   ScenarioOutcome out;
   const bool c_workload = p.str("workload") != "torture";
   if (c_workload && !kshim::is_kernel_design(p.str("design"))) {
@@ -126,7 +129,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
         MachineConfig cfg = machine_config(p);
         cfg.task_data_size = D::task_data_size;
         m.reset(cfg);
-        start_decisions(m, p, cfg, replay, explore_prefix, corpus_prefix, corpus_salt);
+        start_decisions(m, p, cfg, replay, explore_prefix, corpus_prefix, corpus_salt, keyed);
         auto workload = std::make_unique<KernelCWorkload<D>>(m);
         workload->setup();
         out.run = m.run();
@@ -145,7 +148,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
     MachineConfig cfg = machine_config(p);
     cfg.task_data_size = D::task_data_size;
     m.reset(cfg);
-    start_decisions(m, p, cfg, replay, explore_prefix, corpus_prefix, corpus_salt);
+    start_decisions(m, p, cfg, replay, explore_prefix, corpus_prefix, corpus_salt, keyed);
     auto workload = std::make_unique<Torture<D>>(m, p);
     workload->setup();
     out.run = m.run();
@@ -158,6 +161,7 @@ ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint
   out.decisions = m.decisions().recorded();
   out.diverged = m.decisions().diverged();
   out.consumed = m.decisions().consumed();
+  if (keyed) out.keyed = m.decisions().keyed_noted();
   return out;
 }
 

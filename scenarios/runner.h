@@ -11,6 +11,13 @@
 
 namespace hazsim {
 
+// Shrinking's runs (explore/keyed_replay.h): learn the keys of `learn`'s choices (a replay of it),
+// or, with `choices`, take choices by key.
+struct KeyedScript {
+  const std::vector<uint16_t>* learn = nullptr;
+  const std::vector<KeyedChoice>* choices = nullptr;
+};
+
 struct ScenarioOutcome {
   std::string error;                // the design cannot run these parameters (nothing ran)
   RunResult run;
@@ -19,6 +26,7 @@ struct ScenarioOutcome {
   std::vector<uint16_t> decisions;  // every choice the run made
   bool diverged = false;            // replay: a recorded choice did not fit
   size_t consumed = 0;              // replay: recorded choices used
+  std::vector<KeyedChoice> keyed;   // a KeyedScript run: its eventful choices with their keys
 };
 
 MachineConfig machine_config(const Params& p);
@@ -30,9 +38,10 @@ RandomKnobs random_knobs(const Params& p);
 // with `corpus_prefix` (random and arm runs), those choices come first and the strategy goes on
 // from where they end with its stream reseeded by `corpus_salt` (give the seed of the run the
 // prefix came from, so the workload retraces it). Strategy `portfolio` runs the member
-// portfolio_member(seed).
+// portfolio_member(seed). With `keyed`, choices come from it (and `replay` is ignored).
 ScenarioOutcome run_scenario(Machine& m, const Params& p, const std::vector<uint16_t>* replay = nullptr,
                              const std::vector<uint16_t>* explore_prefix = nullptr,
-                             const std::vector<uint16_t>* corpus_prefix = nullptr, uint64_t corpus_salt = 0);
+                             const std::vector<uint16_t>* corpus_prefix = nullptr, uint64_t corpus_salt = 0,
+                             const KeyedScript* keyed = nullptr);
 
 }  // namespace hazsim

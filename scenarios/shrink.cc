@@ -47,20 +47,58 @@ ShrinkResult shrink_schedule(Machine& m, const Params& p, const std::vector<uint
     const RunResult& in = r.original.run;
     return o.preemptions <= in.preemptions && o.irqs <= in.irqs && o.steps <= in.steps;
   };
+  auto accept = [&](const ScenarioOutcome& o) {
+    return same_failure(o, r.original) && size_of(o.run) < size_of(r.shrunk.run) && no_bigger_than_input(o.run);
+  };
   auto try_candidate = [&](std::vector<uint16_t> cand) {
     if (out_of_budget()) return false;
     ScenarioOutcome o = run_scenario(m, p, &cand);
     ++r.runs;
-    if (!same_failure(o, r.original) || !(size_of(o.run) < size_of(r.shrunk.run)) || !no_bigger_than_input(o.run))
-      return false;
+    if (!accept(o)) return false;
     r.decisions = consumed_prefix(cand, o);
     r.shrunk = o;
+    return true;
+  };
+  // A keyed candidate: the eventful choices it keeps are taken by key (explore/keyed_replay.h);
+  // the run records the positional schedule it made, which replays it.
+  std::vector<KeyedChoice> keyed;
+  auto learn_keys = [&] {
+    KeyedScript learn{&r.decisions, nullptr};
+    ScenarioOutcome o = run_scenario(m, p, nullptr, nullptr, nullptr, 0, &learn);
+    ++r.runs;
+    keyed = o.keyed;
+  };
+  auto try_keyed = [&](const std::vector<KeyedChoice>& cand) {
+    if (out_of_budget()) return false;
+    KeyedScript script{nullptr, &cand};
+    ScenarioOutcome o = run_scenario(m, p, nullptr, nullptr, nullptr, 0, &script);
+    ++r.runs;
+    if (!accept(o)) return false;
+    r.decisions = o.decisions;
+    keyed = std::move(o.keyed);
+    o.keyed.clear();
+    r.shrunk = std::move(o);
     return true;
   };
 
   bool improved = true;
   while (improved && !out_of_budget()) {
     improved = false;
+    // Pass 0: remove chunks of the eventful choices by key, halving the chunk size (ddmin): the
+    // choices after a removed one keep their meaning, so most schedules lose most of their events
+    // here. The candidate's own events are the next round's (an event may bring others with it).
+    if (opts.keyed) learn_keys();
+    for (size_t chunk = std::max<size_t>(1, keyed.size() / 2); opts.keyed && chunk >= 1 && !out_of_budget(); chunk /= 2) {
+      for (size_t begin = 0; begin < keyed.size() && !out_of_budget();) {
+        std::vector<KeyedChoice> cand = keyed;
+        cand.erase(cand.begin() + long(begin), cand.begin() + long(std::min(keyed.size(), begin + chunk)));
+        if (try_keyed(cand))
+          improved = true;
+        else
+          begin += chunk;
+      }
+      if (chunk == 1) break;
+    }
     // Pass 1: zero chunks of the eventful choices, halving the chunk size (ddmin on events).
     std::vector<size_t> eventful;
     for (size_t i = 0; i < r.decisions.size(); ++i)

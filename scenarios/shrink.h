@@ -18,6 +18,9 @@ struct ShrinkOptions {
   // If set, the shrink stops before its next run once this is true (an interrupt), keeping the
   // smallest schedule it has.
   const std::atomic<bool>* stop = nullptr;
+  // Whether to remove events by key first (explore/keyed_replay.h); off: only positional passes
+  // (zeroing choices, deleting chunks), as before keyed replay, for comparing the two.
+  bool keyed = true;
 };
 
 struct ShrinkResult {

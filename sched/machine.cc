@@ -17,7 +17,7 @@ constexpr size_t kFiberStack = 128 * 1024;
 #endif
 }  // namespace
 
-Machine::Machine() : stacks_(kFiberStack) {}
+Machine::Machine() : stacks_(kFiberStack) { decisions_.set_context({this, &choice_where, &cpu_target_of}); }
 
 Machine::~Machine() {
   if (tl_current_ == this) tl_current_ = nullptr;

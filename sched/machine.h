@@ -484,6 +484,9 @@ class Machine {
     return cpu_choice_slow(base, kind);
   }
   uint32_t cpu_choice_slow(uint32_t base, AccessKind kind);
+  // Shrinking's keyed replay asks these (explore/keyed_replay.h's ChoiceContext).
+  static uint64_t choice_where(const void* machine);
+  static int64_t cpu_target_of(const void* machine, uint32_t v);
   bool reduced_store(AccessKind kind) const {
     return mem_.store_reduction() && kind == AccessKind::kStore && cfg_.memory_model != MemoryModel::kSC;
   }

@@ -79,4 +79,31 @@ void Machine::move_to_cpu(uint32_t v) {
   after_resume();
 }
 
+// Who is choosing where, for a keyed choice: the running task (an idle task by its vCPU, since
+// every idle task is pid 0) and the site of its last step. The site by the addresses of its
+// static strings: keys live only within one shrink (one process), and this is every step's cost
+// in a keyed run. Outside a vCPU (the main loop) -1.
+uint64_t Machine::choice_where(const void* machine) {
+  const Machine& m = *static_cast<const Machine*>(machine);
+  if (m.running_cpu_ == nullptr) return ~0ull;
+  const Task* t = m.running_cpu_->curr;
+  uint64_t who = t->is_idle ? 0x1000000ull + uint64_t(m.running_cpu_->id) : uint64_t(t->pid);
+  return SiteArming::mix64(who ^ uintptr_t(t->last_site.function_name()) * 0x9e3779b97f4a7c15ull) ^
+         (uintptr_t(t->last_site.file_name()) + (uint64_t(t->last_site.line()) << 48));
+}
+
+// The task a vCPU choice of value v runs next: an offset among the vCPUs with work from the
+// running one (an access), or their index (the main loop, an idle vCPU waiting); an idle vCPU
+// with work runs its runqueue's first task, and one without is named by its id.
+int64_t Machine::cpu_target_of(const void* machine, uint32_t v) {
+  const Machine& m = *static_cast<const Machine*>(machine);
+  size_t n = m.elig_count_;
+  if (n == 0) return -1;
+  const Cpu* c = m.running_cpu_;
+  size_t i = c == nullptr || c->idle_waiting ? v % n : (size_t(c->elig_index) + v) % n;
+  const Cpu& d = m.cpus_[size_t(m.elig_[i])];
+  const Task* t = d.curr->is_idle && d.rq_head ? d.rq_head : d.curr;
+  return t->is_idle ? -2 - int64_t(d.id) : int64_t(t->pid);
+}
+
 }  // namespace hazsim

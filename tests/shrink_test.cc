@@ -2,6 +2,9 @@
 // replays exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "scenarios/library.h"
 #include "scenarios/runner.h"
 #include "scenarios/shrink.h"
@@ -71,6 +74,77 @@ TEST(Shrink, InjectedPromoteReorderedFoundByArming) {
   check_shrinks({"TORTURE", "inj-promote-reordered", {{"strategy", "arm"}}, 400, false});
 }
 TEST(Shrink, V4IrqDeadlock) { check_shrinks({"IRQ", "v4-nopreempt", {}}); }
+
+// Keyed replay (explore/keyed_replay.h), what the shrinker's first pass runs on.
+struct Failing {
+  Machine m;
+  Params p;
+  ScenarioOutcome run;
+  explicit Failing(const char* design, const char* scenario = "TORTURE") {
+    std::string err;
+    EXPECT_TRUE(load_scenario(scenario, &p, &err)) << err;
+    p.set("design", design, &err);
+    for (int seed = 1; seed <= 40 && !run.run.failed; ++seed) {
+      p.set("seed", std::to_string(seed), &err);
+      run = run_scenario(m, p);
+    }
+    EXPECT_TRUE(run.run.failed);
+  }
+  ScenarioOutcome learn(const std::vector<uint16_t>& d) {
+    KeyedScript s{&d, nullptr};
+    return run_scenario(m, p, nullptr, nullptr, nullptr, 0, &s);
+  }
+  ScenarioOutcome keyed(const std::vector<KeyedChoice>& k) {
+    KeyedScript s{nullptr, &k};
+    return run_scenario(m, p, nullptr, nullptr, nullptr, 0, &s);
+  }
+};
+
+size_t eventful(const std::vector<uint16_t>& d) { return size_t(std::count_if(d.begin(), d.end(), [](uint16_t v) { return v != 0; })); }
+
+TEST(KeyedReplay, LearningIsAReplayThatNotesEveryEventfulChoice) {
+  Failing f("busted");
+  ScenarioOutcome learned = f.learn(f.run.decisions);
+  EXPECT_EQ(learned.run.hash, f.run.run.hash);
+  EXPECT_EQ(learned.decisions, f.run.decisions);
+  EXPECT_EQ(learned.keyed.size(), eventful(f.run.decisions));
+}
+
+TEST(KeyedReplay, EveryKeyedChoiceTogetherIsTheSameRun) {
+  for (const char* design : {"busted", "v4"}) {
+    Failing f(design);
+    ScenarioOutcome learned = f.learn(f.run.decisions);
+    ScenarioOutcome again = f.keyed(learned.keyed);
+    EXPECT_EQ(again.run.hash, f.run.run.hash) << design;
+    EXPECT_EQ(again.decisions, f.run.decisions) << design;
+    EXPECT_EQ(again.keyed, learned.keyed) << design;
+  }
+}
+
+// The point of keys: remove the first eventful choice and the later ones still happen where they
+// did (same task, site and occurrence). Positionally, zeroing it moves what the later choices
+// apply to. Counted over the run's first 200 eventful choices after it: keyed keeps 79 of them
+// (a task spinning a different number of times shifts its own occurrences), positional 20.
+TEST(KeyedReplay, RemovingAnEarlyChoiceKeepsTheLaterOnes) {
+  Failing f("busted");
+  std::vector<KeyedChoice> all = f.learn(f.run.decisions).keyed;
+  ASSERT_GT(all.size(), 201u);
+  auto kept = [&](const std::vector<KeyedChoice>& got) {
+    size_t n = 0;
+    for (size_t i = 1; i <= 200; ++i)
+      n += std::find_if(got.begin(), got.end(), [&](const KeyedChoice& k) {
+             return k.where == all[i].where && k.occurrence == all[i].occurrence;
+           }) != got.end();
+    return n;
+  };
+  std::vector<KeyedChoice> without_first(all.begin() + 1, all.end());
+  size_t keyed_kept = kept(f.keyed(without_first).keyed);
+  std::vector<uint16_t> zeroed = f.run.decisions;
+  *std::find_if(zeroed.begin(), zeroed.end(), [](uint16_t v) { return v != 0; }) = 0;
+  size_t positional_kept = kept(f.learn(zeroed).keyed);
+  EXPECT_GT(keyed_kept, 2 * positional_kept);
+  std::printf("later choices kept: %zu keyed, %zu positional (of 200)\n", keyed_kept, positional_kept);
+}
 
 TEST(Shrink, AScheduleThatDoesNotFailIsNotShrunk) {
   Machine m;
