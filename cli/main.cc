@@ -105,7 +105,7 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
   std::string text;
   if (format == "events") {
     text = "#      step vCPU   pid  event                    site  [object]\n";
-    for (const Event& e : events) text += event_row(e, m.event_object(e)) + "\n";
+    for (const Event& e : events) text += event_row(e, m.event_object(e), e.valued ? m.value_text(e.value) : "") + "\n";
   } else
     text = format == "json"     ? chrome_json(events, m)
                      : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),

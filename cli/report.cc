@@ -68,14 +68,16 @@ std::string failure_report(const ScenarioOutcome& o) {
     s += fmt::format("hazsim-torture: !!! in: {} < {}\n", f.site, below);
   s += fmt::format("hazsim-torture: the last {} events (step, vCPU, pid, event, site, object):\n",
                    o.run.last_events.size());
-  for (size_t i = 0; i < o.run.last_events.size(); ++i)
+  const RunResult& run = o.run;
+  for (size_t i = 0; i < run.last_events.size(); ++i)
     s += "hazsim-torture:   " +
-         event_row(o.run.last_events[i], i < o.run.last_event_objects.size() ? o.run.last_event_objects[i] : "") +
+         event_row(run.last_events[i], i < run.last_event_objects.size() ? run.last_event_objects[i] : "",
+                   i < run.last_event_values.size() ? run.last_event_values[i] : "") +
          "\n";
   return s;
 }
 
-std::string event_row(const Event& e, const std::string& object) {
+std::string event_row(const Event& e, const std::string& object, const std::string& value) {
   std::string what = access_kind_name(e.kind);
   if (e.kind == AccessKind::kSwitch) what += fmt::format(" pid {}", e.addr);
   else if (e.kind == AccessKind::kMigrate) what += fmt::format(" cpu {}", e.addr);
@@ -86,6 +88,7 @@ std::string event_row(const Event& e, const std::string& object) {
   std::string row = fmt::format("{:>9} cpu{:<3} {:>5}  {:<24} {}:{}", e.step, e.cpu, e.pid, what,
                                 bare_function_name(e.func), e.line);
   if (!object.empty()) row += fmt::format("  [{}]", object);
+  if (!value.empty()) row += fmt::format(" {} {}", e.kind == AccessKind::kStore ? "<-" : "=", value);
   return row;
 }
 

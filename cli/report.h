@@ -12,9 +12,10 @@ std::string start_line(const Params& p);
 std::string end_line(const Params& p, bool failed);
 // The failure: what, where, the last events, in lines prefixed "hazsim-torture: ".
 std::string failure_report(const ScenarioOutcome& o);
-// One event as the failure report lists it: step, vCPU, pid, event (with its address), site, and
-// `object`, what its address lies in, if known.
-std::string event_row(const Event& e, const std::string& object = "");
+// One event as the failure report lists it: step, vCPU, pid, event (with its address), site,
+// `object`, what its address lies in, if known, and `value`, what the access read ("= v") or
+// wrote ("<- v"), if noted.
+std::string event_row(const Event& e, const std::string& object = "", const std::string& value = "");
 
 // A schedule told in words from its full event log: which task ran where, where each
 // preemption, interrupt, migration and drain fell, and what the oracle saw.

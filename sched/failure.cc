@@ -104,10 +104,32 @@ std::string Machine::event_object(const Event& e) const {
   return a->offset == e.addr ? std::string(a->what) : fmt::format("{}+{}", a->what, e.addr - a->offset);
 }
 
+std::string Machine::value_text(uint64_t v) const {
+  const void* p = reinterpret_cast<const void*>(uintptr_t(v));
+  if (v != 0 && arena_.contains(p)) {
+    uint64_t off = arena_.offset_of(p);
+    const AllocInfo* a = arena_.find(p);
+    if (!a) return fmt::format("arena+{:#x}", off);
+    return off == a->offset ? fmt::format("arena+{:#x} ({})", off, a->what)
+                            : fmt::format("arena+{:#x} ({}+{})", off, a->what, off - a->offset);
+  }
+  if (v != 0 && mem_.regions().find(p, 1)) {
+    uint64_t recorded = mem_.regions().outside_offset(p);
+    uint64_t off = recorded & ((uint64_t(1) << 48) - 1);
+    return off == 0 ? fmt::format("&{}", mem_.regions().name_of(recorded))
+                    : fmt::format("&{}+{}", mem_.regions().name_of(recorded), off);
+  }
+  return v < 10 ? fmt::format("{}", v) : fmt::format("{:#x}", v);
+}
+
 void Machine::collect_last_events(RunResult* r) const {
   r->last_events = log_.last_events();
   r->last_event_objects.clear();
-  for (const Event& e : r->last_events) r->last_event_objects.push_back(event_object(e));
+  r->last_event_values.clear();
+  for (const Event& e : r->last_events) {
+    r->last_event_objects.push_back(event_object(e));
+    r->last_event_values.push_back(e.valued ? value_text(e.value) : "");
+  }
 }
 
 }  // namespace hazsim

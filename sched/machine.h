@@ -14,11 +14,13 @@
 // interrupts.cc, softirq.cc (softirqs, timer_lists), timers.cc, locks.cc (raw spinlocks,
 // mutexes), ghost.cc, progress.cc and failure.cc (the oracles' hooks), cost.cc (the cost meter).
 #pragma once
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <cstring>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -132,6 +134,7 @@ class Machine {
   bool access(AccessKind kind, const void* addr, size_t size, const Site& site) {
     if (stop_ || running_cpu_ == nullptr) [[unlikely]]
       return outside_run_access(addr, size, site);
+    uint64_t event_at = log_.pos();  // this access's event, for note_value()
     step_begin(kind, addr, site);
     if (arming_) [[unlikely]]
       arm_step(running_cpu_);
@@ -151,12 +154,26 @@ class Machine {
     // have moved the line since the step began.
     if (cost_.on()) [[unlikely]]
       cost_access(kind, addr);
+    value_at_ = event_at;
     // A step with no memory of its own (a fence, a spin hint, the scheduler's work) passes NULL
     // and size 0; NULL with a size is the design dereferencing a NULL pointer.
     if (addr == nullptr) [[unlikely]]
       return size == 0 || bad_address(addr, size, site);
     return check_address(addr, size, site);
   }
+
+  // The value the access access() just let through read or wrote, for its event (reports and
+  // traces show it). Nothing runs between the two, so the event is the machine's last access.
+  template <class T>
+  void note_value(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, std::min(sizeof(T), sizeof(bits)));
+    log_.note_value(value_at_, bits);
+  }
+  // What a value noted in an event is, in words that do not depend on the host: an object in
+  // the arena or a static region ("arena+0x1780 (on-stack struct hazptr_pending+8)"), or a number.
+  std::string value_text(uint64_t value) const;
 
   // --- memory under the run's model (after access() said the access may proceed) ---
   // The memory system does the work (sim/memory_system.h); these give it the running vCPU.
@@ -574,6 +591,7 @@ class Machine {
   size_t elig_count_ = 0;
   Cpu* running_cpu_ = nullptr;
   uint64_t step_ = 0;
+  uint64_t value_at_ = 0;  // the event of the access access() last let through
   uint64_t now_ = 0;
   MachineMemoryHost mem_host_{*this};
   MemorySystem<MachineMemoryHost> mem_{mem_host_, arena_};

@@ -76,6 +76,7 @@ struct RunResult {
   // For each of last_events, the object its address lies in as the arena names it at the end of
   // the run ("GFP_ATOMIC struct hazptr_ctx+32"), or "" (no address, or between objects).
   std::vector<std::string> last_event_objects;
+  std::vector<std::string> last_event_values;  // what each access read or wrote (Machine::value_text)
   // Under panic_on_warn=0: the WARNs the run went on past (the first RunReports::kMaxWarnings),
   // oldest first, and how many fired. A run with WARNs and no other failure fails with the first.
   std::vector<Failure> warnings;

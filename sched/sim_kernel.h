@@ -19,12 +19,16 @@ struct SimKernel {
   static T read_once(const T* p, Site s = Site::current()) {
     if (!m().access(AccessKind::kLoad, p, sizeof(T), s)) return T{};
     T v = m().load_mem(p);
+    m().note_value(v);
     if constexpr (std::is_pointer_v<T>) m().cost_pointer_loaded(v);  // accesses through it depend on this load
     return v;
   }
   template <class T, class V>
   static void write_once(T* p, V v, Site s = Site::current()) {
-    if (m().access(AccessKind::kStore, p, sizeof(T), s)) m().store_mem(p, T(v), false);
+    if (m().access(AccessKind::kStore, p, sizeof(T), s)) {
+      m().note_value(T(v));
+      m().store_mem(p, T(v), false);
+    }
   }
   template <class T>
   static T load(const T* p, Site s = Site::current()) {
@@ -36,13 +40,17 @@ struct SimKernel {
   }
   template <class T, class V>
   static void store_release(T* p, V v, Site s = Site::current()) {
-    if (m().access(AccessKind::kStore, p, sizeof(T), s))
+    if (m().access(AccessKind::kStore, p, sizeof(T), s)) {
+      m().note_value(T(v));
       m().store_mem(p, T(v), !m().mutated(MutationKind::kPlainRelease, s));
+    }
   }
   template <class T>
   static T load_acquire(const T* p, Site s = Site::current()) {
     if (!m().access(AccessKind::kLoad, p, sizeof(T), s)) return T{};
-    return m().mutated(MutationKind::kPlainAcquire, s) ? m().load_mem(p) : m().load_mem_acquire(p);
+    T v = m().mutated(MutationKind::kPlainAcquire, s) ? m().load_mem(p) : m().load_mem_acquire(p);
+    m().note_value(v);
+    return v;
   }
   // smp_cond_load_acquire(): spin, one shared load per iteration, until cond(VAL), then
   // smp_acquire__after_ctrl_dep(), which is smp_rmb() (no instruction of its own, so no step).
@@ -82,6 +90,7 @@ struct SimKernel {
     m().fence_full();
     m().cost_atomic();
     T old = *p;
+    m().note_value(old);
     m().rmw_observe(p, true);
     m().rmw_write(p, T(v));
     return old;
@@ -92,6 +101,7 @@ struct SimKernel {
     m().fence_full();
     m().cost_atomic();
     T old = *p;
+    m().note_value(old);
     m().rmw_observe(p, true);
     if (old == T(expected)) m().rmw_write(p, T(desired));
     return old;
@@ -104,6 +114,7 @@ struct SimKernel {
     m().fence_lock();
     m().cost_atomic();
     T old = *p;
+    m().note_value(old);
     m().rmw_observe(p, true);
     if (old == T(expected)) m().rmw_write(p, T(desired), false);
     return old;
@@ -115,6 +126,7 @@ struct SimKernel {
     m().cost_atomic();
     m().rmw_observe(p, true);
     m().rmw_write(p, T(*p + v));
+    m().note_value(*p);
     return *p;
   }
 

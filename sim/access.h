@@ -27,9 +27,13 @@ struct Event {
   int16_t cpu = -1;
   int32_t pid = -1;
   AccessKind kind = AccessKind::kLoad;
+  bool valued = false;  // a marked access of the kernel API noted `value` (not plain C accesses)
   uint32_t line = 0;
   const char* func = "";
   uint64_t addr = 0;  // arena offset, or a small integer payload for scheduler events
+  // What a load read, a store wrote, an RMW returned, as the host held it (a pointer is a host
+  // address: reports turn it into an object, never print it). Not in the schedule hash.
+  uint64_t value = 0;
 };
 
 }  // namespace hazsim

@@ -18,6 +18,7 @@ class EventLog {
   void reset() {
     hash_.reset();
     pos_ = 0;
+    trace_base_ = full_trace_ ? full_trace_->size() : 0;
   }
   // Every event of the next runs is appended here too (nullptr: only the ring).
   void set_full_trace(std::vector<Event>* trace) { full_trace_ = trace; }
@@ -30,6 +31,7 @@ class EventLog {
     e.cpu = int16_t(cpu);
     e.pid = pid;
     e.kind = kind;
+    e.valued = false;
     e.line = site.line();
     e.func = site.function_name();
     e.addr = addr;
@@ -42,9 +44,23 @@ class EventLog {
   // A named span's edge: in the ring and the trace, not in the hash (spans are annotations).
   void record_name(uint64_t step, uint64_t now, int cpu, int pid, AccessKind kind, const char* name) {
     Event& e = ring_[pos_++ & (kRing - 1)];
-    e = Event{step, now, int16_t(cpu), pid, kind, 0, name, 0};
+    e = Event{};
+    e.step = step, e.now = now, e.cpu = int16_t(cpu), e.pid = pid, e.kind = kind, e.func = name;
     if (full_trace_) [[unlikely]]
       full_trace_->push_back(e);
+  }
+  // The position the next event takes; note_value() finds an event by it.
+  uint64_t pos() const { return pos_; }
+  // The value of the access recorded at `at` (if the ring still holds it, and in the trace).
+  void note_value(uint64_t at, uint64_t v) {
+    if (pos_ - at <= kRing) {
+      Event& e = ring_[at & (kRing - 1)];
+      e.value = v;
+      e.valued = true;
+    }
+    if (full_trace_) [[unlikely]]
+      if (size_t i = trace_base_ + at; i < full_trace_->size())
+        (*full_trace_)[i].value = v, (*full_trace_)[i].valued = true;
   }
   void fold(uint64_t v) { hash_.add(v); }
   uint64_t hash() const { return hash_.value(); }
@@ -62,6 +78,7 @@ class EventLog {
   uint64_t pos_ = 0;
   RunHash hash_;
   std::vector<Event>* full_trace_ = nullptr;
+  size_t trace_base_ = 0;  // the trace's length when this run began
 };
 
 }  // namespace hazsim

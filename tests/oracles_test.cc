@@ -64,6 +64,42 @@ TEST(Oracles, UseAfterFreeOfHeapObject) {
   EXPECT_EQ(r.last_event_objects.back(), "test object");
 }
 
+// A report's last events carry what each marked access read or wrote: pointers as the object
+// they point to (never a host address, which differs from run to run), numbers as numbers.
+TEST(Oracles, LastEventsShowTheValuesAccessesReadAndWrote) {
+  Machine m;
+  RunResult r = run_tasks(m, {{[&] {
+                            (void)m.kmalloc(sizeof(int), "first object");
+                            auto** holder = static_cast<long**>(m.kmalloc(sizeof(long*), "holder"));
+                            long* target = static_cast<long*>(m.kmalloc(sizeof(long), "target"));
+                            K::write_once(holder, target);
+                            long* seen = K::read_once(holder);
+                            K::write_once(seen, 42L);
+                            (void)K::xchg(seen, 7L);
+                            m.kfree(target);
+                            (void)K::read_once(target);
+                          }}});
+  ASSERT_TRUE(r.failed);
+  ASSERT_EQ(r.last_event_values.size(), r.last_events.size());
+  std::vector<std::pair<AccessKind, std::string>> accesses;
+  for (size_t i = 0; i < r.last_events.size(); ++i)
+    if (r.last_events[i].kind <= AccessKind::kRmw) accesses.push_back({r.last_events[i].kind, r.last_event_values[i]});
+  // The last six: store, load, store, xchg, kfree()'s own step (it writes no value), and the
+  // load after it, which faulted before reading.
+  ASSERT_GE(accesses.size(), 6u);
+  auto at = accesses.end() - 6;
+  EXPECT_EQ(at[0].first, AccessKind::kStore);
+  EXPECT_EQ(at[0].second.substr(0, 6), "arena+") << at[0].second;
+  EXPECT_NE(at[0].second.find("(target)"), std::string::npos) << at[0].second;
+  EXPECT_EQ(at[1].second, at[0].second);  // read back what was written
+  EXPECT_EQ(at[2].second, "0x2a");
+  EXPECT_EQ(at[3].first, AccessKind::kRmw);
+  EXPECT_EQ(at[3].second, "0x2a");  // xchg returns the old value
+  EXPECT_EQ(at[4].second, "");
+  EXPECT_EQ(at[5].first, AccessKind::kLoad);
+  EXPECT_EQ(at[5].second, "");
+}
+
 TEST(Oracles, UseOfDeadStackFrame) {
   Machine m;
   RunResult r = run_tasks(m, {{[&] {
