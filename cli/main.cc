@@ -91,7 +91,7 @@ int cmd_shrink(const std::string& file, std::string out, double max_time) {
   return kExitFailure;  // the shrunk schedule fails, as its input did
 }
 
-int cmd_trace(const std::string& file, const std::string& format, std::string out) {
+int cmd_trace(const std::string& file, const std::string& format, std::string out, bool accesses) {
   ScheduleFile s;
   Params p;
   std::string err;
@@ -110,7 +110,7 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
     text = format == "json"     ? chrome_json(events, m)
                      : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),
                                                           o.run.failed ? oracle_name(o.run.failure.oracle) : "a passing run")
-                                          : ftrace_text(events, m);
+                                          : ftrace_text(events, m, {o.run.failed ? &o.run.failure : nullptr, accesses});
   const char* ext = format == "json"     ? ".json"
                     : format == "litmus" ? ".litmus"
                     : format == "events" ? ".events.txt"
@@ -235,6 +235,10 @@ int main(int argc, char** argv) {
                     "scheduler event, one per line)")
       ->check(CLI::IsMember({"ftrace", "json", "litmus", "events"}));
   trace->add_option("-o,--output", trace_out, "where to write it (default beside FILE; - for stdout)");
+  bool trace_accesses = false;
+  trace->add_flag("--accesses", trace_accesses,
+                  "ftrace: also the design calls' marked loads, stores and RMWs with their values, as trace_printk() "
+                  "lines under the function's name");
 
   std::string shrink_file, shrink_out;
   double shrink_max_time = 30;
@@ -319,7 +323,7 @@ int main(int argc, char** argv) {
   }
   if (shrink->parsed()) return cmd_shrink(shrink_file, shrink_out, shrink_max_time);
   if (summary->parsed()) return cmd_summary(summary_dir);
-  if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out);
+  if (trace->parsed()) return cmd_trace(trace_file, trace_format, trace_out, trace_accesses);
   if (bench_native->parsed()) return cmd_bench_native(native);
   if (calibrate->parsed()) return cmd_calibrate(calibrate_out, calibrate_quick);
   if (compare->parsed()) {

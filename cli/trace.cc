@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "oracles/describe.h"
+
 namespace hazsim {
 
 namespace {
@@ -29,20 +31,66 @@ struct Names {
 
 std::string ts_seconds(uint64_t ns) { return fmt::format("{}.{:09}", ns / 1000000000, ns % 1000000000); }
 
+// ftrace's five-character context column: irqs off (d), need-resched (N), hardirq (h), softirq
+// (s) or a hardirq on top of one (H), the preempt depth in hex, migrate-disable (never, here).
+std::string flags_column(uint8_t f) {
+  std::string s = ".....";
+  if (f & kFlagIrqsOff) s[0] = 'd';
+  if (f & kFlagNeedResched) s[1] = 'N';
+  if (f & kFlagHardirq) s[2] = f & kFlagSoftirq ? 'H' : 'h';
+  else if (f & kFlagSoftirq) s[2] = 's';
+  if (uint8_t depth = f & kFlagPreemptMask) s[3] = "0123456789abcdef"[depth];
+  return s;
+}
+
 }  // namespace
 
-std::string ftrace_text(const std::vector<Event>& events, const Machine& m) {
+std::string ftrace_text(const std::vector<Event>& events, const Machine& m, const FtraceOptions& options) {
   Names names(m);
   std::vector<std::string> lines;
   std::vector<int> curr(size_t(m.nr_cpus()), 0);              // pid on each vCPU
   std::vector<const char*> prev_state(size_t(m.nr_cpus()), "R");  // how the running task leaves
+  const Event* now = nullptr;  // the event being written: its flags are the line's
   auto line = [&](int pid, int cpu, uint64_t ns, const std::string& body) {
-    lines.push_back(fmt::format("{:>16}-{:<7} [{:03}] ..... {}: {}", names.comm(pid, cpu), pid < 0 ? 0 : pid,
-                                cpu < 0 ? 0 : cpu, ts_seconds(ns), body));
+    // The kernel traces irq_handler_entry/exit inside the hardirq (interrupts off) and the
+    // softirq events inside the softirq; hazsim records them just outside.
+    uint8_t f = now->flags;
+    if (now->kind == AccessKind::kIrqEnter || now->kind == AccessKind::kIrqExit) f |= kFlagHardirq | kFlagIrqsOff;
+    if (now->kind == AccessKind::kSoftirqEnter || now->kind == AccessKind::kSoftirqExit) f |= kFlagSoftirq;
+    lines.push_back(fmt::format("{:>16}-{:<7} [{:03}] {} {}: {}", names.comm(pid, cpu), pid < 0 ? 0 : pid,
+                                cpu < 0 ? 0 : cpu, flags_column(f), ts_seconds(ns), body));
+  };
+  std::map<int, int> open_spans;  // per pid
+  const Failure* failure = options.failure;
+  auto failure_event = [&] {
+    if (failure == nullptr) return;
+    Event at;
+    at.flags = now ? now->flags : 0;
+    const Event* was = now;
+    now = &at;
+    int pid = failure->pid < 0 ? 0 : failure->pid, cpu = failure->cpu < 0 ? 0 : failure->cpu;
+    std::string what = fmt::format("FAILURE: {} at {}", oracle_name(failure->oracle), failure->site);
+    for (char& ch : what)
+      if (ch == '|' || ch == '\n') ch = ' ';
+    line(pid, cpu, failure->now_ns, fmt::format("tracing_mark_write: B|{}|{}", pid, what));
+    line(pid, cpu, failure->now_ns, fmt::format("tracing_mark_write: E|{}", pid));
+    now = was;
+    failure = nullptr;
   };
   for (const Event& e : events) {
     if (e.cpu < 0) continue;
+    if (failure && e.now > failure->now_ns) failure_event();
+    now = &e;
     size_t c = size_t(e.cpu);
+    if (e.kind == AccessKind::kSpanBegin) ++open_spans[e.pid];
+    if (e.kind == AccessKind::kSpanEnd && open_spans[e.pid] > 0) --open_spans[e.pid];
+    if (options.accesses && e.valued && e.kind <= AccessKind::kRmw && open_spans[e.pid] > 0) {
+      std::string object = m.event_object(e);
+      line(e.pid, e.cpu, e.now,
+           fmt::format("{}: {} line {}{} {} {}", bare_function_name(e.func), access_kind_name(e.kind), e.line,
+                       object.empty() ? "" : " [" + object + "]", e.kind == AccessKind::kStore ? "<-" : "=",
+                       m.value_text(e.value)));
+    }
     switch (e.kind) {
       case AccessKind::kPreempt: prev_state[c] = "R+"; break;
       case AccessKind::kSleep: prev_state[c] = e.addr ? "S" : "D"; break;
@@ -95,6 +143,7 @@ std::string ftrace_text(const std::vector<Event>& events, const Machine& m) {
       default: break;
     }
   }
+  failure_event();
   std::string out = "# tracer: nop\n#\n";
   out += fmt::format("# entries-in-buffer/entries-written: {}/{}   #P:{}\n#\n", lines.size(), lines.size(), m.nr_cpus());
   out += "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n";

@@ -438,10 +438,22 @@ class Machine {
   void record(AccessKind kind, uint64_t addr, const Site& site) {
     log_.record(step_, now_, running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1, kind,
                 addr, site);
+    if (log_.tracing()) [[unlikely]]
+      log_.set_trace_flags(trace_flags());
   }
   void record_name(AccessKind kind, const char* name) {
     log_.record_name(step_, now_, running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1,
                      kind, name);
+    if (log_.tracing()) [[unlikely]]
+      log_.set_trace_flags(trace_flags());
+  }
+  // The running vCPU's context as Event::flags (sim/access.h) encodes it.
+  uint8_t trace_flags() const {
+    const Cpu* c = running_cpu_;
+    if (c == nullptr) return 0;
+    return uint8_t((c->irq_off ? kFlagIrqsOff : 0) | (c->need_resched ? kFlagNeedResched : 0) |
+                   (c->in_irq ? kFlagHardirq : 0) | (c->softirq_count & kSoftirqOffset ? kFlagSoftirq : 0) |
+                   std::clamp(c->curr->preempt_count, 0, int(kFlagPreemptMask)));
   }
 
   uint32_t decide(Choice c, uint32_t n) { return n < 2 ? 0 : decisions_.choose(c, n); }

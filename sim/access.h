@@ -21,6 +21,11 @@ enum class AccessKind : uint8_t {
 };
 const char* access_kind_name(AccessKind k);
 
+// Event::flags: interrupts off, need_resched, in a hardirq, serving a softirq, and the preempt
+// count (its low four bits).
+inline constexpr uint8_t kFlagIrqsOff = 0x10, kFlagNeedResched = 0x20, kFlagHardirq = 0x40, kFlagSoftirq = 0x80;
+inline constexpr uint8_t kFlagPreemptMask = 0x0f;
+
 struct Event {
   uint64_t step = 0;
   uint64_t now = 0;
@@ -28,6 +33,8 @@ struct Event {
   int32_t pid = -1;
   AccessKind kind = AccessKind::kLoad;
   bool valued = false;  // a marked access of the kernel API noted `value` (not plain C accesses)
+  // Full traces only (Machine::set_full_trace): the context as ftrace's flags column shows it.
+  uint8_t flags = 0;
   uint32_t line = 0;
   const char* func = "";
   uint64_t addr = 0;  // arena offset, or a small integer payload for scheduler events

@@ -32,6 +32,7 @@ class EventLog {
     e.pid = pid;
     e.kind = kind;
     e.valued = false;
+    e.flags = 0;
     e.line = site.line();
     e.func = site.function_name();
     e.addr = addr;
@@ -48,6 +49,10 @@ class EventLog {
     e.step = step, e.now = now, e.cpu = int16_t(cpu), e.pid = pid, e.kind = kind, e.func = name;
     if (full_trace_) [[unlikely]]
       full_trace_->push_back(e);
+  }
+  // A full trace's last event gets its context flags (Event::flags).
+  void set_trace_flags(uint8_t flags) {
+    if (full_trace_ && !full_trace_->empty()) full_trace_->back().flags = flags;
   }
   // The position the next event takes; note_value() finds an event by it.
   uint64_t pos() const { return pos_; }

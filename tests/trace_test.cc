@@ -1,6 +1,7 @@
 // Traces of a real failure follow their formats' rules: the ftrace text as Perfetto's systrace
 // parser reads it (header, line syntax, event names, balanced B/E marks), the Chrome JSON as JSON
 // with the trace-event fields.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -34,7 +35,7 @@ void trace_run(Machine& m, const std::string& scn, const std::string& design, in
 }
 
 // A timer callback's run as ftrace shows one: the local timer interrupt on the idle vCPU, then
-// the TIMER softirq that its exit runs, balanced, on the same vCPU.
+// the TIMER softirq that its exit runs, balanced, on the same vCPU, each with its context flags.
 TEST(Trace, TimerSoftirqsAppearAsTheKernelTracesThem) {
   Machine m;
   Traced t;
@@ -44,7 +45,18 @@ TEST(Trace, TimerSoftirqsAppearAsTheKernelTracesThem) {
   std::istringstream in(text);
   std::string line;
   int timers = 0, entries = 0, exits = 0;
+  // The context column: the timer interrupt's lines in a hardirq with interrupts off (d.h..),
+  // the softirq's in a softirq (..s..).
+  const std::regex flags(R"(\] (\S{5}) )");
   while (std::getline(in, line)) {
+    std::smatch f;
+    if (line.find("local_timer_entry") != std::string::npos && std::regex_search(line, f, flags)) {
+      // H: the tick came in while the vCPU served a softirq.
+      EXPECT_TRUE(f[1].str()[0] == 'd' && (f[1].str()[2] == 'h' || f[1].str()[2] == 'H')) << line;
+    }
+    if (line.find("softirq_entry") != std::string::npos && std::regex_search(line, f, flags)) {
+      EXPECT_TRUE(f[1].str()[2] == 's' || f[1].str()[2] == 'H') << line;
+    }
     timers += line.find("local_timer_entry: vector=236") != std::string::npos;
     if (line.find("softirq_entry: vec=1 [action=TIMER]") != std::string::npos) {
       ++entries;
@@ -63,7 +75,7 @@ TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
   Traced t;
   trace_run(m, "TORTURE", "v4", 1, &t);
   ASSERT_TRUE(t.outcome.run.failed);
-  std::string text = ftrace_text(t.events, m);
+  std::string text = ftrace_text(t.events, m, {&t.outcome.run.failure, false});
   std::istringstream in(text);
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
@@ -72,7 +84,8 @@ TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
   const std::regex re(R"(^\s*(\S+)-(\d+)\s+\[(\d{3})\] [dX.][Nnp.][Hhs.][0-9a-f.]\. (\d+\.\d{9}): (\w+): (.*)$)");
   const std::regex sched_switch(
       R"(^prev_comm=\S+ prev_pid=\d+ prev_prio=\d+ prev_state=(R|R\+|S|D|X) ==> next_comm=\S+ next_pid=\d+ next_prio=\d+$)");
-  const std::regex mark(R"(^(B\|\d+\|\S+|E\|\d+|C\|\d+\|[^|]+\|\d+)$)");
+  // Perfetto's systrace point: B|pid|name (the rest of the line), E|pid, C|pid|name|value.
+  const std::regex mark(R"(^(B\|\d+\|[^|]+|E\|\d+|C\|\d+\|[^|]+\|\d+)$)");
   std::map<std::string, int> counts;
   std::map<std::string, int> open_marks;  // per pid
   double last_ts = 0;
@@ -110,6 +123,38 @@ TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
   EXPECT_NE(text.find("|hazptr_acquire"), std::string::npos);
   EXPECT_NE(text.find("|hazptr_release"), std::string::npos);
   EXPECT_NE(text.find("|hazptr_note_context_switch"), std::string::npos);
+  // The failure is an event at its time, on the failing task's track.
+  const Failure& f = t.outcome.run.failure;
+  size_t at = text.find(fmt::format("B|{}|FAILURE: {} at {}", f.pid, oracle_name(f.oracle), f.site));
+  ASSERT_NE(at, std::string::npos);
+  size_t line_start = text.rfind('\n', at) + 1;
+  EXPECT_NE(text.substr(line_start, at - line_start).find(fmt::format("{}.{:09}:", f.now_ns / 1000000000,
+                                                                        f.now_ns % 1000000000)),
+            std::string::npos);
+}
+
+// --accesses: the design calls' marked accesses as trace_printk() lines under the function's name,
+// with the object and the value in words (never a host address), each inside a traced section.
+TEST(Trace, AccessesShowTheDesignsLoadsAndStoresWithValues) {
+  Machine m;
+  Traced t;
+  trace_run(m, "TORTURE", "v4", 1, &t);
+  std::string plain = ftrace_text(t.events, m), text = ftrace_text(t.events, m, {nullptr, true});
+  const std::regex access(R"(^\s*\S+-\d+\s+\[\d{3}\] \S{5} \d+\.\d{9}: (hazptr_\w+): (load|store|rmw) line \d+( \[[^\]]+\])? (=|<-) (\S+).*$)");
+  std::istringstream in(text);
+  std::string line;
+  int n = 0, pointers = 0;
+  while (std::getline(in, line)) {
+    std::smatch mm;
+    if (!std::regex_match(line, mm, access)) continue;
+    ++n;
+    std::string value = mm[5];
+    pointers += value.rfind("arena+", 0) == 0;
+    EXPECT_TRUE(value.rfind("arena+", 0) == 0 || value.rfind("&", 0) == 0 || value.size() <= 12) << line;
+  }
+  EXPECT_GT(n, 100);
+  EXPECT_GT(pointers, 10);
+  EXPECT_EQ(plain.find(": load line "), std::string::npos) << "accesses only with --accesses";
 }
 
 // A small JSON checker: values, objects, arrays, strings with escapes, numbers, literals.
