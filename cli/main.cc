@@ -107,7 +107,7 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
     text = "#      step vCPU   pid  event                    site  [object]\n";
     for (const Event& e : events) text += event_row(e, m.event_object(e), e.valued ? m.value_text(e.value) : "") + "\n";
   } else
-    text = format == "json"     ? chrome_json(events, m)
+    text = format == "json"     ? chrome_json(events, m, o.run.failed ? &o.run.failure : nullptr)
                      : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),
                                                           o.run.failed ? oracle_name(o.run.failure.oracle) : "a passing run")
                                           : ftrace_text(events, m, {o.run.failed ? &o.run.failure : nullptr, accesses});

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "oracles/describe.h"
@@ -152,15 +153,17 @@ std::string ftrace_text(const std::vector<Event>& events, const Machine& m, cons
   return out;
 }
 
-std::string chrome_json(const std::vector<Event>& events, const Machine& m) {
+std::string chrome_json(const std::vector<Event>& events, const Machine& m, const Failure* failure) {
   Names names(m);
   std::vector<std::string> out;
   auto us = [](uint64_t ns) { return fmt::format("{}.{:03}", ns / 1000, ns % 1000); };
-  auto quote = [](const std::string& s) {
+  auto quote = [](const std::string& s) {  // a JSON string: quotes, backslashes, control bytes escaped
     std::string q = "\"";
     for (char c : s) {
       if (c == '"' || c == '\\') q += '\\';
-      q += c;
+      if (c == '\n') q += "\\n";
+      else if (uint8_t(c) < 0x20) q += fmt::format("\\u{:04x}", unsigned(uint8_t(c)));
+      else q += c;
     }
     return q + "\"";
   };
@@ -175,10 +178,11 @@ std::string chrome_json(const std::vector<Event>& events, const Machine& m) {
   std::vector<uint64_t> since(size_t(m.nr_cpus()), 0);
   auto close_slice = [&](size_t c, uint64_t now) {
     if (now > since[c] || curr[c] != 0)
-      out.push_back(fmt::format(R"({{"name":{},"ph":"X","pid":1,"tid":{},"ts":{},"dur":{}}})",
+      out.push_back(fmt::format(R"({{"name":{},"cat":"sched","ph":"X","pid":1,"tid":{},"ts":{},"dur":{}}})",
                                 quote(names.comm(curr[c], int(c))), c, us(since[c]), us(now - since[c])));
   };
   uint64_t last = 0;
+  std::map<int, int> open;  // B events not yet ended, per track
   for (const Event& e : events) {
     last = e.now;
     if (e.cpu < 0) continue;
@@ -191,26 +195,53 @@ std::string chrome_json(const std::vector<Event>& events, const Machine& m) {
         break;
       case AccessKind::kPreempt:
       case AccessKind::kMigrate:
-      case AccessKind::kIrqEnter:
-      case AccessKind::kSoftirqEnter:
       case AccessKind::kDrain:
       case AccessKind::kStall:
-        out.push_back(fmt::format(R"({{"name":"{}","ph":"i","s":"t","pid":1,"tid":{},"ts":{},"args":{{"task":{}}}}})",
-                                  access_kind_name(e.kind), c, us(e.now), quote(names.comm(e.pid, e.cpu))));
+        out.push_back(fmt::format(R"({{"name":"{}","cat":"{}","ph":"i","s":"t","pid":1,"tid":{},"ts":{},"args":{{"task":{}}}}})",
+                                  access_kind_name(e.kind), e.kind == AccessKind::kDrain ? "memory" : "sched", c,
+                                  us(e.now), quote(names.comm(e.pid, e.cpu))));
         break;
+      // Interrupts and softirqs as spans on the vCPU, inside the slice of the task they interrupt.
+      case AccessKind::kIrqEnter:
+      case AccessKind::kIrqExit:
+      case AccessKind::kSoftirqEnter:
+      case AccessKind::kSoftirqExit: {
+        bool irq = e.kind == AccessKind::kIrqEnter || e.kind == AccessKind::kIrqExit;
+        bool begin = e.kind == AccessKind::kIrqEnter || e.kind == AccessKind::kSoftirqEnter;
+        std::string name = irq ? (e.addr == kIrqLocalTimer ? "irq: local timer" : e.addr == kIrqSoftirqKick ? "irq: softirq raise" : "irq: IPI")
+                               : (e.addr == kTimerSoftirq ? "softirq: TIMER" : "softirq: TASKLET");
+        out.push_back(fmt::format(R"({{"name":"{}","cat":"{}","ph":"{}","pid":1,"tid":{},"ts":{},"args":{{"task":{}}}}})",
+                                  name, irq ? "irq" : "softirq", begin ? "B" : "E", c, us(e.now),
+                                  quote(names.comm(e.pid, e.cpu))));
+        open[int(c)] += begin ? 1 : -1;
+        break;
+      }
       case AccessKind::kSpanBegin:
       case AccessKind::kSpanEnd:
-        out.push_back(fmt::format(R"({{"name":{},"ph":"{}","pid":1,"tid":{},"ts":{}}})", quote(e.func),
+        out.push_back(fmt::format(R"({{"name":{},"cat":"hazptr","ph":"{}","pid":1,"tid":{},"ts":{}}})", quote(e.func),
                                   e.kind == AccessKind::kSpanBegin ? "B" : "E", 1000 + e.pid, us(e.now)));
+        open[1000 + e.pid] += e.kind == AccessKind::kSpanBegin ? 1 : -1;
         break;
       case AccessKind::kHolds:
-        out.push_back(fmt::format(R"({{"name":"hazard pointers held","ph":"C","pid":1,"ts":{},"args":{{"held":{}}}}})",
-                                  us(e.now), e.addr));
+        out.push_back(fmt::format(
+            R"({{"name":"hazard pointers held","cat":"hazptr","ph":"C","pid":1,"ts":{},"args":{{"held":{}}}}})",
+            us(e.now), e.addr));
         break;
       default: break;
     }
   }
   for (size_t c = 0; c < curr.size(); ++c) close_slice(c, last);
+  // A run that stopped at a failure may stop inside spans: they end with the trace.
+  for (const auto& [tid, n] : open)
+    for (int k = 0; k < n; ++k)
+      out.push_back(fmt::format(R"({{"cat":"{}","ph":"E","pid":1,"tid":{},"ts":{}}})", tid >= 1000 ? "hazptr" : "irq",
+                                tid, us(last)));
+  if (failure)  // on the failing task's track, at its time
+    out.push_back(fmt::format(
+        R"({{"name":{},"cat":"failure","ph":"i","s":"g","pid":1,"tid":{},"ts":{},"args":{{"message":{}}}}})",
+        quote(fmt::format("FAILURE: {} at {}", oracle_name(failure->oracle), failure->site)),
+        failure->pid > 0 ? 1000 + failure->pid : std::max(failure->cpu, 0), us(failure->now_ns),
+        quote(failure->message)));
   std::string json = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   for (size_t i = 0; i < out.size(); ++i) json += out[i] + (i + 1 < out.size() ? ",\n" : "\n");
   return json + "]}\n";

@@ -19,6 +19,8 @@ struct FtraceOptions {
 
 // `events` is a run's full event log (Machine::set_full_trace); `m` the machine after that run.
 std::string ftrace_text(const std::vector<Event>& events, const Machine& m, const FtraceOptions& options = {});
-std::string chrome_json(const std::vector<Event>& events, const Machine& m);
+// Every event has a "cat" (sched, irq, softirq, memory, hazptr, failure); `failure`, if given, is
+// a global instant on the failing task's track.
+std::string chrome_json(const std::vector<Event>& events, const Machine& m, const Failure* failure = nullptr);
 
 }  // namespace hazsim

@@ -238,17 +238,26 @@ TEST(Trace, JsonCheckerRejectsBrokenJson) {
 TEST(Trace, ChromeJsonOfAFailureIsTraceEventJson) {
   Machine m;
   Traced t;
-  trace_run(m, "DETACH", "listphase", 1, &t);
-  std::string json = chrome_json(t.events, m);
+  trace_run(m, "IRQ", "v4", 1, &t);
+  ASSERT_TRUE(t.outcome.run.failed);
+  std::string json = chrome_json(t.events, m, &t.outcome.run.failure);
   EXPECT_TRUE(JsonChecker(json).valid());
   EXPECT_EQ(json.rfind("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", 0), 0u);
   for (const char* needle : {R"("ph":"X")", R"("ph":"B")", R"("ph":"E")", R"("ph":"i")", R"("ph":"C")",
-                             R"("name":"thread_name")", R"("name":"vCPU 0")", R"("name":"irq-enter")"})
+                             R"("name":"thread_name")", R"("name":"vCPU 0")", R"("name":"irq: IPI","cat":"irq","ph":"B")",
+                             R"("cat":"failure")"})
     EXPECT_NE(json.find(needle), std::string::npos) << needle;
+  // Every event but the metadata has a category.
+  std::istringstream lines(json);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(R"("ph":)") != std::string::npos && line.find(R"("ph":"M")") == std::string::npos) {
+      EXPECT_NE(line.find(R"("cat":")"), std::string::npos) << line;
+    }
+  }
   size_t b = 0, e = 0;
   for (size_t pos = 0; (pos = json.find(R"("ph":"B")", pos)) != std::string::npos; ++pos) ++b;
   for (size_t pos = 0; (pos = json.find(R"("ph":"E")", pos)) != std::string::npos; ++pos) ++e;
-  EXPECT_EQ(b, e);
+  EXPECT_EQ(b, e) << "a span the failure left open is closed at the trace's end";
 }
 
 // The litmus sketch of a failure is a litmus test the parser accepts, with one thread per task
