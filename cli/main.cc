@@ -15,6 +15,7 @@
 #include "cli/results.h"
 #include "cli/source_digest.h"
 #include "cli/trace.h"
+#include "cli/trace_dat.h"
 #include "hazptr/registry.h"
 #include "scenarios/config_list.h"
 #include "scenarios/library.h"
@@ -110,10 +111,14 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
     text = format == "json"     ? chrome_json(events, m, o.run.failed ? &o.run.failure : nullptr)
                      : format == "litmus" ? litmus_sketch(events, m, "sketch-" + p.str("scenario") + "-" + p.str("design"),
                                                           o.run.failed ? oracle_name(o.run.failure.oracle) : "a passing run")
-                                          : ftrace_text(events, m, {o.run.failed ? &o.run.failure : nullptr, accesses});
+                     : format == "trace.dat"
+                         ? trace_dat(ftrace_records(events, m, {o.run.failed ? &o.run.failure : nullptr, accesses}),
+                                     m.nr_cpus())
+                         : ftrace_text(events, m, {o.run.failed ? &o.run.failure : nullptr, accesses});
   const char* ext = format == "json"     ? ".json"
                     : format == "litmus" ? ".litmus"
                     : format == "events" ? ".events.txt"
+                    : format == "trace.dat" ? ".dat"
                                          : ".ftrace.txt";
   if (out.empty()) out = sibling_path(file, ext);
   if (out == "-") {
@@ -126,6 +131,7 @@ int cmd_trace(const std::string& file, const std::string& format, std::string ou
              format == "json"     ? "open it in Perfetto or chrome://tracing"
              : format == "litmus" ? "a litmus sketch: complete it, then herd7 or hazsim litmus"
              : format == "events" ? "one event per line: grep it for an address or a pid"
+             : format == "trace.dat" ? "trace-cmd report -t FILE, or open it in KernelShark"
                                   : "open it in Perfetto: ui.perfetto.dev");
   return kExitOk;
 }
@@ -231,13 +237,13 @@ int main(int argc, char** argv) {
   auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
   trace->add_option("FILE", trace_file, "schedule file")->required();
   trace->add_option("--format", trace_format,
-                    "ftrace, json, litmus (a sketch of the tasks' last accesses), or events (every access and "
-                    "scheduler event, one per line)")
-      ->check(CLI::IsMember({"ftrace", "json", "litmus", "events"}));
+                    "ftrace, trace.dat (trace-cmd's binary format: trace-cmd report, KernelShark), json, litmus (a "
+                    "sketch of the tasks' last accesses), or events (every access and scheduler event, one per line)")
+      ->check(CLI::IsMember({"ftrace", "trace.dat", "json", "litmus", "events"}));
   trace->add_option("-o,--output", trace_out, "where to write it (default beside FILE; - for stdout)");
   bool trace_accesses = false;
   trace->add_flag("--accesses", trace_accesses,
-                  "ftrace: also the design calls' marked loads, stores and RMWs with their values, as trace_printk() "
+                  "ftrace and trace.dat: also the design calls' marked loads, stores and RMWs with their values, as trace_printk() "
                   "lines under the function's name");
 
   std::string shrink_file, shrink_out;

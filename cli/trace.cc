@@ -5,30 +5,10 @@
 #include <algorithm>
 #include <map>
 
-#include "oracles/describe.h"
 
 namespace hazsim {
 
 namespace {
-
-struct Names {
-  explicit Names(const Machine& m) {
-    for (const auto& t : m.tasks())
-      if (!t->is_idle) by_pid[t->pid] = t->name;
-  }
-  // ftrace comms have no spaces; the kernel's are at most 15 characters.
-  std::string comm(int pid, int cpu) const {
-    if (pid <= 0) return fmt::format("swapper/{}", cpu < 0 ? 0 : cpu);
-    auto it = by_pid.find(pid);
-    std::string n = it == by_pid.end() ? fmt::format("pid{}", pid) : it->second;
-    // hazptrtorture's names all start alike; keep the part that tells them apart.
-    if (n.rfind("hazptr_torture_", 0) == 0) n = "htort_" + n.substr(15);
-    for (char& c : n)
-      if (c == ' ') c = '_';
-    return n.substr(0, 15);
-  }
-  std::map<int, std::string> by_pid;
-};
 
 std::string ts_seconds(uint64_t ns) { return fmt::format("{}.{:09}", ns / 1000000000, ns % 1000000000); }
 
@@ -44,117 +24,57 @@ std::string flags_column(uint8_t f) {
   return s;
 }
 
+std::string prev_state_text(int state) {
+  if (state & FtraceRecord::kPreempted) return "R+";
+  if (state & FtraceRecord::kSleeping) return "S";
+  if (state & FtraceRecord::kUninterruptible) return "D";
+  if (state & FtraceRecord::kDead) return "X";
+  return "R";
+}
+
+std::string softirq_action(int64_t vec) { return vec == kTimerSoftirq ? "TIMER" : "TASKLET"; }
+
+// The event and its arguments as the kernel's trace file prints them.
+std::string body(const FtraceRecord& r) {
+  using Type = FtraceRecord::Type;
+  switch (r.type) {
+    case Type::kSwitch:
+      return fmt::format("sched_switch: prev_comm={} prev_pid={} prev_prio=120 prev_state={} ==> next_comm={} "
+                         "next_pid={} next_prio=120",
+                         r.comm, r.pid, prev_state_text(r.state), r.other_comm, r.other_pid);
+    case Type::kWaking:
+      return fmt::format("sched_waking: comm={} pid={} prio=120 target_cpu={:03}", r.other_comm, r.other_pid, r.value);
+    case Type::kMigrate:
+      return fmt::format("sched_migrate_task: comm={} pid={} prio=120 orig_cpu={} dest_cpu={}", r.other_comm,
+                         r.other_pid, r.cpu, r.value);
+    case Type::kTimerEntry: return "local_timer_entry: vector=236";
+    case Type::kTimerExit: return "local_timer_exit: vector=236";
+    case Type::kIrqEntry: return "irq_handler_entry: irq=0 name=" + r.text;
+    case Type::kIrqExit: return "irq_handler_exit: irq=0 ret=handled";
+    case Type::kSoftirqEntry: return fmt::format("softirq_entry: vec={} [action={}]", r.value, softirq_action(r.value));
+    case Type::kSoftirqExit: return fmt::format("softirq_exit: vec={} [action={}]", r.value, softirq_action(r.value));
+    case Type::kPrint: return r.func + ": " + r.text;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string ftrace_text(const std::vector<Event>& events, const Machine& m, const FtraceOptions& options) {
-  Names names(m);
-  std::vector<std::string> lines;
-  std::vector<int> curr(size_t(m.nr_cpus()), 0);              // pid on each vCPU
-  std::vector<const char*> prev_state(size_t(m.nr_cpus()), "R");  // how the running task leaves
-  const Event* now = nullptr;  // the event being written: its flags are the line's
-  auto line = [&](int pid, int cpu, uint64_t ns, const std::string& body) {
-    // The kernel traces irq_handler_entry/exit inside the hardirq (interrupts off) and the
-    // softirq events inside the softirq; hazsim records them just outside.
-    uint8_t f = now->flags;
-    if (now->kind == AccessKind::kIrqEnter || now->kind == AccessKind::kIrqExit) f |= kFlagHardirq | kFlagIrqsOff;
-    if (now->kind == AccessKind::kSoftirqEnter || now->kind == AccessKind::kSoftirqExit) f |= kFlagSoftirq;
-    lines.push_back(fmt::format("{:>16}-{:<7} [{:03}] {} {}: {}", names.comm(pid, cpu), pid < 0 ? 0 : pid,
-                                cpu < 0 ? 0 : cpu, flags_column(f), ts_seconds(ns), body));
-  };
-  std::map<int, int> open_spans;  // per pid
-  const Failure* failure = options.failure;
-  auto failure_event = [&] {
-    if (failure == nullptr) return;
-    Event at;
-    at.flags = now ? now->flags : 0;
-    const Event* was = now;
-    now = &at;
-    int pid = failure->pid < 0 ? 0 : failure->pid, cpu = failure->cpu < 0 ? 0 : failure->cpu;
-    std::string what = fmt::format("FAILURE: {} at {}", oracle_name(failure->oracle), failure->site);
-    for (char& ch : what)
-      if (ch == '|' || ch == '\n') ch = ' ';
-    line(pid, cpu, failure->now_ns, fmt::format("tracing_mark_write: B|{}|{}", pid, what));
-    line(pid, cpu, failure->now_ns, fmt::format("tracing_mark_write: E|{}", pid));
-    now = was;
-    failure = nullptr;
-  };
-  for (const Event& e : events) {
-    if (e.cpu < 0) continue;
-    if (failure && e.now > failure->now_ns) failure_event();
-    now = &e;
-    size_t c = size_t(e.cpu);
-    if (e.kind == AccessKind::kSpanBegin) ++open_spans[e.pid];
-    if (e.kind == AccessKind::kSpanEnd && open_spans[e.pid] > 0) --open_spans[e.pid];
-    if (options.accesses && e.valued && e.kind <= AccessKind::kRmw && open_spans[e.pid] > 0) {
-      std::string object = m.event_object(e);
-      line(e.pid, e.cpu, e.now,
-           fmt::format("{}: {} line {}{} {} {}", bare_function_name(e.func), access_kind_name(e.kind), e.line,
-                       object.empty() ? "" : " [" + object + "]", e.kind == AccessKind::kStore ? "<-" : "=",
-                       m.value_text(e.value)));
-    }
-    switch (e.kind) {
-      case AccessKind::kPreempt: prev_state[c] = "R+"; break;
-      case AccessKind::kSleep: prev_state[c] = e.addr ? "S" : "D"; break;
-      case AccessKind::kExit: prev_state[c] = "X"; break;
-      case AccessKind::kSwitch: {
-        int prev = curr[c], next = int(e.addr);
-        line(prev, e.cpu, e.now,
-             fmt::format("sched_switch: prev_comm={} prev_pid={} prev_prio=120 prev_state={} ==> next_comm={} "
-                         "next_pid={} next_prio=120",
-                         names.comm(prev, e.cpu), prev, prev <= 0 ? "R" : prev_state[c], names.comm(next, e.cpu), next));
-        curr[c] = next;
-        prev_state[c] = "R";
-        break;
-      }
-      case AccessKind::kWake:
-        line(e.pid, e.cpu, e.now,
-             fmt::format("sched_waking: comm={} pid={} prio=120 target_cpu={:03}", names.comm(int(e.addr), e.cpu),
-                         e.addr, e.cpu));
-        break;
-      case AccessKind::kMigrate:
-        line(e.pid, e.cpu, e.now,
-             fmt::format("sched_migrate_task: comm={} pid={} prio=120 orig_cpu={} dest_cpu={}",
-                         names.comm(e.pid, e.cpu), e.pid, e.cpu, e.addr));
-        break;
-      // The local timer as x86's apic timer event shows it; a softirq raised from task context
-      // (hazsim's stand-in for ksoftirqd's wakeup) as an irq of its own name.
-      case AccessKind::kIrqEnter:
-        line(e.pid, e.cpu, e.now,
-             e.addr == kIrqLocalTimer    ? "local_timer_entry: vector=236"
-             : e.addr == kIrqSoftirqKick ? "irq_handler_entry: irq=0 name=softirq-raise"
-                                         : "irq_handler_entry: irq=0 name=IPI");
-        break;
-      case AccessKind::kIrqExit:
-        line(e.pid, e.cpu, e.now,
-             e.addr == kIrqLocalTimer ? "local_timer_exit: vector=236" : "irq_handler_exit: irq=0 ret=handled");
-        break;
-      case AccessKind::kSoftirqEnter:
-      case AccessKind::kSoftirqExit:
-        line(e.pid, e.cpu, e.now,
-             fmt::format("softirq_{}: vec={} [action={}]", e.kind == AccessKind::kSoftirqEnter ? "entry" : "exit",
-                         e.addr, e.addr == kTimerSoftirq ? "TIMER" : "TASKLET"));
-        break;
-      case AccessKind::kSpanBegin:
-        line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: B|{}|{}", e.pid, e.func));
-        break;
-      case AccessKind::kSpanEnd: line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: E|{}", e.pid)); break;
-      case AccessKind::kHolds:
-        line(e.pid, e.cpu, e.now, fmt::format("tracing_mark_write: C|{}|hazard pointers held|{}", 1, e.addr));
-        break;
-      default: break;
-    }
-  }
-  failure_event();
+  std::vector<FtraceRecord> records = ftrace_records(events, m, options);
   std::string out = "# tracer: nop\n#\n";
-  out += fmt::format("# entries-in-buffer/entries-written: {}/{}   #P:{}\n#\n", lines.size(), lines.size(), m.nr_cpus());
+  out += fmt::format("# entries-in-buffer/entries-written: {}/{}   #P:{}\n#\n", records.size(), records.size(),
+                     m.nr_cpus());
   out += "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n";
   out += "#              | |         |   |||||     |         |\n";
-  for (const auto& l : lines) out += l + "\n";
+  for (const FtraceRecord& r : records)
+    out += fmt::format("{:>16}-{:<7} [{:03}] {} {}: {}\n", r.comm, r.pid, r.cpu, flags_column(r.flags), ts_seconds(r.ns),
+                       body(r));
   return out;
 }
 
 std::string chrome_json(const std::vector<Event>& events, const Machine& m, const Failure* failure) {
-  Names names(m);
+  TaskNames names(m);
   std::vector<std::string> out;
   auto us = [](uint64_t ns) { return fmt::format("{}.{:03}", ns / 1000, ns % 1000); };
   auto quote = [](const std::string& s) {  // a JSON string: quotes, backslashes, control bytes escaped
@@ -171,7 +91,7 @@ std::string chrome_json(const std::vector<Event>& events, const Machine& m, cons
   out.push_back(R"({"name":"process_name","ph":"M","pid":1,"args":{"name":"hazsim machine"}})");
   for (int c = 0; c < m.nr_cpus(); ++c)
     out.push_back(fmt::format(R"({{"name":"thread_name","ph":"M","pid":1,"tid":{},"args":{{"name":"vCPU {}"}}}})", c, c));
-  for (const auto& [pid, name] : names.by_pid)
+  for (const auto& [pid, name] : names.by_pid())
     out.push_back(fmt::format(R"({{"name":"thread_name","ph":"M","pid":1,"tid":{},"args":{{"name":{}}}}})", 1000 + pid,
                               quote("task " + name)));
   std::vector<int> curr(size_t(m.nr_cpus()), 0);
