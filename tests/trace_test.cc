@@ -84,6 +84,7 @@ TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
   const std::regex re(R"(^\s*(\S+)-(\d+)\s+\[(\d{3})\] [dX.][Nnp.][Hhs.][0-9a-f.]\. (\d+\.\d{9}): (\w+): (.*)$)");
   const std::regex sched_switch(
       R"(^prev_comm=\S+ prev_pid=\d+ prev_prio=\d+ prev_state=(R|R\+|S|D|X) ==> next_comm=\S+ next_pid=\d+ next_prio=\d+$)");
+  const std::regex sched_waking(R"(^comm=\S+ pid=\d+ prio=\d+ target_cpu=\d{3}$)");
   // Perfetto's systrace point: B|pid|name (the rest of the line), E|pid, C|pid|name|value.
   const std::regex mark(R"(^(B\|\d+\|[^|]+|E\|\d+|C\|\d+\|[^|]+\|\d+)$)");
   std::map<std::string, int> counts;
@@ -102,6 +103,10 @@ TEST(Trace, FtraceOfAFailureFollowsTheSystraceFormat) {
     ++counts[event];
     if (event == "sched_switch") {
       EXPECT_TRUE(std::regex_match(args, sched_switch)) << line;
+    }
+    // Perfetto's importer reads sched_waking's key=value words and needs pid= to be a number.
+    if (event == "sched_waking") {
+      EXPECT_TRUE(std::regex_match(args, sched_waking)) << line;
     }
     if (event == "tracing_mark_write") {
       EXPECT_TRUE(std::regex_match(args, mark)) << line;
