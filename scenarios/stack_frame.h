@@ -12,7 +12,7 @@ template <class T>
 class StackFrame {
  public:
   StackFrame(size_t count, const char* what, const std::source_location& at = std::source_location::current())
-      : m_(Machine::current()), size_(sizeof(T) * count), p_(static_cast<T*>(m_.stack_alloc(size_, what, at))) {}
+      : m_(Machine::current()), size_(sizeof(T) * count), p_(m_.described<T>(m_.stack_alloc(size_, what, at))) {}
   // Ending the frame drains this vCPU's buffered stores, which may report a failure.
   ~StackFrame() noexcept(false) { m_.stack_free(p_, size_, site_); }
   StackFrame(const StackFrame&) = delete;

@@ -65,7 +65,7 @@ class Torture {
     m_.ghost_watch(current_);
     if (!free_mode_) {
       for (int64_t i = 0; i < k_.pool; ++i)
-        freelist_.push_back(static_cast<hazptr_torture*>(m_.static_alloc(sizeof(hazptr_torture), 8, "hazptr_tortures[]")));
+        freelist_.push_back(m_.described<hazptr_torture>(m_.static_alloc(sizeof(hazptr_torture), 8, "hazptr_tortures[]")));
       pool_size_ = freelist_.size();
     }
     int cpus = m_.nr_cpus();
@@ -170,7 +170,7 @@ class Torture {
   hazptr_torture* torture_alloc() {
     if (free_mode_) {
       ++stats_.alloc;
-      return static_cast<hazptr_torture*>(m_.kmalloc(sizeof(hazptr_torture), "struct hazptr_torture"));
+      return m_.described<hazptr_torture>(m_.kmalloc(sizeof(hazptr_torture), "struct hazptr_torture"));
     }
     if (freelist_.empty()) {
       ++stats_.alloc_fail;
@@ -372,7 +372,7 @@ class Torture {
       int got = 0;
       for (int k = 0; k < nesting_; ++k) {
         auto* hppp = stack_ctx_ ? frame.get(size_t(k))
-                                : static_cast<hazptr_pending*>(m_.kmalloc(sizeof(hazptr_pending), "kmalloc'ed struct hazptr_pending"));
+                                : m_.described<hazptr_pending>(m_.kmalloc(sizeof(hazptr_pending), "kmalloc'ed struct hazptr_pending"));
         if (k == 0 && one_in(rng, k_.irq_acquire) && m_.nr_cpus() > 1) {
           K::preempt_disable();
           m_.smp_call_function_single(K::smp_processor_id() + 1, &Torture::irq_acquire_entry, hppp, true);
@@ -467,7 +467,7 @@ class Torture {
   // An IPI handler that reads: acquire and release without leaving interrupt context.
   static void irq_reader_entry(void* self) { static_cast<Torture*>(self)->irq_reader(); }
   void irq_reader() {
-    auto* hppp = static_cast<hazptr_pending*>(m_.kmalloc(sizeof(hazptr_pending), "GFP_ATOMIC struct hazptr_ctx"));
+    auto* hppp = m_.described<hazptr_pending>(m_.kmalloc(sizeof(hazptr_pending), "GFP_ATOMIC struct hazptr_ctx"));
     hppp->hpp_htp = readlock(hppp);
     if (hppp->hpp_htp) {
       // On an idle vCPU the handler holds for a while, so that a scan can pass meanwhile.

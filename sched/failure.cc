@@ -101,7 +101,13 @@ std::string Machine::event_object(const Event& e) const {
   if (e.addr >= arena_.used()) return "";
   const AllocInfo* a = arena_.find(arena_.base() + e.addr);
   if (!a) return "";
-  return a->offset == e.addr ? std::string(a->what) : fmt::format("{}+{}", a->what, e.addr - a->offset);
+  return object_text(*a, e.addr - a->offset);
+}
+
+std::string Machine::object_text(const AllocInfo& a, uint64_t off) {
+  std::string field = a.layout ? a.layout->path_at(off, a.stride, a.size) : "";
+  if (!field.empty()) return a.what + field;
+  return off == 0 ? std::string(a.what) : fmt::format("{}+{}", a.what, off);
 }
 
 std::string Machine::value_text(uint64_t v) const {
@@ -110,8 +116,8 @@ std::string Machine::value_text(uint64_t v) const {
     uint64_t off = arena_.offset_of(p);
     const AllocInfo* a = arena_.find(p);
     if (!a) return fmt::format("arena+{:#x}", off);
-    return off == a->offset ? fmt::format("arena+{:#x} ({})", off, a->what)
-                            : fmt::format("arena+{:#x} ({}+{})", off, a->what, off - a->offset);
+    // A pointer to an object's start names the object, not its first field.
+    return fmt::format("arena+{:#x} ({})", off, off == a->offset ? std::string(a->what) : object_text(*a, off - a->offset));
   }
   if (v != 0 && mem_.regions().find(p, 1)) {
     uint64_t recorded = mem_.regions().outside_offset(p);

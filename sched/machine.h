@@ -43,6 +43,7 @@
 #include "sim/cost_account.h"
 #include "sim/event_log.h"
 #include "sim/fiber.h"
+#include "sim/field_layout.h"
 #include "sim/memory_model.h"
 #include "sim/memory_system.h"
 #include "sim/schedule_file.h"  // kMaxChoices
@@ -171,6 +172,16 @@ class Machine {
     std::memcpy(&bits, &v, std::min(sizeof(T), sizeof(bits)));
     log_.note_value(value_at_, bits);
   }
+  // p (the start of an allocation, or nullptr) holds T, or an array of T `stride` bytes apart:
+  // reports name its fields (sim/field_layout.h). Returns p as a T*.
+  template <class T>
+  T* described(void* p, size_t stride = sizeof(T)) {
+    if (p != nullptr && arena_.contains(p)) arena_.set_layout(p, layout_of<T>(), uint32_t(stride));
+    return static_cast<T*>(p);
+  }
+  // An allocation and an offset in it as reports name them: "hazptr_percpu_slots[2].slots[0].addr",
+  // "on-stack struct hazptr_pending.hpp_hc.slot", or WHAT+OFFSET when no field is known.
+  static std::string object_text(const AllocInfo& a, uint64_t offset_in_it);
   // What a value noted in an event is, in words that do not depend on the host: an object in
   // the arena or a static region ("arena+0x1780 (on-stack struct hazptr_pending+8)"), or a number.
   std::string value_text(uint64_t value) const;

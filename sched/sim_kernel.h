@@ -223,7 +223,7 @@ struct SimKernel {
   static kapi::PerCpu<T> alloc_percpu(const char* what) {
     kapi::PerCpu<T> pc;
     pc.stride = (sizeof(T) + kapi::kCacheLine - 1) / kapi::kCacheLine * kapi::kCacheLine;
-    pc.base = static_cast<T*>(m().static_alloc(pc.stride * size_t(m().nr_cpus()), kapi::kCacheLine, what));
+    pc.base = m().described<T>(m().static_alloc(pc.stride * size_t(m().nr_cpus()), kapi::kCacheLine, what), pc.stride);
     return pc;
   }
   template <class T>
@@ -246,7 +246,7 @@ struct SimKernel {
   }
   template <class T>
   static T* alloc_static(const char* what) {
-    return static_cast<T*>(m().static_alloc(sizeof(T), kapi::kCacheLine, what));
+    return m().described<T>(m().static_alloc(sizeof(T), kapi::kCacheLine, what));
   }
 
   // `current`'s fields that a design adds to task_struct.

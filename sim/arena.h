@@ -29,6 +29,8 @@ enum class Shadow : uint8_t {
 
 const char* shadow_name(Shadow s);
 
+class FieldLayout;
+
 struct AllocInfo {
   uint64_t offset = 0;
   uint32_t size = 0;
@@ -39,6 +41,10 @@ struct AllocInfo {
   const char* what = "";
   Site alloc_site{};  // where it was allocated and freed (line 0: not known), as KASAN's stacks
   Site free_site{};
+  // The C++ type it holds, if its allocator knew it (sim/field_layout.h), as elements of `stride`
+  // bytes (a per-CPU variable's copies, a frame's array): reports name its fields.
+  const FieldLayout* layout = nullptr;
+  uint32_t stride = 0;
 };
 
 class Arena {
@@ -86,6 +92,11 @@ class Arena {
 
   // The allocation containing p (live or dead), for reports; nullptr if none.
   const AllocInfo* find(const void* p) const;
+  // The allocation starting at p holds objects of this layout, `stride` bytes apart.
+  void set_layout(const void* p, const FieldLayout* layout, uint32_t stride) {
+    if (AllocInfo* a = const_cast<AllocInfo*>(find(p)); a != nullptr && offset_of(p) == a->offset)
+      a->layout = layout, a->stride = stride;
+  }
 
   // Ghost bit per granule: "a list_head starting here is linked into a list".
   bool linked(const void* p) const { return linked_[offset_of(p) / kGranule] != 0; }

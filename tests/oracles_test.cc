@@ -100,6 +100,40 @@ TEST(Oracles, LastEventsShowTheValuesAccessesReadAndWrote) {
   EXPECT_EQ(at[5].second, "");
 }
 
+// Objects whose C++ type the allocator knew are named down to the field (sim/field_layout.h):
+// a per-CPU variable by copy, nested structures by path; a field outside the vocabulary (or a
+// type without one) falls back to +offset.
+TEST(Oracles, LastEventsNameTheFieldsOfKnownTypes) {
+  Machine m;
+  struct Slots {
+    void* addr;
+    kapi::list_head node;
+    long unnamed_counter;
+  };
+  RunResult r = run_tasks(m, {{[&] {
+                            kapi::PerCpu<Slots> pc = K::alloc_percpu<Slots>("slots");
+                            K::write_once(&pc.ptr(1)->node.prev, &pc.ptr(0)->node);
+                            K::write_once(&pc.ptr(0)->unnamed_counter, 1L);
+                            auto* head = m.described<kapi::list_head>(m.kmalloc(sizeof(kapi::list_head), "a head"));
+                            K::write_once(&head->next, head);
+                            m.kfree(head);
+                            (void)K::read_once(&head->prev);
+                          }}});
+  ASSERT_TRUE(r.failed);
+  std::vector<std::pair<std::string, std::string>> accesses;  // object, value
+  for (size_t i = 0; i < r.last_events.size(); ++i)
+    if (r.last_events[i].kind == AccessKind::kStore || r.last_events[i].kind == AccessKind::kLoad)
+      accesses.push_back({r.last_event_objects[i], r.last_event_values[i]});
+  ASSERT_GE(accesses.size(), 5u);
+  auto at = accesses.end() - 5;  // the last five: three stores, kfree()'s step, the load after it
+  EXPECT_EQ(at[0].first, "slots[1].node.prev");
+  EXPECT_NE(at[0].second.find("(slots[0].node.next)"), std::string::npos) << at[0].second;
+  EXPECT_EQ(at[1].first, "slots+24") << "a member outside the vocabulary keeps its offset";
+  EXPECT_EQ(at[2].first, "a head.next");
+  EXPECT_NE(at[2].second.find("(a head)"), std::string::npos) << "a pointer to an object's start names the object";
+  EXPECT_EQ(at[4].first, "a head.prev");
+}
+
 TEST(Oracles, UseOfDeadStackFrame) {
   Machine m;
   RunResult r = run_tasks(m, {{[&] {
