@@ -104,10 +104,14 @@ std::string Machine::event_object(const Event& e) const {
   return object_text(*a, e.addr - a->offset);
 }
 
-std::string Machine::object_text(const AllocInfo& a, uint64_t off) {
+std::string Machine::object_text(const AllocInfo& a, uint64_t off) const {
   std::string field = a.layout ? a.layout->path_at(off, a.stride, a.size) : "";
-  if (!field.empty()) return a.what + field;
-  return off == 0 ? std::string(a.what) : fmt::format("{}+{}", a.what, off);
+  std::string s = !field.empty() ? a.what + field : off == 0 ? std::string(a.what) : fmt::format("{}+{}", a.what, off);
+  Shadow kind = arena_.shadow_at(arena_.base() + a.offset);
+  if ((kind == Shadow::kStack || kind == Shadow::kDeadStack) && a.owner_pid > 0)
+    for (const auto& t : tasks_)
+      if (t->pid == a.owner_pid) return s + " of " + t->name;
+  return s;
 }
 
 std::string Machine::value_text(uint64_t v) const {

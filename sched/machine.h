@@ -180,8 +180,10 @@ class Machine {
     return static_cast<T*>(p);
   }
   // An allocation and an offset in it as reports name them: "hazptr_percpu_slots[2].slots[0].addr",
-  // "on-stack struct hazptr_pending.hpp_hc.slot", or WHAT+OFFSET when no field is known.
-  static std::string object_text(const AllocInfo& a, uint64_t offset_in_it);
+  // "on-stack struct hazptr_pending.hpp_hc.slot of hazptr_torture_reader/2", or WHAT+OFFSET when no
+  // field is known.
+  // An on-stack object says whose stack: "... of hazptr_torture_reader/2".
+  std::string object_text(const AllocInfo& a, uint64_t offset_in_it) const;
   // What a value noted in an event is, in words that do not depend on the host: an object in
   // the arena or a static region ("arena+0x1780 (on-stack struct hazptr_pending+8)"), or a number.
   std::string value_text(uint64_t value) const;

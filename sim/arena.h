@@ -90,6 +90,8 @@ class Arena {
     return Shadow::kStatic;
   }
 
+  // The shadow of p's granule as it is (check() folds the live kinds into kStatic).
+  Shadow shadow_at(const void* p) const { return Shadow(shadow_[offset_of(p) / kGranule]); }
   // The allocation containing p (live or dead), for reports; nullptr if none.
   const AllocInfo* find(const void* p) const;
   // The allocation starting at p holds objects of this layout, `stride` bytes apart.

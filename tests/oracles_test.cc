@@ -137,6 +137,7 @@ TEST(Oracles, LastEventsNameTheFieldsOfKnownTypes) {
 TEST(Oracles, UseOfDeadStackFrame) {
   Machine m;
   RunResult r = run_tasks(m, {{[&] {
+                            (void)m.kmalloc(sizeof(int), "first object");  // not at offset 0, which reads as NULL
                             int* escaped;
                             {
                               StackFrame<int> frame(1, "on-stack int");
@@ -148,6 +149,11 @@ TEST(Oracles, UseOfDeadStackFrame) {
   ASSERT_TRUE(r.failed);
   EXPECT_EQ(r.failure.oracle, Oracle::kUseAfterFree);
   EXPECT_NE(r.failure.message.find("dead stack frame"), std::string::npos) << r.failure.message;
+  // The events name the frame's object and whose stack it was on.
+  std::string last_load;
+  for (size_t i = 0; i < r.last_events.size(); ++i)
+    if (r.last_events[i].kind == AccessKind::kLoad) last_load = r.last_event_objects[i];
+  EXPECT_EQ(last_load, "on-stack int of " + r.failure.task);
 }
 
 TEST(Oracles, UseAfterFreeByReaderWhenWriterSkipsSynchronize) {
