@@ -132,46 +132,12 @@ class Machine {
 
   // --- the step boundary: every shared access comes through here ---
   // Returns false when the access must not be performed (the run is stopping).
-  bool access(AccessKind kind, const void* addr, size_t size, const Site& site) {
-    if (stop_ || running_cpu_ == nullptr) [[unlikely]]
-      return outside_run_access(addr, size, site);
-    uint64_t event_at = log_.pos();  // this access's event, for note_value()
-    step_begin(kind, addr, site);
-    if (arming_) [[unlikely]]
-      arm_step(running_cpu_);
-    if (elig_count_ > 1) {
-      uint32_t v = cpu_choice(uint32_t(running_cpu_->elig_index), kind);
-      if (v != 0) move_to_cpu(v);
-    }
-    Cpu* c = running_cpu_;
-    if (mem_.pending() != 0) [[unlikely]]
-      mem_.maybe_drain(c, kind);
-    if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
-      maybe_deliver_irq(c);
-    if (preemptible(c)) maybe_preempt(c);
-    if (stop_) [[unlikely]]
-      return stopped();
-    // Charged here, just before the access itself: other vCPUs, an interrupt or a preemption may
-    // have moved the line since the step began.
-    if (cost_.on()) [[unlikely]]
-      cost_access(kind, addr);
-    value_at_ = event_at;
-    // A step with no memory of its own (a fence, a spin hint, the scheduler's work) passes NULL
-    // and size 0; NULL with a size is the design dereferencing a NULL pointer.
-    if (addr == nullptr) [[unlikely]]
-      return size == 0 || bad_address(addr, size, site);
-    return check_address(addr, size, site);
-  }
+  inline bool access(AccessKind kind, const void* addr, size_t size, const Site& site);
 
   // The value the access access() just let through read or wrote, for its event (reports and
   // traces show it). Nothing runs between the two, so the event is the machine's last access.
   template <class T>
-  void note_value(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    uint64_t bits = 0;
-    std::memcpy(&bits, &v, std::min(sizeof(T), sizeof(bits)));
-    log_.note_value(value_at_, bits);
-  }
+  void note_value(const T& v);
   // p (the start of an allocation, or nullptr) holds T, or an array of T `stride` bytes apart:
   // reports name its fields (sim/field_layout.h). Returns p as a T*.
   template <class T>
@@ -182,7 +148,6 @@ class Machine {
   // An allocation and an offset in it as reports name them: "hazptr_percpu_slots[2].slots[0].addr",
   // "on-stack struct hazptr_pending.hpp_hc.slot of hazptr_torture_reader/2", or WHAT+OFFSET when no
   // field is known.
-  // An on-stack object says whose stack: "... of hazptr_torture_reader/2".
   std::string object_text(const AllocInfo& a, uint64_t offset_in_it) const;
   // What a value noted in an event is, in words that do not depend on the host: an object in
   // the arena or a static region ("arena+0x1780 (on-stack struct hazptr_pending+8)"), or a number.
@@ -428,46 +393,12 @@ class Machine {
   bool bad_address(const void* addr, size_t size, const Site& site);
   void stack_overflow(Task* t, const Site& site);
 
-  void step_begin(AccessKind kind, const void* addr, const Site& site) {
-    ++step_;
-    now_ += cfg_.step_ns;
-    Task* t = running_cpu_->curr;
-    t->last_site = site;
-    t->last_step = step_;
-    // Unbounded recursion is reported before the fiber's guard page is hit (the frame of the
-    // access is on the running task's stack: interrupts run on the task they interrupt).
-    if (uintptr_t(__builtin_frame_address(0)) < t->stack_floor) [[unlikely]]
-      stack_overflow(t, site);
-    uint64_t off = arena_.contains(addr) ? arena_.offset_of(addr) : addr == nullptr ? 0 : mem_.regions().outside_offset(addr);
-    record(kind, off, site);
-    if (step_ >= next_check_step_) [[unlikely]]
-      periodic_checks();
-    if (t->sync_begin != 0 && ++t->sync_steps > cfg_.sync_bound) [[unlikely]]
-      sync_too_long(t, site);
-    if (now_ >= next_timer_) [[unlikely]]
-      fire_timers();
-  }
+  inline void step_begin(AccessKind kind, const void* addr, const Site& site);
 
-  void record(AccessKind kind, uint64_t addr, const Site& site) {
-    log_.record(step_, now_, running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1, kind,
-                addr, site);
-    if (log_.tracing()) [[unlikely]]
-      log_.set_trace_flags(trace_flags());
-  }
-  void record_name(AccessKind kind, const char* name) {
-    log_.record_name(step_, now_, running_cpu_ ? running_cpu_->id : -1, running_cpu_ ? running_cpu_->curr->pid : -1,
-                     kind, name);
-    if (log_.tracing()) [[unlikely]]
-      log_.set_trace_flags(trace_flags());
-  }
+  inline void record(AccessKind kind, uint64_t addr, const Site& site);
+  inline void record_name(AccessKind kind, const char* name);
   // The running vCPU's context as Event::flags (sim/access.h) encodes it.
-  uint8_t trace_flags() const {
-    const Cpu* c = running_cpu_;
-    if (c == nullptr) return 0;
-    return uint8_t((c->irq_off ? kFlagIrqsOff : 0) | (c->need_resched ? kFlagNeedResched : 0) |
-                   (c->in_irq ? kFlagHardirq : 0) | (c->softirq_count & kSoftirqOffset ? kFlagSoftirq : 0) |
-                   std::clamp(c->curr->preempt_count, 0, int(kFlagPreemptMask)));
-  }
+  inline uint8_t trace_flags() const;
 
   uint32_t decide(Choice c, uint32_t n) { return n < 2 ? 0 : decisions_.choose(c, n); }
   // A choice about an event at a site: noted for coverage, and armed sites fire more (arm).
@@ -674,3 +605,4 @@ extern template class MemorySystem<MachineMemoryHost>;  // instantiated in sched
 }  // namespace hazsim
 
 #include "sched/memory_host_inline.h"
+#include "sched/step_inline.h"
