@@ -10,6 +10,9 @@ ScheduleSize size_of(const RunResult& r) {
 
 namespace {
 
+// Above this many scheduling events, a round shrinks positionally only (see the keyed pass).
+constexpr uint64_t kKeyedMaxEvents = 4096;
+
 bool same_failure(const ScenarioOutcome& a, const ScenarioOutcome& b) {
   return a.run.failed && b.run.failed && a.run.failure.oracle == b.run.failure.oracle &&
          a.run.failure.site == b.run.failure.site;
@@ -87,8 +90,12 @@ ShrinkResult shrink_schedule(Machine& m, const Params& p, const std::vector<uint
     // Pass 0: remove chunks of the eventful choices by key, halving the chunk size (ddmin): the
     // choices after a removed one keep their meaning, so most schedules lose most of their events
     // here. The candidate's own events are the next round's (an event may bring others with it).
-    if (opts.keyed) learn_keys();
-    for (size_t chunk = std::max<size_t>(1, keyed.size() / 2); opts.keyed && chunk >= 1 && !out_of_budget(); chunk /= 2) {
+    // A schedule of tens of thousands of events (a weak-model run) is first cut down positionally:
+    // a keyed run costs more, and halving chunks of 60 k keyed events takes too many of them.
+    bool keyed_pass = opts.keyed && size_of(r.shrunk.run).events <= kKeyedMaxEvents;
+    keyed.clear();
+    if (keyed_pass) learn_keys();
+    for (size_t chunk = std::max<size_t>(1, keyed.size() / 2); keyed_pass && chunk >= 1 && !out_of_budget(); chunk /= 2) {
       for (size_t begin = 0; begin < keyed.size() && !out_of_budget();) {
         std::vector<KeyedChoice> cand = keyed;
         cand.erase(cand.begin() + long(begin), cand.begin() + long(std::min(keyed.size(), begin + chunk)));
