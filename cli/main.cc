@@ -234,7 +234,7 @@ int main(int argc, char** argv) {
       ->required();
 
   std::string trace_file, trace_format = "ftrace", trace_out;
-  auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text or Chrome JSON)");
+  auto* trace = app.add_subcommand("trace", "replay a schedule file and write its trace (ftrace text, trace.dat, Chrome JSON)");
   trace->add_option("FILE", trace_file, "schedule file")->required();
   trace->add_option("--format", trace_format,
                     "ftrace, trace.dat (trace-cmd's binary format: trace-cmd report, KernelShark), json, litmus (a "

@@ -7,8 +7,8 @@
 // Used only by shrink's runs (explore/ is otherwise positional): it asks the machine about every
 // choice through ChoiceContext's function pointers, which is no cost to any other run.
 #pragma once
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "explore/replay.h"
@@ -34,7 +34,8 @@ struct KeyedChoice {
 };
 
 // A map from 64-bit keys (already well mixed) to 32-bit values: open addressing, linear probing,
-// never more than half full. Key 0 marks an empty cell, so a key of 0 is stored as 1.
+// never more than half full. Key 0 marks an empty cell, so a key of 0 is stored as 1 (the two
+// share a cell: a collision of mixed hashes, as likely as any other).
 class KeyMap {
  public:
   void clear() { std::fill(cells_.begin(), cells_.end(), Cell{}), size_ = 0; }
