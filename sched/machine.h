@@ -547,7 +547,7 @@ class Machine {
   size_t elig_count_ = 0;
   Cpu* running_cpu_ = nullptr;
   uint64_t step_ = 0;
-  uint64_t value_at_ = 0;  // the event of the access access() last let through
+  uint64_t value_at_ = EventLog::kNoEvent;  // the event of the access access() last let through
   uint64_t now_ = 0;
   MachineMemoryHost mem_host_{*this};
   MemorySystem<MachineMemoryHost> mem_{mem_host_, arena_};

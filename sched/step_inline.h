@@ -6,8 +6,10 @@
 namespace hazsim {
 
 inline bool Machine::access(AccessKind kind, const void* addr, size_t size, const Site& site) {
-  if (stop_ || running_cpu_ == nullptr) [[unlikely]]
+  if (stop_ || running_cpu_ == nullptr) [[unlikely]] {
+    value_at_ = EventLog::kNoEvent;  // set-up and teardown accesses have no event to note into
     return outside_run_access(addr, size, site);
+  }
   uint64_t event_at = log_.pos();  // this access's event, for note_value()
   step_begin(kind, addr, site);
   if (arming_) [[unlikely]]

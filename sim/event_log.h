@@ -56,8 +56,11 @@ class EventLog {
   }
   // The position the next event takes; note_value() finds an event by it.
   uint64_t pos() const { return pos_; }
-  // The value of the access recorded at `at` (if the ring still holds it, and in the trace).
+  // The value of the access recorded at `at` (if the ring still holds it, and in the trace);
+  // kNoEvent (an access outside a run) notes nothing.
+  static constexpr uint64_t kNoEvent = UINT64_MAX;
   void note_value(uint64_t at, uint64_t v) {
+    if (at >= pos_) return;
     if (pos_ - at <= kRing) {
       Event& e = ring_[at & (kRing - 1)];
       e.value = v;
