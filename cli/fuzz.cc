@@ -18,6 +18,7 @@
 #include "cli/buckets.h"
 #include "cli/results.h"
 #include "explore/bounded.h"
+#include "explore/dpor.h"
 #include "scenarios/campaign_coverage.h"
 #include "scenarios/config_list.h"
 #include "scenarios/design_lines.h"
@@ -273,9 +274,10 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
   return t;
 }
 
-// bounded:K: every schedule with at most K eventful choices, depth first, one thread. Ctrl-C,
-// SIGTERM and --max-total-time stop it before its next schedule, like the other campaigns.
-FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buckets) {
+// bounded:K: every schedule with at most K eventful choices, depth first, one thread; dpor: one
+// schedule per equivalence class (explore/dpor.h). Ctrl-C, SIGTERM and --max-total-time stop
+// them before their next schedule, like the other campaigns.
+FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* buckets) {
   const long runs = c.runs;
   const double max_seconds = c.max_seconds;
   const std::string& artifacts = c.artifacts;
@@ -289,8 +291,9 @@ FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buck
            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= max_seconds;
   };
   auto stop = [&] { return g_interrupted || !t.error.empty() || out_of_time() || (c.stop_on_first && t.failures > 0); };
-  ExploreResult r = explore_all(m.decisions(), runs > 0 ? uint64_t(runs) : UINT64_MAX, [&](const std::vector<uint16_t>& prefix) {
-    ScenarioOutcome out = run_scenario(m, p, nullptr, &prefix);
+  const bool dpor = p.str("strategy") == "dpor";
+  auto run_once = [&](const std::vector<uint16_t>* prefix) {
+    ScenarioOutcome out = run_scenario(m, p, nullptr, prefix);
     if (!out.error.empty()) {
       t.error = out.error;
       return;
@@ -312,15 +315,27 @@ FuzzTotals fuzz_bounded(const Params& p, const CampaignOptions& c, Buckets* buck
     if (t.failures <= 3)
       fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
                  p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
-  }, stop);
+  };
+  const uint64_t max_runs = runs > 0 ? uint64_t(runs) : UINT64_MAX;
+  ExploreResult r = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); }, stop)
+                         : explore_all(m.decisions(), max_runs, [&](const std::vector<uint16_t>& prefix) {
+                             run_once(&prefix);
+                           }, stop);
+  if (t.error.empty() && !r.error.empty()) {
+    t.error = r.error;
+    return t;
+  }
   const char* why = r.exhausted  ? "the space is exhausted"
                     : !r.stopped ? "stopped before the space was exhausted (--runs)"
                     : g_interrupted ? "stopped before the space was exhausted (interrupted)"
                     : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
                     : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
                                     : "stopped before the space was exhausted";
-  fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
-             p.str("strategy").substr(8), why);
+  if (dpor)
+    fmt::print("hazsim-fuzz: dpor: {} schedules, at least one per class of equivalent schedules; {}\n", r.runs, why);
+  else
+    fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
+               p.str("strategy").substr(8), why);
   return t;
 }
 
@@ -476,8 +491,8 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
   for (auto& [ro, p, pc] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
-    bool bounded = p.str("strategy").rfind("bounded:", 0) == 0;
-    FuzzTotals t = bounded ? fuzz_bounded(p, pc, &buckets) : fuzz_one(ro, p, pc, &buckets);
+    bool bounded = p.str("strategy").rfind("bounded:", 0) == 0 || p.str("strategy") == "dpor";
+    FuzzTotals t = bounded ? fuzz_exhaustive(p, pc, &buckets) : fuzz_one(ro, p, pc, &buckets);
     if (!t.error.empty() && matrix) {
       fmt::print("hazsim-fuzz: {} {}: not run: {}\n", p.str("scenario"), p.str("design"), t.error);
       continue;

@@ -8,7 +8,8 @@
 
 namespace hazsim {
 
-int cmd_litmus(const std::vector<std::string>& files, const std::string& memory_model, uint64_t max_runs) {
+int cmd_litmus(const std::vector<std::string>& files, const std::string& memory_model, uint64_t max_runs,
+               bool dpor) {
   MemoryModel model;
   if (!memory_model_from_name(memory_model, &model))
     return cli::usage_error(fmt::format("unknown memory model '{}' (sc, tso, pso, weak)", memory_model));
@@ -24,7 +25,7 @@ int cmd_litmus(const std::vector<std::string>& files, const std::string& memory_
       fmt::print(stderr, "hazsim: {}: {}\n", f, err);
       return 2;
     }
-    litmus::Outcome o = litmus::run(t, model, max_runs);
+    litmus::Outcome o = litmus::run(t, model, max_runs, dpor);
     if (!o.error.empty()) {
       fmt::print(stderr, "hazsim: {}: {}\n", f, o.error);
       return 2;

@@ -46,6 +46,7 @@ int cmd_list(bool params) {
   fmt::print("Strategies:\n  random         uniform choices with the *_prob parameters\n"
              "  pct:D          PCT (Burckhardt et al., ASPLOS 2010): random task priorities, D-1 change points\n"
              "  bounded:K      every schedule with at most K eventful choices (fuzz; small scenarios)\n"
+             "  dpor           every schedule up to equivalence: source-DPOR (fuzz; small tests)\n"
              "  arm            site arming (BUGGIFY): armed sites fire events more and may stall their vCPU\n"
              "  portfolio      the seed picks random, pct:2, arm or pct:3 (fuzz's default)\n"
              "  replay         the choices of a schedule file (hazsim replay)\n");
@@ -274,6 +275,8 @@ int main(int argc, char** argv) {
   litmus->add_option("FILE", litmus_files, "litmus test files")->required();
   litmus->add_option("--memory-model", litmus_model, "sc, tso, pso or weak");
   litmus->add_option("--max-runs", litmus_max_runs, "schedules to run at most per test");
+  bool litmus_dpor = false;
+  litmus->add_flag("--dpor", litmus_dpor, "one schedule per class of equivalent schedules (strategy dpor), not all");
 
   BenchNativeOptions native;
   auto* bench_native = app.add_subcommand(
@@ -316,7 +319,7 @@ int main(int argc, char** argv) {
   // --max-total-time alone runs until the time is up, as libFuzzer does; --runs still caps it.
   if (fuzz->parsed() && campaign.max_seconds > 0 && fuzz->count("--runs") == 0) campaign.runs = 0;
   if (list->parsed()) return cmd_list(list_params);
-  if (litmus->parsed()) return cmd_litmus(litmus_files, litmus_model, litmus_max_runs);
+  if (litmus->parsed()) return cmd_litmus(litmus_files, litmus_model, litmus_max_runs, litmus_dpor);
   if (run->parsed()) return cmd_run(run_opts, save);
   if (replay->parsed()) return cmd_replay(replay_file, replay_quiet);
   if (fuzz->parsed()) {

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "explore/replay.h"
@@ -53,6 +54,7 @@ struct ExploreResult {
   uint64_t runs = 0;
   bool exhausted = false;  // every schedule was run (false: stopped at max_runs, or by `stop`)
   bool stopped = false;    // `stop` said so before the next run
+  std::string error;       // dpor: why the search cannot go on (not deterministic, a run too long)
 };
 
 // run_once(prefix) must set the machine up, call d.start_explore(&prefix, mask) on `d` and run

@@ -8,6 +8,7 @@
 
 #include "explore/arm.h"
 #include "explore/bounded.h"
+#include "explore/dpor.h"
 #include "explore/keyed_replay.h"
 #include "explore/pct.h"
 #include "explore/random.h"
@@ -93,8 +94,27 @@ class DecisionSource {
     recorded_.clear();
   }
   bool bounded() const { return kind_ == StrategyKind::kExplore && explorer_.bounded(); }
-  // Neither PCT nor bounded: the vCPU choice is an ordinary draw (random, arm, replay, explore).
-  bool plain() const { return kind_ != StrategyKind::kPct && !bounded(); }
+  // Neither PCT, bounded nor dpor: the vCPU choice is an ordinary draw (random, arm, replay, explore).
+  bool plain() const { return kind_ != StrategyKind::kPct && kind_ != StrategyKind::kDpor && !bounded(); }
+
+  // dpor (explore/dpor.h): one run of the search the explorer holds; dpor_explorer().reset()
+  // starts a new search.
+  // `mask`: the kinds of choice that branch (choice_bit()); the others are always 0.
+  void start_dpor(uint32_t mask = ~0u) {
+    kind_ = StrategyKind::kDpor;
+    dpor_mask_ = mask;
+    arming_.clear();
+    cursor_.start(nullptr);
+    recorded_.clear();
+    dpor_.start_run();
+  }
+  bool dpor() const { return kind_ == StrategyKind::kDpor; }
+  DporExplorer& dpor_explorer() { return dpor_; }
+  // dpor's choice of agent: agents[v] is the vCPU or store buffer value v runs. Not recorded:
+  // the machine records the choices a replay makes for it (record()).
+  uint32_t dpor_pick(const int* agents, uint32_t n, bool yield = false, uint64_t disabled = 0) {
+    return dpor_.choose_agent(agents, n, yield, disabled);
+  }
 
   // A choice the machine made itself (PCT's priorities, bounded's free switch at a spin-wait),
   // recorded so a replay makes it again.
@@ -121,6 +141,10 @@ class DecisionSource {
         v = explorer_.choose(cursor_, n);
         break;
       case StrategyKind::kKeyed: v = keyed_choice(c, n); break;
+      case StrategyKind::kDpor:
+        if (!(dpor_mask_ & choice_bit(c))) return 0;
+        v = dpor_.choose_data(n);
+        break;
       case StrategyKind::kReplay:
       default: v = cursor_.replay(n); break;
     }
@@ -159,6 +183,8 @@ class DecisionSource {
   std::vector<uint16_t> recorded_;
   ChoiceContext context_;
   KeyedReplay keyed_;
+  DporExplorer dpor_;
+  uint32_t dpor_mask_ = ~0u;
 };
 
 }  // namespace hazsim

@@ -18,6 +18,10 @@ bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
     *out = StrategyKind::kArm;
     return true;
   }
+  if (s == "dpor") {
+    *out = StrategyKind::kDpor;
+    return true;
+  }
   if (s == "portfolio") {
     *out = StrategyKind::kPortfolio;
     return true;

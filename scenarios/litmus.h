@@ -83,7 +83,9 @@ struct Outcome {
   bool exhausted = false;
   std::string error;  // a run failed (an oracle fired), or the test cannot run
 };
-Outcome run(const Test& t, MemoryModel model, uint64_t max_runs);
+// dpor: one schedule per equivalence class (explore/dpor.h) instead of every schedule; the
+// states reached must be the same (tests/dpor_test.cc).
+Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor = false);
 
 enum class Verdict : uint8_t { kNever, kSometimes, kAlways };
 const char* verdict_name(Verdict v);

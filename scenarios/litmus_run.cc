@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "explore/bounded.h"
+#include "explore/dpor.h"
 #include "scenarios/litmus.h"
 #include "scenarios/litmus_lb.h"
 #include "sim/memory_model.h"
@@ -226,7 +227,7 @@ std::string state_of(const Test& t, const RunState& rs) {
 }
 
 // Every schedule of one version of the test, added to *out (which counts runs across versions).
-void run_version(const Test& t, MemoryModel model, uint64_t max_runs, Outcome* outp) {
+void run_version(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor, Outcome* outp) {
   Outcome& out = *outp;
   Machine m;
   m.set_store_reduction(true);
@@ -236,15 +237,17 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, Outcome* o
   const uint32_t mask = choice_bit(Choice::kCpu) | choice_bit(Choice::kDrain) | choice_bit(Choice::kDrainEntry) |
                         choice_bit(Choice::kReadFrom);
   try {
-    ExploreResult res = explore_all(m.decisions(), max_runs, [&](const std::vector<uint16_t>& prefix) {
+    auto run_once = [&](const std::vector<uint16_t>* prefix) {
       MachineConfig cfg;
       cfg.cpus = int(t.procs.size());
       cfg.memory_model = model;
       cfg.max_steps = 200000;
+      cfg.drains_first = prefix == nullptr && model != MemoryModel::kSC;  // dpor
       m.reset(cfg);
       // A bound no schedule reaches: the search is complete, and a spinning lock waiter hands
       // its vCPU on at each spin (as bounded:K's search does) instead of spinning forever.
-      m.decisions().start_explore(&prefix, mask, UINT32_MAX - 1);
+      if (prefix) m.decisions().start_explore(prefix, mask, UINT32_MAX - 1);
+      else m.decisions().start_dpor(mask);
       rs.vars.assign(t.vars.size(), nullptr);
       for (size_t i = 0; i < t.vars.size(); ++i)
         rs.vars[i] = static_cast<long*>(m.static_alloc(64, 64, t.vars[i].name.c_str()));
@@ -271,7 +274,12 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, Outcome* o
       if (t.filter && !holds(t, rs, *t.filter)) return;
       ++out.states[state_of(t, rs)];
       (holds(t, rs, t.condition) ? out.positive : out.negative) += 1;
-    });
+    };
+    ExploreResult res = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); })
+                             : explore_all(m.decisions(), max_runs, [&](const std::vector<uint16_t>& prefix) {
+                                 run_once(&prefix);
+                               });
+    if (!res.error.empty()) throw RuntimeError(res.error);
     out.exhausted = res.exhausted;
   } catch (const RuntimeError& e) {
     out.error = e.what();
@@ -281,10 +289,10 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, Outcome* o
 
 }  // namespace
 
-Outcome run(const Test& t, MemoryModel model, uint64_t max_runs) {
+Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor) {
   Outcome out;
   if (model != MemoryModel::kWeak) {
-    run_version(t, model, max_runs, &out);
+    run_version(t, model, max_runs, dpor, &out);
     return out;
   }
   // Every combination of the threads' load-buffering orders (the first is the test as written).
@@ -300,7 +308,7 @@ Outcome run(const Test& t, MemoryModel model, uint64_t max_runs) {
     }
     for (size_t i = 0; i < pick.size(); ++i) version.procs[i].body = orders[i][pick[i]];
     Outcome one;
-    run_version(version, model, max_runs - out.runs, &one);
+    run_version(version, model, max_runs - out.runs, dpor, &one);
     for (const auto& [state, n] : one.states) out.states[state] += n;
     out.positive += one.positive;
     out.negative += one.negative;

@@ -57,6 +57,7 @@ MachineConfig machine_config(const Params& p) {
   c.quarantine = p.num("quarantine");
   c.poison_uninit = p.str("kmalloc_fill") == "poison";
   parse_mutation(p.str("mutate"), &c.mutation);
+  c.drains_first = p.str("strategy") == "dpor" && c.memory_model != MemoryModel::kSC;
   return c;
 }
 
@@ -85,6 +86,8 @@ static void start_decisions(Machine& m, const Params& p, const MachineConfig& cf
     else m.decisions().start_keyed_learning(keyed->learn);
     if (kind == StrategyKind::kArm)  // the replay stalls at the sites the run armed
       m.decisions().set_arming(uint64_t(p.num("seed")), p.ppm("arm_sites"), p.ppm("arm_fire_prob"));
+  } else if (kind == StrategyKind::kDpor) {
+    m.decisions().start_dpor();  // the run the search (explore_dpor) holds next
   } else if (kind == StrategyKind::kBounded) {
     static const std::vector<uint16_t> kNone;
     m.decisions().start_explore(explore_prefix ? explore_prefix : &kNone, ~0u, uint32_t(depth));

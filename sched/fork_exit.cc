@@ -5,6 +5,8 @@
 namespace hazsim {
 
 Task* Machine::fork_task(std::string name, TaskFn fn, void* arg, int cpu, bool pinned) {
+  if (dpor_) [[unlikely]]
+    dpor_global();
   auto t = std::make_unique<Task>();
   t->name = std::move(name);
   t->fn = fn;

@@ -54,6 +54,8 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
     if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
   // csd_lock_wait() ends with an acquire of the flag the handler's CPU released: under weak the
   // waiter sees what the handler wrote (modelled as a full barrier's view: stronger, never weaker).
+  if (dpor_) [[unlikely]]
+    dpor_global();  // it saw the handler finish (a host flag) and takes every vCPU's stores
   mem_.fence_sync(running_cpu_);
 }
 
@@ -64,6 +66,8 @@ void Machine::queue_irq(Cpu* d, Ipi ipi, const Site& site) {
   }
   d->ipis[(d->ipi_head + d->ipi_count) % uint32_t(d->ipis.size())] = ipi;
   ++d->ipi_count;
+  if (dpor_ && d != running_cpu_) [[unlikely]]
+    dpor_global();
   update_eligible(d);
 }
 

@@ -7,12 +7,16 @@
 namespace hazsim {
 
 void Machine::wait_on(const void* key, const char* what, const Site& site) {
+  if (dpor_) [[unlikely]]
+    dpor_global();
   if (stop_) return;
   waiters_.add(key, current_task());
   block(what, site);
 }
 
 void Machine::wake_one(const void* key) {
+  if (dpor_) [[unlikely]]
+    dpor_global();
   if (Task* t = waiters_.take_first(key)) wake_up_task(t);
 }
 

@@ -133,13 +133,13 @@ void Machine::add_switch_hook(void (*fn)(void*), void* ctx) { switch_hooks_.push
 RunResult Machine::run() {
   tl_current_ = this;
   site_aware_ = coverage_ || decisions_.arming();
-  arming_ = decisions_.arming();
+  arming_ = decisions_.arming(), dpor_ = decisions_.dpor();
   for (auto& c : cpus_) update_eligible(&c);
   main_loop();
   teardown();
   stop_ = false;  // end-of-run checks read memory like boot code does
   // What is still buffered reaches memory (in an order the stream chooses under store reduction).
-  if (!reports_.failed()) mem_.drain_rest();
+  if (!reports_.failed()) drain_rest();
   if (!reports_.failed()) {
     for (auto& h : final_checks_) {
       h.fn(h.ctx);

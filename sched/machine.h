@@ -167,7 +167,11 @@ class Machine {
   void store_mem(T* p, T v, bool release) {
     mem_.store(running_cpu_, p, v, release);
   }
-  void fence_full() { mem_.fence_full(running_cpu_); }
+  void fence_full() {
+    mem_.fence_full(running_cpu_);
+    if (dpor_ && mem_.weak()) [[unlikely]]
+      dpor_strong_fence();  // every caller: smp_mb(), a task's exit, kfree(), an IPI
+  }
   void fence_wmb() { mem_.fence_wmb(running_cpu_); }
   void fence_rmb() { mem_.fence_rmb(running_cpu_); }
   void fence_lock() { mem_.fence_lock(running_cpu_); }
@@ -452,11 +456,35 @@ class Machine {
   // under PCT it leaves the choice to the random stream, so a spinner cannot starve the vCPU it
   // waits for, which on real hardware runs in parallel.
   uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad) {
-    if (decisions_.plain()) [[likely]]
+    if (decisions_.plain() && !cfg_.drains_first) [[likely]]
       return decide(Choice::kCpu, uint32_t(elig_count_));
     return cpu_choice_slow(base, kind);
   }
   uint32_t cpu_choice_slow(uint32_t base, AccessKind kind);
+  // dpor (explore/dpor.h): the vCPU choice by vCPU, what each access touches, and the
+  // scheduler changes that make a transition dependent with every other (sched/dpor_notes.cc).
+  uint32_t dpor_cpu_choice(uint32_t base, AccessKind kind);
+  void dpor_access(const Cpu* c, AccessKind kind, const void* addr, size_t size);
+  void dpor_touch(const void* addr, size_t size);  // the allocator's: a write of the object
+  void dpor_global();
+ public:
+  // smp_mb()'s step (access(kFence)). Under dpor with store buffers the vCPU may not take it
+  // while its buffer holds stores: its buffer's agent drains them first (Abdulla et al.).
+  bool mb_access(const Site& site) {
+    Task* t = dpor_ ? current_task() : nullptr;
+    if (t != nullptr) t->dpor_mb = true;
+    const bool r = access(AccessKind::kFence, nullptr, 0, site);
+    if (t != nullptr) t->dpor_mb = false;
+    return r;
+  }
+
+ private:
+  // The end of a run: what is still buffered drains (MachineConfig::drains_first: each drain a
+  // choice among the buffers with stores, under dpor a choice of agent).
+  void drain_rest();
+  void dpor_drain(int owner, const void* addr, size_t size);
+  void dpor_strong_fence();
+  int dpor_drain_agent_ = -1;  // the store buffer draining as an agent of its own, or -1
   // Shrinking's keyed replay asks these (explore/keyed_replay.h's ChoiceContext).
   static uint64_t choice_where(const void* machine);
   static int64_t cpu_target_of(const void* machine, uint32_t v);
@@ -475,7 +503,12 @@ class Machine {
   void cond_resched_slow(const Site& site);
   void periodic_checks();
   void check_lockups();
-  void note_progress() { last_progress_step_ = step_; }
+  // Progress is a change of the ghost holds or of the live tasks: under dpor, of shared state.
+  void note_progress() {
+    last_progress_step_ = step_;
+    if (dpor_) [[unlikely]]
+      dpor_global();
+  }
   void reset_progress() {
     next_check_step_ = kCheckEvery;
     last_progress_step_ = 0;
@@ -540,6 +573,7 @@ class Machine {
   void clear_coverage();  // a new run: no site offered or hit, no design line run
   bool site_aware_ = false;  // coverage_ or an arm run: decisions look up their site
   bool arming_ = false;      // an arm run or its replay: armed sites may stall
+  bool dpor_ = false;        // a dpor run: transitions report what they touch
   EventLog log_;
   std::vector<Cpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;

@@ -56,6 +56,10 @@ struct MachineConfig {
   uint8_t derived = 0;
   std::string bounds_origin;
   size_t task_data_size = 0;          // the design's per-task fields
+  // Strategy dpor (and the replay of its schedules) under tso, pso and weak: at a step, buffered
+  // stores drain by choices of their own before the vCPU choice, any number of them (a store
+  // buffer is an agent of the search), instead of at most one after it.
+  bool drains_first = false;
   Mutation mutation;
 };
 

@@ -80,6 +80,8 @@ void* Machine::kmalloc(size_t size, const char* what, Shadow kind, bool zero, co
     fail(Oracle::kNoProgress, fmt::format("simulated memory exhausted allocating {} bytes for {}", size, what));
     return p;
   }
+  if (dpor_) [[unlikely]]
+    dpor_touch(p, size);
   const bool poison = cfg_.poison_uninit && !zero;
   if (!reused && !poison) return p;  // fresh memory is zero
   // The allocator writes the object before handing it out (or leaves it to its poison); under
@@ -93,6 +95,10 @@ void* Machine::kmalloc(size_t size, const char* what, Shadow kind, bool zero, co
 void Machine::kfree(void* p, const Site& site) {
   if (p == nullptr || !access(AccessKind::kStore, nullptr, 0, site)) return;
   fence_full();  // the allocator's atomics; the freeing CPU's own stores precede the free
+  if (dpor_) [[unlikely]] {
+    const AllocInfo* b = arena_.find(p);
+    dpor_touch(p, b ? b->size : 1);
+  }
   const AllocInfo* a = arena_.find(p);
   if (a && a->offset == arena_.offset_of(p)) {
     if (const void* l = arena_.first_linked(p, a->size))
@@ -115,6 +121,8 @@ void Machine::stack_free(void* p, size_t size, const Site& site) {
                          current_task() ? task_label(current_task()) : ""),
              site);
   }
+  if (dpor_) [[unlikely]]
+    dpor_touch(p, size);
   arena_.retire(p, Shadow::kDeadStack, current_task() ? current_task()->pid : -1, step_, site);
 }
 

@@ -18,6 +18,8 @@ StoreOrigin MachineMemoryHost::origin(const VCpu& c) const {
 }
 void MachineMemoryHost::drain_event(const VCpu& c, const BufferedStore& e, uint64_t where) {
   m_.log_.record(m_.step_, m_.now_, c.id, e.pid, AccessKind::kDrain, where, e.site);
+  if (m_.dpor_) [[unlikely]]
+    m_.dpor_drain(c.id, e.addr, e.size);
 }
 const void* MachineMemoryHost::watched() const { return m_.ghost_.watched(); }
 void MachineMemoryHost::watched_load() {

@@ -24,6 +24,8 @@ void Machine::rcu_read_unlock() {
 }
 
 void Machine::kfree_rcu(void* p, const Site& site) {
+  if (dpor_) [[unlikely]]
+    dpor_global();
   if (p == nullptr || stop_) return;
   // The object must be one the heap handed out: a bad pointer is reported now, at the call.
   const AllocInfo* a = arena_.find(p);
@@ -57,6 +59,8 @@ void Machine::rcu_free_ready() {
 // vCPU's buffered stores reach memory and, under weak, each vCPU takes every invalidation, so no
 // later load anywhere reads a pointer to the object that was unlinked before kfree_rcu().
 void Machine::rcu_grace_period_memory() {
+  if (dpor_) [[unlikely]]
+    dpor_global();  // every vCPU's stores reach every vCPU
   for (Cpu& c : cpus_) {
     mem_.drain_all(&c);
     mem_.fence_sync(&c);

@@ -20,6 +20,8 @@ void Machine::update_eligible(Cpu* c) {
 }
 
 void Machine::enqueue(Cpu* c, Task* t) {
+  if (dpor_ && c != running_cpu_) [[unlikely]]
+    dpor_global();  // a wakeup or a migration to another vCPU's runqueue
   t->cpu = c->id;
   t->state = TaskState::kRunnable;
   t->runnable_since = step_;

@@ -67,7 +67,7 @@ struct SimKernel {
   }
   static void smp_mb(Site s = Site::current()) {
     if (m().mutated(MutationKind::kDropMb, s)) return;
-    if (m().access(AccessKind::kFence, nullptr, 0, s)) m().fence_full();
+    if (m().mb_access(s)) m().fence_full();
     m().cost_fence();
   }
   static void smp_wmb(Site s = Site::current()) {

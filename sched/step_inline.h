@@ -14,18 +14,20 @@ inline bool Machine::access(AccessKind kind, const void* addr, size_t size, cons
   step_begin(kind, addr, site);
   if (arming_) [[unlikely]]
     arm_step(running_cpu_);
-  if (elig_count_ > 1) {
+  if (elig_count_ > 1 || cfg_.drains_first) {
     uint32_t v = cpu_choice(uint32_t(running_cpu_->elig_index), kind);
     if (v != 0) move_to_cpu(v);
   }
   Cpu* c = running_cpu_;
-  if (mem_.pending() != 0) [[unlikely]]
+  if (mem_.pending() != 0 && !cfg_.drains_first) [[unlikely]]
     mem_.maybe_drain(c, kind);
   if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
     maybe_deliver_irq(c);
   if (preemptible(c)) maybe_preempt(c);
   if (stop_) [[unlikely]]
     return stopped();
+  if (dpor_) [[unlikely]]
+    dpor_access(c, kind, addr, size);
   // Charged here, just before the access itself: other vCPUs, an interrupt or a preemption may
   // have moved the line since the step began.
   if (cost_.on()) [[unlikely]]

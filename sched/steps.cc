@@ -54,6 +54,12 @@ void Machine::arm_step(Cpu* c) {
 uint32_t Machine::cpu_choice_slow(uint32_t base, AccessKind kind) {
   uint32_t n = uint32_t(elig_count_);
   if (reduced_store(kind)) return 0;
+  if (decisions_.dpor()) return dpor_cpu_choice(base, kind);
+  // MachineConfig::drains_first (a dpor schedule's replay): stores drain first, then the choice.
+  if (cfg_.drains_first && running_cpu_ != nullptr && !running_cpu_->idle_waiting)
+    while (mem_.pending() != 0 && !stop_ && mem_.drain_chosen(running_cpu_)) {
+    }
+  if (n < 2) return 0;
   // bounded:K counts preemptions as CHESS does: at a spin-wait hint the next vCPU runs, free.
   if (decisions_.bounded() && kind == AccessKind::kRelax) return n < 2 ? 0 : decisions_.record(1);
   if (!decisions_.pct() || kind == AccessKind::kRelax) return decide(Choice::kCpu, n);

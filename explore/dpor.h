@@ -1,0 +1,164 @@
+// Strategy `dpor`: exhaustive search with partial-order reduction. It runs one schedule per
+// Mazurkiewicz trace (at least one, usually one) instead of every interleaving: source-DPOR
+// (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014) over the machine's vCPU choice, with sleep sets,
+// stateless (each run replays a prefix of choices and continues).
+//
+// - An agent is a vCPU; a transition is what one vCPU does from one vCPU choice to the next: its
+//   pending access and whatever follows on it until the next choice.
+// - Two transitions are dependent when they touch the same bytes and one writes, when one drains
+//   a store buffer the other writes or drains (its buffer is a location of its own), or when one
+//   changed scheduler state (a wakeup, a migration, an interrupt or a preemption taken): those
+//   are dependent with everything. The machine reports what each transition touched (note()).
+// - The machine's other choices (store-buffer drains, the weak model's read-from, interrupts,
+//   preemptions, migrations) are explored exhaustively wherever they are offered: every value of
+//   each, in each transition DPOR runs. That is complete; it is not reduced.
+// - A spin-wait hint (cpu_relax) after an iteration that only loaded blocks its vCPU until some
+//   transition writes what the iteration read (GenMC's spin-assume): another iteration would read
+//   the same values and do the same. If every vCPU is blocked, all are unblocked (a livelock is
+//   then run to the machine's own step limit, as any strategy would).
+// The reduction is checked in tests/dpor_test.cc: every litmus test's final states under every
+// memory model equal exhaustive enumeration's, and a broken dependency relation is caught there.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "explore/bounded.h"
+
+namespace hazsim {
+
+class DporExplorer {
+ public:
+  static constexpr size_t kMaxTransitions = 4096;  // per run: the race analysis is quadratic
+  static constexpr uint32_t kMaxArity = 64;
+  // The agent that is vCPU i's store buffer (tso, pso, weak).
+  static constexpr int kBufferAgent = 128;
+  // A location that is not memory: vCPU i's store buffer.
+  static constexpr uintptr_t kBufferBase = ~uintptr_t(0) - 256;
+  // Nor is the allocator's state: which block the next allocation returns.
+  static constexpr uintptr_t kAllocatorLoc = kBufferBase - 8;
+  // Nor the weak model's record of what strong fences propagated to every vCPU.
+  static constexpr uintptr_t kPropagatedLoc = kBufferBase - 16;
+
+  // A new search: forgets every earlier run.
+  void reset() {
+    nodes_.clear();
+    agents_.clear();
+    runs_ = 0;
+    error_.clear();
+  }
+  // Before each run: the prefix is the nodes kept from the last one.
+  void start_run();
+
+  // A choice of agent: agents[v] is the vCPU (or store buffer) value v runs (n >= 2); value 0 is
+  // the running vCPU. A new branch stays on it, unless `yield` (it spins: cpu_relax()), so that
+  // the first schedule of a branch lets a spinner's waitee run, as hardware would. `disabled`:
+  // values whose agent may not run now (a vCPU at smp_mb() with stores buffered).
+  uint32_t choose_agent(const int* agents, uint32_t n, bool yield = false, uint64_t disabled = 0);
+  // Any other choice of the machine: explored exhaustively. What a non-zero value does to
+  // scheduler state (an interrupt, a preemption, a migration) the machine reports as global.
+  uint32_t choose_data(uint32_t n);
+
+  // What the running transition touched; `agent` is the vCPU it ran on.
+  void note(int agent, uintptr_t addr, size_t size, bool write);
+  void note_buffer(int agent, int buffer_cpu) { note(agent, kBufferBase + uintptr_t(buffer_cpu), 1, true); }
+  void note_global(int agent);
+  // A spin-wait hint by `agent`'s vCPU.
+  void note_relax(int agent);
+
+  // After a run: finds its races, adds their reversals to the choices to explore, and sets the
+  // next run's prefix. False when the search is over: exhausted(), or error() says why not.
+  bool finish_run();
+  bool exhausted() const { return exhausted_; }
+  const std::string& error() const { return error_; }
+  uint64_t runs() const { return runs_; }
+  // Runs that found every vCPU asleep (equivalent to one run before): run to their end, not
+  // analysed.
+  uint64_t redundant() const { return redundant_; }
+
+  // Tests only: pretend no two transitions are dependent (must lose outcomes).
+  void break_dependency_for_test(bool on) { broken_ = on; }
+
+ private:
+  struct Footprint {
+    uintptr_t lo, hi;  // [lo, hi)
+    bool write;
+  };
+  struct Transition {
+    int agent = -1;
+    int node = -1;  // the last vCPU choice before it (-1: none)
+    uint32_t fp_begin = 0, fp_end = 0;
+    bool global = false;
+    bool chosen = false;  // begun by a vCPU choice (else the vCPU changed without one)
+    bool data = false;    // a data choice was made inside it
+  };
+  // A vCPU whose transition from a node was explored already: asleep in the node's later
+  // branches until a transition dependent with that one runs (Godefroid's sleep sets).
+  struct Sleeper {
+    int agent = -1;
+    bool global = false;
+    std::vector<Footprint> fps;
+  };
+  struct Node {
+    bool sched = false;   // a vCPU choice (else a data choice, explored exhaustively)
+    uint8_t n = 0;        // alternatives
+    uint8_t chosen = 0;   // the value this run takes
+    uint64_t enabled = 0; // sched: values whose vCPU is not blocked by a spin
+    uint64_t todo = 0;    // values still to run from this node (backtrack set minus done)
+    uint64_t done = 0;    // values run from it
+    uint32_t agents_at = 0;  // sched: agents_[agents_at + v]
+    uint32_t agents_end = 0; // agents_'s size after this node
+    std::vector<Sleeper> sleep_in;  // sched: asleep when the run reached it
+    std::vector<Sleeper> explored;  // sched: the transitions of the values done, where known
+  };
+  struct SpinState {
+    bool pure = true;  // this iteration only loaded
+    bool blocked = false;
+    std::vector<Footprint> reads;  // this iteration's loads
+    std::vector<Footprint> waits;  // blocked: until one of these is written
+  };
+
+  uint32_t fail(const std::string& why);
+  Transition& current(int agent);
+  SpinState& spin(int agent);
+  bool dependent(const Transition& a, const Transition& b) const;
+  bool wakes(const Sleeper& s, const Transition& t) const;
+  void retire_transitions();  // sleepers woken by the transitions run since the last call
+  bool sleeper_at(size_t node, Sleeper* s) const;
+  void analyse_races(size_t from, size_t n);  // transitions [0, n)
+  void add_backtrack(int node, const std::vector<int>& initials, int preferred);
+  void unblock_after_write(const Footprint& f);
+  uint32_t value_of(const Node& n, int agent) const;
+  static uint32_t value_of_agents(const int* agents, uint32_t n, int agent);
+
+  std::vector<Node> nodes_;
+  std::vector<int16_t> agents_;
+  size_t pos_ = 0;            // the next node of this run
+  size_t prefix_nodes_ = 0;   // nodes this run replays
+  int last_sched_ = -1;       // the node of the latest vCPU choice
+  std::vector<Transition> trans_;
+  std::vector<Footprint> fps_;
+  std::vector<SpinState> spin_;
+  std::vector<Sleeper> sleep_;   // asleep now
+  size_t retired_ = 0;           // transitions already checked against sleep_
+  bool sleep_blocked_ = false;   // this run found every enabled vCPU asleep
+  size_t blocked_at_ = SIZE_MAX;  // ... before this transition
+  uint64_t redundant_ = 0;
+  bool too_long_ = false;
+  bool exhausted_ = false;
+  bool broken_ = false;
+  uint64_t runs_ = 0;
+  std::string error_;
+  Transition overflow_;        // where a run past kMaxTransitions notes what it touches
+  std::vector<uint64_t> hb_;  // scratch: happens-before bitsets, one row per transition
+};
+
+// The search: run_once() must set the machine up, call d.start_dpor() and run it; `stop` (may
+// be empty) is asked before every run. Exhausted when every reversal was run; error when the
+// search could not go on.
+ExploreResult explore_dpor(DecisionSource& d, uint64_t max_runs, const std::function<void()>& run_once,
+                           const std::function<bool()>& stop = nullptr);
+
+}  // namespace hazsim
