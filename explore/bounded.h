@@ -55,6 +55,7 @@ struct ExploreResult {
   bool exhausted = false;  // every schedule was run (false: stopped at max_runs, or by `stop`)
   bool stopped = false;    // `stop` said so before the next run
   std::string error;       // dpor: why the search cannot go on (not deterministic, a run too long)
+  uint64_t redundant = 0;  // dpor: runs that turned out equivalent to an earlier one (sleep sets)
 };
 
 // run_once(prefix) must set the machine up, call d.start_explore(&prefix, mask) on `d` and run

@@ -384,7 +384,9 @@ ExploreResult explore_dpor(DecisionSource& d, uint64_t max_runs, const std::func
     }
     run_once();
     ++r.runs;
-    if (!x.finish_run()) {
+    const bool more = x.finish_run();
+    r.redundant = x.redundant();
+    if (!more) {
       r.exhausted = x.exhausted();
       r.error = x.error();
       return r;

@@ -37,10 +37,12 @@ class DporExplorer {
   static constexpr int kBufferAgent = 128;
   // A location that is not memory: vCPU i's store buffer.
   static constexpr uintptr_t kBufferBase = ~uintptr_t(0) - 256;
+  // The tail of vCPU i's FIFO buffer (tso): appended to, never drained from.
+  static constexpr uintptr_t kBufferTailBase = kBufferBase - 128;
   // Nor is the allocator's state: which block the next allocation returns.
-  static constexpr uintptr_t kAllocatorLoc = kBufferBase - 8;
+  static constexpr uintptr_t kAllocatorLoc = kBufferBase - 136;
   // Nor the weak model's record of what strong fences propagated to every vCPU.
-  static constexpr uintptr_t kPropagatedLoc = kBufferBase - 16;
+  static constexpr uintptr_t kPropagatedLoc = kBufferBase - 144;
 
   // A new search: forgets every earlier run.
   void reset() {

@@ -242,7 +242,8 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor,
       cfg.cpus = int(t.procs.size());
       cfg.memory_model = model;
       cfg.max_steps = 200000;
-      cfg.drains_first = prefix == nullptr && model != MemoryModel::kSC;  // dpor
+      cfg.dpor_schedule = prefix == nullptr;  // dpor
+      cfg.drains_first = cfg.dpor_schedule && model != MemoryModel::kSC;
       m.reset(cfg);
       // A bound no schedule reaches: the search is complete, and a spinning lock waiter hands
       // its vCPU on at each spin (as bounded:K's search does) instead of spinning forever.

@@ -57,7 +57,8 @@ MachineConfig machine_config(const Params& p) {
   c.quarantine = p.num("quarantine");
   c.poison_uninit = p.str("kmalloc_fill") == "poison";
   parse_mutation(p.str("mutate"), &c.mutation);
-  c.drains_first = p.str("strategy") == "dpor" && c.memory_model != MemoryModel::kSC;
+  c.dpor_schedule = p.str("strategy") == "dpor";
+  c.drains_first = c.dpor_schedule && c.memory_model != MemoryModel::kSC;
   return c;
 }
 

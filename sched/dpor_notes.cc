@@ -54,25 +54,30 @@ uint32_t Machine::dpor_cpu_choice(uint32_t base, AccessKind kind) {
 void Machine::dpor_access(const Cpu* c, AccessKind kind, const void* addr, size_t size) {
   DporExplorer& d = decisions_.dpor_explorer();
   const bool buffered = cfg_.memory_model != MemoryModel::kSC;
+  // A step that ends in a full barrier (draining_access) ran once its buffer was empty.
+  if (buffered && c->curr->dpor_mb) d.note(c->id, DporExplorer::kBufferBase + uintptr_t(c->id), 1, false);
   switch (kind) {
     case AccessKind::kLoad:
       if (addr != nullptr) d.note(c->id, uintptr_t(addr), size, false);
       break;
     case AccessKind::kStore:  // the buffer alone, if it waits there: its drain writes memory
-      if (addr != nullptr && !mem_.store_buffered(addr, size)) d.note(c->id, uintptr_t(addr), size, true);
-      if (buffered) d.note_buffer(c->id, c->id);
+      if (addr == nullptr) break;
+      if (!mem_.store_buffered(addr, size)) d.note(c->id, uintptr_t(addr), size, true);
+      // tso's buffer is a FIFO: appending commutes with draining the oldest entry, unless the
+      // buffer was empty (then the append enables its agent). pso and weak drain any entry.
+      if (cfg_.memory_model == MemoryModel::kTSO && c->sb.n != 0)
+        d.note(c->id, DporExplorer::kBufferTailBase + uintptr_t(c->id), 1, true);
+      else if (buffered)
+        d.note_buffer(c->id, c->id);
       break;
-    case AccessKind::kRmw:  // what it drains first, drain_event notes
+    case AccessKind::kRmw:  // what it drains first, dpor_drain() notes
       if (addr != nullptr) d.note(c->id, uintptr_t(addr), size, true);
       if (mem_.weak()) d.note(c->id, DporExplorer::kPropagatedLoc, 1, true);  // a full RMW's fence_mb
-      [[fallthrough]];
+      break;
     case AccessKind::kFence:
       // What it drains, dpor_drain() notes (and orders it after); a strong fence's propagation,
-      // dpor_strong_fence().
-      if (buffered && c->curr->dpor_mb)  // smp_mb() ran once its buffer was empty
-        d.note(c->id, DporExplorer::kBufferBase + uintptr_t(c->id), 1, false);
-      // Under pso and weak smp_wmb() reads whether the buffer is empty and orders its stores (the
-      // drains read that); tso's FIFO buffer needs no order.
+      // dpor_strong_fence(). Under pso and weak smp_wmb() reads whether the buffer is empty and
+      // orders its stores (the drains read that); tso's FIFO buffer needs no order.
       if (cfg_.memory_model == MemoryModel::kPSO || mem_.weak()) d.note_buffer(c->id, c->id);
       break;
     case AccessKind::kRelax: d.note_relax(c->id); break;

@@ -292,7 +292,7 @@ void Machine::task_exit(Task* t) {
   c->irq_off++;
   t->preempt_count++;
   run_switch_hooks();
-  access(AccessKind::kRelax, nullptr, 0, t->last_site);  // do_exit()'s work before the runqueue lock
+  draining_access(AccessKind::kRelax, t->last_site);  // do_exit()'s work, then a full barrier (below)
   c = running_cpu_;
   fence_full();
   t->state = TaskState::kDead;

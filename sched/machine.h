@@ -456,7 +456,7 @@ class Machine {
   // under PCT it leaves the choice to the random stream, so a spinner cannot starve the vCPU it
   // waits for, which on real hardware runs in parallel.
   uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad) {
-    if (decisions_.plain() && !cfg_.drains_first) [[likely]]
+    if (decisions_.plain() && !cfg_.dpor_schedule) [[likely]]
       return decide(Choice::kCpu, uint32_t(elig_count_));
     return cpu_choice_slow(base, kind);
   }
@@ -468,15 +468,17 @@ class Machine {
   void dpor_touch(const void* addr, size_t size);  // the allocator's: a write of the object
   void dpor_global();
  public:
-  // smp_mb()'s step (access(kFence)). Under dpor with store buffers the vCPU may not take it
-  // while its buffer holds stores: its buffer's agent drains them first (Abdulla et al.).
-  bool mb_access(const Site& site) {
+  // A step followed by fence_full(): smp_mb() (kFence), kfree(), a task's exit. Under dpor with
+  // store buffers the vCPU may not take it while its buffer holds stores: its buffer's agent
+  // drains them first (Abdulla et al., TACAS 2015), and the barrier finds the buffer empty.
+  bool draining_access(AccessKind kind, const Site& site) {
     Task* t = dpor_ ? current_task() : nullptr;
     if (t != nullptr) t->dpor_mb = true;
-    const bool r = access(AccessKind::kFence, nullptr, 0, site);
+    const bool r = access(kind, nullptr, 0, site);
     if (t != nullptr) t->dpor_mb = false;
     return r;
   }
+  bool mb_access(const Site& site) { return draining_access(AccessKind::kFence, site); }
 
  private:
   // The end of a run: what is still buffered drains (MachineConfig::drains_first: each drain a

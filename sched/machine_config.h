@@ -56,9 +56,11 @@ struct MachineConfig {
   uint8_t derived = 0;
   std::string bounds_origin;
   size_t task_data_size = 0;          // the design's per-task fields
-  // Strategy dpor (and the replay of its schedules) under tso, pso and weak: at a step, buffered
-  // stores drain by choices of their own before the vCPU choice, any number of them (a store
-  // buffer is an agent of the search), instead of at most one after it.
+  // Strategy dpor (and the replay of its schedules) shape the schedule as the search needs: under
+  // sc no vCPU choice before a fence (it touches nothing); under tso, pso and weak (drains_first)
+  // buffered stores drain by choices of their own before the vCPU choice, any number of them (a
+  // store buffer is an agent of the search), instead of at most one after it.
+  bool dpor_schedule = false;
   bool drains_first = false;
   Mutation mutation;
 };

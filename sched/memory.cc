@@ -93,7 +93,7 @@ void* Machine::kmalloc(size_t size, const char* what, Shadow kind, bool zero, co
 }
 
 void Machine::kfree(void* p, const Site& site) {
-  if (p == nullptr || !access(AccessKind::kStore, nullptr, 0, site)) return;
+  if (p == nullptr || !draining_access(AccessKind::kStore, site)) return;
   fence_full();  // the allocator's atomics; the freeing CPU's own stores precede the free
   if (dpor_) [[unlikely]] {
     const AllocInfo* b = arena_.find(p);

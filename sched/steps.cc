@@ -55,6 +55,7 @@ uint32_t Machine::cpu_choice_slow(uint32_t base, AccessKind kind) {
   uint32_t n = uint32_t(elig_count_);
   if (reduced_store(kind)) return 0;
   if (decisions_.dpor()) return dpor_cpu_choice(base, kind);
+  if (cfg_.dpor_schedule && kind == AccessKind::kFence && cfg_.memory_model == MemoryModel::kSC) return 0;
   // MachineConfig::drains_first (a dpor schedule's replay): stores drain first, then the choice.
   if (cfg_.drains_first && running_cpu_ != nullptr && !running_cpu_->idle_waiting)
     while (mem_.pending() != 0 && !stop_ && mem_.drain_chosen(running_cpu_)) {

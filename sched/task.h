@@ -40,7 +40,7 @@ struct Task {
   uint64_t runnable_since = 0;  // step it last became runnable
   uint64_t slice_start = 0;     // virtual time __schedule() last picked it (the tick's slice)
   uint64_t last_step = 0;       // the step of its last access
-  bool dpor_mb = false;         // dpor: its pending step is smp_mb(), which waits for its store buffer
+  bool dpor_mb = false;         // dpor: its pending step ends in a full barrier (Machine::draining_access)
   uint64_t sync_begin = 0;      // step its current hazptr_synchronize began (0: none)
   uint64_t sync_steps = 0;      // steps this task itself has made since then (sync_bound counts these)
   uint64_t watched_load = 0;    // step of its last load of the published pointer (Load A)
