@@ -332,8 +332,8 @@ FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* b
                     : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
                                     : "stopped before the space was exhausted";
   if (dpor)
-    fmt::print("hazsim-fuzz: dpor: {} schedules ({} cut short as equivalent to an earlier one), at least one per "
-               "class of equivalent schedules; {}\n", r.runs, r.redundant, why);
+    fmt::print("hazsim-fuzz: dpor: {} schedules, at least one per class of equivalent schedules ({} redundant: "
+               "equivalent to an earlier one); {}\n", r.runs, r.redundant, why);
   else
     fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
                p.str("strategy").substr(8), why);

@@ -203,6 +203,18 @@ class MemorySystem {
   // drains, as the stream chooses; none for a store under store reduction.
   void maybe_drain(VCpu* c, AccessKind kind);
   void drain_all(VCpu* c);
+  // MachineConfig::drains_first: at a step, before the vCPU choice, whether one more buffered store
+  // drains (a choice: 0 = none, else 1 + the index of its vCPU among those with stores).
+  bool drain_chosen(VCpu* c);
+  void drain_oldest(VCpu* target) {  // target's next store to drain (pso, weak: a choice)
+    uint32_t idx = drain_entry(target);
+    ++n_drains_;
+    drain_at(target, idx);
+  }
+  // Whether a store of [p, p+size) by a vCPU waits in its buffer (else it reaches memory at once).
+  bool store_buffered(const void* p, size_t size) const {
+    return model_ != MemoryModel::kSC && !on_task_stack(p) && size <= 8 && (uintptr_t(p) & 7) + size <= 8;
+  }
   void drain_rest();  // at the end of the run, in an order the stream chooses under reduction
   uint64_t drains() const { return n_drains_; }  // the drains the stream chose this run
 

@@ -170,6 +170,18 @@ void MemorySystem<Host>::maybe_drain(VCpu* c, AccessKind kind) {
 }
 
 template <class Host>
+bool MemorySystem<Host>::drain_chosen(VCpu* c) {
+  uint32_t v = host_.choose_at(*c, Choice::kDrain, sbs_.nonempty() + 1);
+  if (v == 0) return false;
+  for (VCpu* t : cpus_)
+    if (t->sb.n != 0 && --v == 0) {
+      drain_oldest(t);
+      break;
+    }
+  return true;
+}
+
+template <class Host>
 void MemorySystem<Host>::drain_at(VCpu* c, uint32_t idx) {
   BufferedStore e = sbs_.take(c->sb, idx);
   // A kernel object's global variable (a static region) is shared memory outside the arena, with

@@ -70,6 +70,19 @@ case "$2" in
     "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y --strategy bounded:3 \
       --runs 0 --stop-on-first --shrink-time 0 --artifacts "$OLDPWD/artifacts" 2>/dev/null |
       grep -E '^hazsim-fuzz: (bounded|classic|!!!)|x use-after-free' ;;
+  dpor)  # the classic test exhausted by dpor under sc and tso, and a broken variant found
+    cd "$(dirname "$0")/.."
+    export HAZSIM_CACHE_DIR="$OLDPWD/cache"
+    for model in sc tso; do
+      echo "\$ ./hazsim fuzz scenarios/small/classic_hp.c --memory-model $model --strategy dpor --runs 0"
+      "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model "$model" --strategy dpor --runs 0 \
+        --artifacts "$OLDPWD/artifacts" 2>/dev/null | grep -E '^hazsim-fuzz: (dpor|classic)'
+    done
+    echo '$ ./hazsim fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y \'
+    echo '    --strategy dpor --runs 0 --stop-on-first'
+    "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y --strategy dpor \
+      --runs 0 --stop-on-first --shrink-time 0 --artifacts "$OLDPWD/artifacts" 2>/dev/null |
+      grep -E '^hazsim-fuzz: (dpor|classic|!!!)|x use-after-free' ;;
   *) echo "readme_examples.sh: no example '$2'" >&2; exit 2 ;;
 esac
 exit 0
