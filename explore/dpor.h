@@ -3,13 +3,15 @@
 // (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014) over the machine's vCPU choice, with sleep sets,
 // stateless (each run replays a prefix of choices and continues).
 //
-// - An agent is a vCPU; a transition is what one vCPU does from one vCPU choice to the next: its
-//   pending access and whatever follows on it until the next choice.
-// - Two transitions are dependent when they touch the same bytes and one writes, when one drains
-//   a store buffer the other writes or drains (its buffer is a location of its own), or when one
-//   changed scheduler state (a wakeup, a migration, an interrupt or a preemption taken): those
-//   are dependent with everything. The machine reports what each transition touched (note()).
-// - The machine's other choices (store-buffer drains, the weak model's read-from, interrupts,
+// - An agent is a vCPU, or under tso, pso and weak a vCPU's store buffer (Abdulla, Atig, Jonsson,
+//   Leonardsson, TACAS 2015): a drain is always its buffer's event, whoever caused it. A
+//   transition is what one agent does from one choice of agent to the next: a vCPU's pending
+//   access and whatever follows on it, or one drain.
+// - Two transitions are dependent when they touch the same bytes and one writes, when both touch
+//   one store buffer (a location of its own), or when one changed scheduler state (a wakeup, a
+//   migration, an interrupt, a timer): those are dependent with everything. The machine reports
+//   what each transition touched (note(); sched/dpor_notes.cc).
+// - The machine's other choices (the weak model's read-from, pso's choice of entry, interrupts,
 //   preemptions, migrations) are explored exhaustively wherever they are offered: every value of
 //   each, in each transition DPOR runs. That is complete; it is not reduced.
 // - A spin-wait hint (cpu_relax) after an iteration that only loaded blocks its vCPU until some
