@@ -14,19 +14,25 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
+# What an exhaustive search's output in $TMP/out says: pass (exhausted, no failure), fail (the
+# use after free), or what else it printed.
+exhaustive_verdict() {
+  if grep -q "the space is exhausted" "$TMP/out" && grep -q " 0 failures" "$TMP/out"; then
+    echo pass
+  elif grep -q " 1 failures (use-after-free: 1)" "$TMP/out"; then
+    echo fail
+  else
+    echo "unexpected output: $(tail -2 "$TMP/out" | tr '\n' ' ')"
+  fi
+}
+
 # verdict VARIANT MODEL pass|fail: VARIANT is a kconfig value (none, or NAME=y[,NAME=y]).
 verdict() {
   local variant="$1" model="$2" want="$3"
   local common=("$TEST_FILE" --memory-model "$model" --set kconfig="$variant" -q --artifacts "$TMP/art")
   "$HAZSIM" fuzz "${common[@]}" --strategy bounded:3 --runs 0 --stop-on-first >"$TMP/out" 2>&1
   local exhaustive random_failures
-  if grep -q "the space is exhausted" "$TMP/out" && grep -q " 0 failures" "$TMP/out"; then
-    exhaustive=pass
-  elif grep -q " 1 failures (use-after-free: 1)" "$TMP/out"; then
-    exhaustive=fail
-  else
-    exhaustive="unexpected output: $(tail -2 "$TMP/out" | tr '\n' ' ')"
-  fi
+  exhaustive=$(exhaustive_verdict)
   "$HAZSIM" fuzz "${common[@]}" --runs 3000 >"$TMP/out" 2>&1
   random_failures=$(grep -o "runs *[0-9]* failures" "$TMP/out" | grep -o "[0-9]* failures" | cut -d' ' -f1)
   if [ "$exhaustive" != "$want" ]; then
@@ -55,13 +61,7 @@ dpor_verdict() {
   "$HAZSIM" fuzz "$TEST_FILE" --memory-model "$model" --set kconfig="$variant" -q --artifacts "$TMP/dpor" \
     --strategy dpor --runs 20000 --stop-on-first >"$TMP/out" 2>&1
   local got
-  if grep -q "dpor: .* the space is exhausted" "$TMP/out" && grep -q " 0 failures" "$TMP/out"; then
-    got=pass
-  elif grep -q " 1 failures (use-after-free: 1)" "$TMP/out"; then
-    got=fail
-  else
-    got="unexpected output: $(tail -2 "$TMP/out" | tr '\n' ' ')"
-  fi
+  got=$(exhaustive_verdict)
   if [ "$got" = "$want" ]; then ok; else bad "classic_hp $variant under $model: dpor says $got, the model's verdict is $want"; fi
 }
 for model in sc tso; do
