@@ -140,5 +140,73 @@ TEST(Dpor, ABrokenDependencyRelationLosesStates) {
   EXPECT_LT(broken.size(), good.size());
 }
 
+// Message passing to a spinning reader: P0 writes data then flag, P1 spins on flag (cpu_relax)
+// and reads data. The spin waits for a write instead of iterating (spin-assume): the search ends,
+// and still reaches pso's reordering (data read as 0), which sc and tso forbid.
+std::set<long> mp_spin_outcomes(MemoryModel model, uint64_t* runs) {
+  using K = SimKernel;
+  Machine m;
+  static long* data;
+  static long* flag;
+  static long r;
+  std::set<long> out;
+  ExploreResult res = explore_dpor(m.decisions(), 100000, [&] {
+    MachineConfig cfg;
+    cfg.cpus = 2;
+    cfg.memory_model = model;
+    cfg.preempt = PreemptModel::kNone;
+    cfg.dpor_schedule = true;
+    cfg.drains_first = model != MemoryModel::kSC;
+    m.reset(cfg);
+    m.decisions().start_dpor(choice_bit(Choice::kCpu) | choice_bit(Choice::kDrainEntry));
+    data = static_cast<long*>(m.static_alloc(sizeof(long), 64, "data"));
+    flag = static_cast<long*>(m.static_alloc(sizeof(long), 64, "flag"));
+    r = -1;
+    m.create_task("P0", [](void*) {
+      K::write_once(data, 1L);
+      K::write_once(flag, 1L);
+    }, nullptr, 0, true);
+    m.create_task("P1", [](void*) {
+      while (K::read_once(flag) == 0) K::cpu_relax();
+      r = K::read_once(data);
+    }, nullptr, 1, true);
+    RunResult rr = m.run();
+    EXPECT_FALSE(rr.failed) << rr.failure.message;
+    out.insert(r);
+  });
+  EXPECT_TRUE(res.exhausted) << memory_model_name(model) << ": " << res.error;
+  *runs = res.runs;
+  return out;
+}
+
+TEST(Dpor, ASpinWaitsForAWriteAndTheSearchStillReachesEveryOutcome) {
+  uint64_t runs = 0;
+  EXPECT_EQ(mp_spin_outcomes(MemoryModel::kSC, &runs), (std::set<long>{1}));
+  EXPECT_LT(runs, 50u);
+  EXPECT_EQ(mp_spin_outcomes(MemoryModel::kTSO, &runs), (std::set<long>{1}));
+  EXPECT_EQ(mp_spin_outcomes(MemoryModel::kPSO, &runs), (std::set<long>{0, 1}));
+}
+
+// A run too long for the race analysis is refused with a reason, not analysed for minutes.
+TEST(Dpor, RefusesARunTooLongForIt) {
+  using K = SimKernel;
+  Machine m;
+  static long* x;
+  ExploreResult res = explore_dpor(m.decisions(), 10, [&] {
+    MachineConfig cfg;
+    cfg.cpus = 2;
+    m.reset(cfg);
+    m.decisions().start_dpor(choice_bit(Choice::kCpu));
+    x = static_cast<long*>(m.static_alloc(sizeof(long), 64, "x"));
+    for (int i = 0; i < 2; ++i)
+      m.create_task("P", [](void*) {
+        for (int k = 0; k < 5000; ++k) K::write_once(x, long(k));
+      }, nullptr, i, true);
+    m.run();
+  });
+  EXPECT_FALSE(res.exhausted);
+  EXPECT_NE(res.error.find("more than 4096 transitions"), std::string::npos) << res.error;
+}
+
 }  // namespace
 }  // namespace hazsim
