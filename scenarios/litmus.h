@@ -81,6 +81,7 @@ struct Outcome {
   uint64_t positive = 0, negative = 0;    // schedules whose state satisfies the condition, or not
   uint64_t runs = 0;
   bool exhausted = false;
+  bool dpor = false;  // the schedules were dpor's (explore/dpor.h), not every one
   std::string error;  // a run failed (an oracle fired), or the test cannot run
 };
 // dpor: one schedule per equivalence class (explore/dpor.h) instead of every schedule; the

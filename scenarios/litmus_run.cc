@@ -292,6 +292,7 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor,
 
 Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor) {
   Outcome out;
+  out.dpor = dpor;
   if (model != MemoryModel::kWeak) {
     run_version(t, model, max_runs, dpor, &out);
     return out;
@@ -370,7 +371,9 @@ std::string report(const Test& t, const Outcome& o, MemoryModel model) {
   s += fmt::format("Condition {} {}\n", q, body);
   s += fmt::format("Observation {} {} {} {}\n", t.name, verdict_name(v), o.positive, o.negative);
   s += fmt::format("Model hazsim {} ({} schedules{})\n", memory_model_name(model), o.runs,
-                   o.exhausted ? ", every one" : ", NOT every one: the search was cut short");
+                   !o.exhausted ? ", NOT every one: the search was cut short"
+                   : o.dpor     ? ", one per class of equivalent schedules (dpor)"
+                                : ", every one");
   return s;
 }
 
