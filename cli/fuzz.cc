@@ -331,12 +331,16 @@ FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* b
                     : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
                     : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
                                     : "stopped before the space was exhausted";
-  if (dpor)
+  if (dpor) {
     fmt::print("hazsim-fuzz: dpor: {} schedules, at least one per class of equivalent schedules ({} redundant: "
                "equivalent to an earlier one); {}\n", r.runs, r.redundant, why);
-  else
+    if (r.timed > 0)
+      fmt::print("hazsim-fuzz: dpor: a timer or the scheduler tick fired in {} of them: where it lands depends on "
+                 "the step count, so for those the reduction is not exact (use bounded:K or fuzz as well)\n", r.timed);
+  } else {
     fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
                p.str("strategy").substr(8), why);
+  }
   return t;
 }
 

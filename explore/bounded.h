@@ -56,6 +56,7 @@ struct ExploreResult {
   bool stopped = false;    // `stop` said so before the next run
   std::string error;       // dpor: why the search cannot go on (not deterministic, a run too long)
   uint64_t redundant = 0;  // dpor: runs that turned out equivalent to an earlier one (sleep sets)
+  uint64_t timed = 0;      // dpor: runs in which a timer or the tick fired (DporExplorer::timed_runs())
 };
 
 // run_once(prefix) must set the machine up, call d.start_explore(&prefix, mask) on `d` and run

@@ -25,6 +25,7 @@ void DporExplorer::start_run() {
   retired_ = 0;
   sleep_blocked_ = false;
   blocked_at_ = SIZE_MAX;
+  timed_ = false;
   too_long_ = false;
   exhausted_ = false;
 }
@@ -330,6 +331,7 @@ void DporExplorer::analyse_races(size_t from, size_t n) {
 
 bool DporExplorer::finish_run() {
   ++runs_;
+  timed_runs_ += timed_;
   if (!error_.empty()) return false;
   if (too_long_)
     return fail(fmt::format("dpor: a run took more than {} transitions; dpor is for small tests "
@@ -386,6 +388,7 @@ ExploreResult explore_dpor(DecisionSource& d, uint64_t max_runs, const std::func
     ++r.runs;
     const bool more = x.finish_run();
     r.redundant = x.redundant();
+    r.timed = x.timed_runs();
     if (!more) {
       r.exhausted = x.exhausted();
       r.error = x.error();

@@ -50,7 +50,7 @@ class DporExplorer {
   void reset() {
     nodes_.clear();
     agents_.clear();
-    runs_ = 0;
+    runs_ = redundant_ = timed_runs_ = 0;
     error_.clear();
   }
   // Before each run: the prefix is the nodes kept from the last one.
@@ -71,6 +71,8 @@ class DporExplorer {
   void note_global(int agent);
   // A spin-wait hint by `agent`'s vCPU.
   void note_relax(int agent);
+  // A timer or the scheduler tick fired in this run (virtual time: see timed_runs()).
+  void note_timer() { timed_ = true; }
 
   // After a run: finds its races, adds their reversals to the choices to explore, and sets the
   // next run's prefix. False when the search is over: exhausted(), or error() says why not.
@@ -81,6 +83,9 @@ class DporExplorer {
   // Runs that found every vCPU asleep (equivalent to one run before): run to their end, not
   // analysed.
   uint64_t redundant() const { return redundant_; }
+  // Runs in which a timer or the tick fired. Virtual time advances with every step, so where a
+  // timer lands differs between equivalent schedules: for these runs the reduction is not exact.
+  uint64_t timed_runs() const { return timed_runs_; }
 
   // Tests only: pretend no two transitions are dependent (must lose outcomes).
   void break_dependency_for_test(bool on) { broken_ = on; }
@@ -150,6 +155,8 @@ class DporExplorer {
   bool sleep_blocked_ = false;   // this run found every enabled vCPU asleep
   size_t blocked_at_ = SIZE_MAX;  // ... before this transition
   uint64_t redundant_ = 0;
+  bool timed_ = false;
+  uint64_t timed_runs_ = 0;
   bool too_long_ = false;
   bool exhausted_ = false;
   bool broken_ = false;

@@ -139,4 +139,11 @@ void Machine::dpor_strong_fence() {
     decisions_.dpor_explorer().note(running_cpu_->id, DporExplorer::kPropagatedLoc, 1, true);
 }
 
+// A timer or the tick fires: dependent with everything. Where it lands depends on the step count,
+// which equivalent schedules do not share: the search counts such runs and fuzz says so.
+void Machine::dpor_timer() {
+  dpor_global();
+  decisions_.dpor_explorer().note_timer();
+}
+
 }  // namespace hazsim

@@ -486,6 +486,7 @@ class Machine {
   void drain_rest();
   void dpor_drain(int owner, const void* addr, size_t size);
   void dpor_strong_fence();
+  void dpor_timer();
   int dpor_drain_agent_ = -1;  // the store buffer draining as an agent of its own, or -1
   // Shrinking's keyed replay asks these (explore/keyed_replay.h's ChoiceContext).
   static uint64_t choice_where(const void* machine);

@@ -16,7 +16,7 @@ void Machine::push_timer(uint64_t at, Task* t, TimerList* list) {
 // next_timer_ is the earlier of the first sleeper's deadline and the next scheduler tick.
 void Machine::fire_timers() {
   if (dpor_) [[unlikely]]
-    dpor_global();  // virtual time is one clock for every vCPU: what a timer does is global
+    dpor_timer();  // virtual time is one clock for every vCPU: what a timer does is global
   if (now_ >= next_tick_) scheduler_tick();
   TimerQueue::Timer tm;
   while (timers_.pop_due(now_, &tm)) {
