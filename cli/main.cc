@@ -37,6 +37,8 @@ int cmd_list(bool params) {
   for (const auto& n : scenario_names()) fmt::print("  {}\n", n);
   fmt::print("  FILE.c         a small test in kernel C, run with design none (scenarios/small/classic_hp.c; README "
              "\"Writing a small test\")\n");
+  fmt::print("  FILE.cc        a small test in C++ with <hazsim/test.h>, run with design none "
+             "(scenarios/small/classic_hp.cc)\n");
   fmt::print("Designs:\n");
   for (const auto& d : hazptr::kDesigns) fmt::print("  {:<14} {}  [{}]\n", d.name, d.summary, d.source);
   fmt::print("  {:<14} a tree's own include/linux/hazptr.h and kernel/hazptr.c, compiled as they are (glue: v4, v5, "
@@ -189,7 +191,7 @@ int main(int argc, char** argv) {
   RunOptions run_opts;
   std::string save;
   auto* run = app.add_subcommand("run", "one run; exits 1 if an oracle fired");
-  run->add_option("SCENARIO", run_opts.scenario, "scenario name or file, or a small test FILE.c")->required();
+  run->add_option("SCENARIO", run_opts.scenario, "scenario name or file, or a small test FILE.c or FILE.cc")->required();
   run_opts.add_to(run);
   run->add_option("--save", save, "write the schedule file here");
 
@@ -205,7 +207,7 @@ int main(int argc, char** argv) {
   // Under `bazel test`, failing schedules go where Bazel keeps a test's outputs.
   if (const char* undeclared = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) campaign.artifacts = undeclared;
   auto* fuzz = app.add_subcommand("fuzz", "many runs from consecutive seeds; failures saved as schedule files");
-  fuzz->add_option("SCENARIO", fuzz_opts.scenario, "scenario name or file, or a small test FILE.c");
+  fuzz->add_option("SCENARIO", fuzz_opts.scenario, "scenario name or file, or a small test FILE.c or FILE.cc");
   fuzz_opts.add_to(fuzz);
   fuzz->add_option("--runs", campaign.runs, "runs per scenario (0: until --max-total-time or interrupted)");
   fuzz->add_option("--max-total-time", campaign.max_seconds, "seconds per scenario, 0 for no limit");

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes: the loader refuses an object built for another. */
-#define HAZSIM_KSHIM_ABI 4
+#define HAZSIM_KSHIM_ABI 5
 
 /* A source site of a marked access. Laid out as libstdc++'s std::source_location data, so the
  * runtime hands it on as the access's Site: its line enters the schedule hash and the reports,
@@ -105,6 +105,9 @@ struct hazsim_ops {
 	/* del_timer() (sync 0) and del_timer_sync() (sync 1: also waits for a running callback) */
 	int (*hz_timer_del)(struct timer_list *t, int sync, const struct hazsim_site *s);
 	int (*hz_timer_pending)(const struct timer_list *t);
+	/* the site of the call that returns to ra (a C++ test's new and delete, <hazsim/test.h>), as
+	 * the loader mapped it; a site of no line when the loader did not */
+	const struct hazsim_site *(*hz_site_at)(const void *ra);
 };
 
 /* Called by hazsim_glue::for_each_slot for every slot: (arg, cpu or -1, what, value). */

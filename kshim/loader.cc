@@ -1,5 +1,6 @@
 #include "kshim/loader.h"
 
+#include <cxxabi.h>
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -51,6 +52,19 @@ constexpr const char* kKernelFlags =
     "-std=gnu11 -O2 -g -fPIC -ffreestanding -fexceptions -fno-common -fvisibility=hidden "
     "-fsanitize=thread --param tsan-distinguish-volatile=1 --param tsan-instrument-func-entry-exit=0 "
     "-Werror=implicit-function-declaration -Wno-unused-function";
+// A small test in C++ (<hazsim/test.h>): the same instrumentation, freestanding as the kernel (no
+// C++ library headers), no thread-safe statics (the machine's threads are fibers of one host thread),
+// no tail calls (a delete at a function's end would return past the line that called it).
+constexpr const char* kCxxFlags =
+    "-std=gnu++20 -O2 -g -fPIC -ffreestanding -fexceptions -fno-threadsafe-statics -fno-optimize-sibling-calls "
+    "-fvisibility=hidden "
+    "-fsanitize=thread --param tsan-distinguish-volatile=1 --param tsan-instrument-func-entry-exit=0 "
+    "-Wno-unused-function";
+// Raised whenever what build() writes changes (the site table, the globals), so that objects
+// cached by an older hazsim are rebuilt.
+constexpr int kLoaderVersion = 2;
+constexpr const char* kLinkC = "gcc -shared -Wl,-z,defs";
+constexpr const char* kLinkCxx = "g++ -shared -Wl,-z,defs -Wl,-Bsymbolic";
 constexpr const char* kEntryFlags = "-std=gnu11 -O2 -fPIC -ffreestanding -fexceptions -fvisibility=hidden";
 
 struct Loaded {
@@ -148,6 +162,10 @@ std::string compile_error(const std::string& out, const std::string& dir, const 
   if (line.find("No such file or directory") != std::string::npos) {
     std::string header = line.substr(line.find("fatal error: ") + 13);
     header = header.substr(0, header.find(':'));
+    if (header.find('.') == std::string::npos)
+      return fmt::format("{}: a C++ test has no C++ library, as the kernel has none (<{}>, {}): <hazsim/test.h> and "
+                         "the kernel's headers are what it has",
+                         design, header, where);
     return fmt::format("{}: hazsim's kernel headers do not provide <{}> ({}): add kshim/include/{}", design, header,
                        where, header);
   }
@@ -227,7 +245,40 @@ std::string percpu_variables(const std::string& so_symtab) {
   return out;
 }
 
-// The instrumentation's call sites: the return address of every call to a __tsan_ entry point.
+// A C++ symbol as its source spells it (`_ZL2gp` is `gp`); a C one as it is.
+std::string demangled(const std::string& name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status), std::free);
+  return status == 0 && d ? std::string(d.get()) : name;
+}
+
+bool is_cxx(const std::string& path) {
+  return path.ends_with(".cc") || path.ends_with(".cpp") || path.ends_with(".cxx");
+}
+
+// Whether a disassembled call goes to one of the functions whose callers the runtime asks the line
+// of: the instrumentation's __tsan_ entry points, and a C++ test's operator new and delete.
+bool mapped_call(const std::string& line) {
+  if (line.find("call") == std::string::npos) return false;
+  for (const char* callee : {"<__tsan_", "<_Znwm>", "<_Znam>", "<_ZdlPv>", "<_ZdlPvm>", "<_ZdaPv>", "<_ZdaPvm>"})
+    if (line.find(callee) != std::string::npos) return true;
+  return false;
+}
+
+// The C++ allocation functions the object takes from the host's C++ library (aligned or nothrow
+// new): memory outside the machine, so refused; "" when there is none.
+std::string host_allocations(const std::string& dynamic_symtab) {
+  std::istringstream in(dynamic_symtab);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("*UND*") == std::string::npos) continue;
+    std::string name = line.substr(line.find_last_of(" \t") + 1);
+    if (name.starts_with("_Znw") || name.starts_with("_Zna") || name.starts_with("_Zdl") || name.starts_with("_Zda"))
+      return name;
+  }
+  return "";
+}
+
+// The mapped call sites: the return address of every call mapped_call() names.
 std::vector<uint64_t> tsan_return_addresses(const std::string& disasm) {
   std::vector<uint64_t> out;
   std::istringstream in(disasm);
@@ -237,7 +288,7 @@ std::vector<uint64_t> tsan_return_addresses(const std::string& disasm) {
     if (colon == std::string::npos || colon > 20 || line.empty() || line[0] != ' ') continue;
     uint64_t addr = std::strtoull(line.c_str(), nullptr, 16);
     if (after_call) out.push_back(addr);
-    after_call = line.find("call") != std::string::npos && line.find("<__tsan_") != std::string::npos;
+    after_call = mapped_call(line);
   }
   return out;
 }
@@ -270,10 +321,12 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   data_objects(out, &globals, &tls);
   if (!workload.empty()) {
     // The workload is its own translation unit, with the same headers and flags, in the same object.
+    // A C++ test is compiled by g++ with the same headers (<hazsim/test.h> adds the C++ ones).
     const std::string name = "workload/" + fs::path(workload).filename().string();
     write_file(work / name, workload_text);
-    if (run(cd + "gcc " + kKernelFlags + common + defines + "-I include -I shim/include -include shim/glue/" + glue +
-                ".h -c " + quote(name) + " -o workload.o",
+    if (run(cd + (is_cxx(workload) ? std::string("g++ ") + kCxxFlags : std::string("gcc ") + kKernelFlags) + common +
+                defines + "-I include -I shim/include -include shim/glue/" + glue + ".h -c " + quote(name) +
+                " -o workload.o",
             &out) != 0) {
       std::string err = compile_error(out, dir, design);
       for (size_t pos; (pos = err.find(name)) != std::string::npos;) err.replace(pos, name.size(), workload);
@@ -286,8 +339,22 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   if (!tls.empty()) return fmt::format("{}: the kernel code has thread-local variables ({}), which the kernel has not", design, tls);
   if (run(cd + "gcc " + kEntryFlags + common + "-I shim/include -c shim/include/hazsim/entry.c -o entry.o", &out) != 0)
     return fmt::format("{}: gcc (the shim's entry points): {}", design, first_line_with(out, "error"));
-  if (run(cd + "gcc -shared -Wl,-z,defs -o object.so " + objects + " entry.o", &out) != 0)
+  // g++ links a C++ test with the C++ runtime (the unwinder's personality, type information);
+  // -Bsymbolic binds the test's new and delete (which g++ exports whatever their visibility) to
+  // the test's own, not to the host's.
+  const bool cxx = !workload.empty() && is_cxx(workload);
+  if (run(cd + (cxx ? kLinkCxx : kLinkC) + " -o object.so " + objects + " entry.o", &out) != 0) {
+    if (cxx && out.find("undefined reference to `hazsim_test()'") != std::string::npos)
+      return fmt::format("{}: {} defines no hazsim_test(), the boot of a C++ test (<hazsim/test.h>)", design, workload);
     return fmt::format("{}: linking the object: {}", design, first_line_with(out, "undefined reference"));
+  }
+  if (cxx) {
+    if (run(cd + "objdump -T object.so", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
+    if (std::string host = host_allocations(out); !host.empty())
+      return fmt::format("{}: {} calls the C++ library's {} (new of a type aligned over 16 bytes, or a nothrow "
+                         "new), whose memory is not the machine's: <hazsim/test.h> gives new and delete of the rest",
+                         design, workload, demangled(host));
+  }
   if (run(cd + "objdump -t object.so", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
   write_file(work / "globals.tsv", globals_table(out, globals));
   write_file(work / "percpu.tsv", percpu_variables(out));
@@ -297,7 +364,7 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   std::string addrs;
   for (uint64_t ra : ras) addrs += fmt::format("{:#x}\n", ra - 1);
   write_file(work / "addresses.txt", addrs);
-  if (run(cd + "addr2line -f -i -a -e object.so < addresses.txt", &out) != 0)
+  if (run(cd + "addr2line -f -C -i -a -e object.so < addresses.txt", &out) != 0)
     return fmt::format("{}: addr2line failed: {}", design, out);
   // -a prints each address, then (function, file:line) pairs from the innermost inline frame out.
   // An access inside one of the shim's inline functions (list_add()'s links, a guard's fields) is
@@ -318,7 +385,7 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
       continue;
     }
     if (want_func) {
-      func = line;
+      func = line == "operator()" ? "lambda" : line;  // a C++ lambda's body, as DWARF names it
       want_func = false;
       continue;
     }
@@ -419,8 +486,8 @@ fs::path build_cached(const std::string& design, const std::string& kconfig, con
   std::string gcc_version;
   run("gcc -dumpfullversion", &gcc_version);
   uint64_t h = 14695981039346656037ull;
-  h = fnv(h, fmt::format("abi {} glue {} gcc {}", HAZSIM_KSHIM_ABI, glue, gcc_version));
-  h = fnv(fnv(h, kKernelFlags), kEntryFlags);
+  h = fnv(h, fmt::format("abi {} loader {} glue {} gcc {}", HAZSIM_KSHIM_ABI, kLoaderVersion, glue, gcc_version));
+  for (const char* flags : {kKernelFlags, kEntryFlags, kCxxFlags, kLinkC, kLinkCxx}) h = fnv(h, flags);
   for (size_t i = 0; i < kShimFileCount; ++i) h = fnv(fnv(h, kShimFiles[i].path), kShimFiles[i].text);
   h = fnv(fnv(h, header), source);
   // What the tree offers that the glue wires when it is there.
@@ -497,7 +564,7 @@ const hazptr::KernelObject* load_copy(const std::string& design, const std::stri
   std::istringstream gin(globals);
   for (std::string off, size, name; gin >> off >> size >> name;) {
     char* addr = reinterpret_cast<char*>(info.dli_fbase) + std::strtoull(off.c_str(), nullptr, 16);
-    l->object.globals.push_back({addr, name, std::string(addr, std::strtoull(size.c_str(), nullptr, 16))});
+    l->object.globals.push_back({addr, demangled(name), std::string(addr, std::strtoull(size.c_str(), nullptr, 16))});
   }
   const hazptr::KernelObject* out = &l->object;
   loaded->emplace(key, std::move(l));

@@ -359,7 +359,7 @@ const hazsim_ops kOps = {
     op_per_cpu_ptr, op_current_task, op_warn, op_bug, op_lockdep_assert_preemption_enabled, op_list_add_valid,
     op_list_del_valid, op_kmalloc, op_kfree, op_kthread_run, op_msleep, op_udelay, op_schedule, op_cond_resched,
     op_smp_call_function_single, op_expect_protected, op_context, op_local_bh_disable, op_local_bh_enable,
-    op_jiffies, op_timer_arm, op_timer_del, op_timer_pending,
+    op_jiffies, op_timer_arm, op_timer_del, op_timer_pending, plain_site,
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "hazptr/registry.h"
 #include "scenarios/cost_runner.h"
+#include "scenarios/small_test.h"
 #include "sched/machine.h"
 #include "sim/cost_profile.h"
 #include "sim/text.h"
@@ -28,7 +29,7 @@ const std::vector<ParamSpec>& Params::specs() {
        "kernel: designs: CONFIG_ options for the tree, as NAME=y or NAME=n, comma-separated (none: the "
        "glue's defaults, e.g. PREEMPT_HAZPTR=y for v4)"},
       {"workload", "torture", ParamType::kWorkload, 0, 0, "",
-       "the workload the tasks run: torture, or a kernel-C file (FILE.c, with a kernel: design)"},
+       "the workload the tasks run: torture, or a kernel-C file (FILE.c, with a kernel: design) or C++ test (FILE.cc)"},
       {"cpus", "4", ParamType::kInt, 1, 256, "", "number of vCPUs"},
       {"memory_model", "sc", ParamType::kChoice, 0, 0, "sc tso pso weak",
        "sc, tso (FIFO store buffers), pso (stores may also drain out of order), or weak (loads may also "
@@ -259,8 +260,8 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       break;
     }
     case ParamType::kWorkload:
-      if (value == "torture" || (value.size() > 2 && value.ends_with(".c"))) break;
-      *err = fmt::format("workload = '{}': expected torture or a kernel-C file ending in .c", value);
+      if (value == "torture" || is_small_test(value)) break;
+      *err = fmt::format("workload = '{}': expected torture, a kernel-C file (.c) or a C++ test (.cc)", value);
       return false;
     case ParamType::kKconfig: {
       if (value == "none") break;

@@ -7,12 +7,18 @@
 // (any parameter of hazsim list, space-separated); the command line overrides them.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "scenarios/params.h"
 
 namespace hazsim {
 
-inline bool is_small_test(const std::string& name) { return name.size() > 2 && name.ends_with(".c"); }
+// A file of kernel C (FILE.c) or of C++ with <hazsim/test.h> (FILE.cc, .cpp, .cxx).
+inline bool is_small_test(const std::string& name) {
+  for (const char* ext : {".c", ".cc", ".cpp", ".cxx"})
+    if (name.size() > std::string_view(ext).size() && name.ends_with(ext)) return true;
+  return false;
+}
 
 // The parameters of the test in `path`: the defaults, design none, the file as the workload, and
 // its `hazsim:` lines; false with *err one line (FILE:LINE: what is wrong).

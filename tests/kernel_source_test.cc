@@ -445,7 +445,7 @@ TEST(KernelSource, KernelCWorkloadsThatCannotRunSayWhy) {
   Params p;
   std::string err;
   EXPECT_FALSE(p.set("workload", "torture.cc", &err));
-  EXPECT_NE(err.find("expected torture or a kernel-C file"), std::string::npos) << err;
+  EXPECT_NE(err.find("expected torture, a kernel-C file"), std::string::npos) << err;
 }
 
 std::string load_error(const std::string& design, const std::string& kconfig = "none") {

@@ -44,6 +44,20 @@ void __tsan_write_range(void *p, unsigned long size)
 	hazsim_ops->hz_plain(p, (unsigned int)size, 1, __builtin_return_address(0));
 }
 
+/* A C++ test's virtual calls and constructors: the vtable pointer read and written, as plain
+ * accesses of the object. */
+HAZSIM_VISIBLE void __tsan_vptr_read(void **vptr_p);
+void __tsan_vptr_read(void **vptr_p)
+{
+	hazsim_ops->hz_plain(vptr_p, sizeof(void *), 0, __builtin_return_address(0));
+}
+HAZSIM_VISIBLE void __tsan_vptr_update(void **vptr_p, void *new_val);
+void __tsan_vptr_update(void **vptr_p, void *new_val)
+{
+	(void)new_val;
+	hazsim_ops->hz_plain(vptr_p, sizeof(void *), 1, __builtin_return_address(0));
+}
+
 /* Called by the instrumentation's module constructor and (if enabled) around every function:
  * the machine needs neither. */
 HAZSIM_VISIBLE void __tsan_init(void);

@@ -6,10 +6,17 @@
 
 #include <hazsim/kshim_abi.h>
 
+/* C linkage for the names the runtime and entry.c define, also in a C++ test (hazsim/test.h). */
+#ifdef __cplusplus
+#define HAZSIM_EXTERN_C extern "C"
+#else
+#define HAZSIM_EXTERN_C extern
+#endif
+
 /* Bound by hazsim_glue_bind() when the machine loads the object (kshim/include/hazsim/entry.c). */
-extern const struct hazsim_ops *hazsim_ops __attribute__((visibility("hidden")));
+HAZSIM_EXTERN_C const struct hazsim_ops *hazsim_ops __attribute__((visibility("hidden")));
 /* The site of the guard() being constructed (see <linux/cleanup.h>). */
-extern __thread const struct hazsim_site *hazsim_guard_site __attribute__((visibility("hidden")));
+HAZSIM_EXTERN_C __thread const struct hazsim_site *hazsim_guard_site __attribute__((visibility("hidden")));
 
 /* The site of the kernel line that expands the macro: __LINE__ of a macro expansion is the line
  * of the outermost invocation, so a READ_ONCE() inside smp_cond_load_acquire() still has the
@@ -25,11 +32,19 @@ extern __thread const struct hazsim_site *hazsim_guard_site __attribute__((visib
 	({ __hazsim_check_size(x); \
 	   (__typeof__(x))(uintptr_t)hazsim_ops->hz_load((const volatile void *)&(x), sizeof(x), (order), HAZSIM_SITE()); })
 
+/* The stored value as the machine's 64 bits. C++ converts it to the variable's type first, so that
+ * nullptr and an enum class store as they would be assigned. */
+#ifdef __cplusplus
+#define __hazsim_bits(x, val) ((uint64_t)(uintptr_t)(__typeof__(x))(val))
+#else
+#define __hazsim_bits(x, val) ((uint64_t)(uintptr_t)(val))
+#endif
+
 #define __hazsim_store(x, val, order) \
 	do { \
 		__hazsim_check_size(x); \
 		(void)sizeof((x) = (val)); \
-		hazsim_ops->hz_store((volatile void *)&(x), sizeof(x), (uint64_t)(uintptr_t)(val), (order), HAZSIM_SITE()); \
+		hazsim_ops->hz_store((volatile void *)&(x), sizeof(x), __hazsim_bits(x, val), (order), HAZSIM_SITE()); \
 	} while (0)
 
 #endif /* HAZSIM_KSHIM_H */

@@ -7,7 +7,7 @@
 
 #include <hazsim/kshim.h>
 
-void hazsim_workload_init(void);
+HAZSIM_EXTERN_C void hazsim_workload_init(void);
 
 #define hazsim_expect_protected(p) hazsim_ops->hz_expect_protected((p), HAZSIM_SITE())
 

@@ -22,27 +22,27 @@ static inline void INIT_LIST_HEAD(struct list_head *list)
 	WRITE_ONCE(list->prev, list);
 }
 
-static inline void __hazsim_list_add(struct list_head *new, struct list_head *prev, struct list_head *next,
+static inline void __hazsim_list_add(struct list_head *entry, struct list_head *prev, struct list_head *next,
 				     const struct hazsim_site *site)
 {
-	if (!hazsim_ops->hz_list_add_valid(new, site))
+	if (!hazsim_ops->hz_list_add_valid(entry, site))
 		return;
-	next->prev = new;
-	new->next = next;
-	new->prev = prev;
-	WRITE_ONCE(prev->next, new);
+	next->prev = entry;
+	entry->next = next;
+	entry->prev = prev;
+	WRITE_ONCE(prev->next, entry);
 }
 
-#define list_add(new, head) __hazsim_list_add_head((new), (head), HAZSIM_SITE())
-static inline void __hazsim_list_add_head(struct list_head *new, struct list_head *head, const struct hazsim_site *site)
+#define list_add(entry, head) __hazsim_list_add_head((entry), (head), HAZSIM_SITE())
+static inline void __hazsim_list_add_head(struct list_head *entry, struct list_head *head, const struct hazsim_site *site)
 {
-	__hazsim_list_add(new, head, head->next, site);
+	__hazsim_list_add(entry, head, head->next, site);
 }
 
-#define list_add_tail(new, head) __hazsim_list_add_tail((new), (head), HAZSIM_SITE())
-static inline void __hazsim_list_add_tail(struct list_head *new, struct list_head *head, const struct hazsim_site *site)
+#define list_add_tail(entry, head) __hazsim_list_add_tail((entry), (head), HAZSIM_SITE())
+static inline void __hazsim_list_add_tail(struct list_head *entry, struct list_head *head, const struct hazsim_site *site)
 {
-	__hazsim_list_add(new, head->prev, head, site);
+	__hazsim_list_add(entry, head->prev, head, site);
 }
 
 #define list_del(entry) __hazsim_list_del((entry), HAZSIM_SITE())
@@ -56,8 +56,8 @@ static inline void __hazsim_list_del(struct list_head *entry, const struct hazsi
 	next = entry->next;
 	next->prev = prev;
 	WRITE_ONCE(prev->next, next);
-	entry->next = LIST_POISON1;
-	entry->prev = LIST_POISON2;
+	entry->next = (struct list_head *)LIST_POISON1;
+	entry->prev = (struct list_head *)LIST_POISON2;
 }
 
 static inline int list_empty(const struct list_head *head)
@@ -120,8 +120,8 @@ static inline void __hazsim_hlist_del(struct hlist_node *n, const struct hazsim_
 	WRITE_ONCE(*pprev, next);
 	if (next)
 		WRITE_ONCE(next->pprev, pprev);
-	n->next = LIST_POISON1;
-	n->pprev = LIST_POISON2;
+	n->next = (struct hlist_node *)LIST_POISON1;
+	n->pprev = (struct hlist_node **)LIST_POISON2;
 }
 
 #define hlist_entry(ptr, type, member) container_of(ptr, type, member)

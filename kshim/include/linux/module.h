@@ -3,8 +3,10 @@
 #define _LINUX_MODULE_H
 
 #include <linux/init.h>
+#include <hazsim/kshim.h>
 
 #define module_init(fn) \
+	HAZSIM_EXTERN_C void hazsim_workload_init(void); \
 	void hazsim_workload_init(void) \
 	{ \
 		(void)fn(); \
