@@ -54,9 +54,12 @@ constexpr const char* kKernelFlags =
     "-Werror=implicit-function-declaration -Wno-unused-function";
 // A small test in C++ (<hazsim/test.h>): the same instrumentation, freestanding as the kernel (no
 // C++ library headers), no thread-safe statics (the machine's threads are fibers of one host thread),
-// no tail calls (a delete at a function's end would return past the line that called it).
+// no tail calls (a delete at a function's end would return past the line that called it). No
+// exceptions but unwind tables: a run that stops unwinds through the test's frames, and noexcept
+// ones (destructors, delete) must not turn that into std::terminate(); the test cannot catch it.
 constexpr const char* kCxxFlags =
-    "-std=gnu++20 -O2 -g -fPIC -ffreestanding -fexceptions -fno-threadsafe-statics -fno-optimize-sibling-calls "
+    "-std=gnu++20 -O2 -g -fPIC -ffreestanding -fno-exceptions -fasynchronous-unwind-tables -fno-threadsafe-statics "
+    "-fno-optimize-sibling-calls "
     "-fvisibility=hidden "
     "-fsanitize=thread --param tsan-distinguish-volatile=1 --param tsan-instrument-func-entry-exit=0 "
     "-Wno-unused-function";

@@ -92,6 +92,10 @@ void Machine::dpor_touch(const void* addr, size_t size) {
   d.note(running_cpu_->id, uintptr_t(addr), size, true);
 }
 
+void Machine::dpor_host_flag(const bool* flag, bool write) {
+  if (running_cpu_ != nullptr && !stop_) decisions_.dpor_explorer().note(running_cpu_->id, uintptr_t(flag), 1, write);
+}
+
 void Machine::dpor_global() {
   if (running_cpu_ != nullptr && !stop_) decisions_.dpor_explorer().note_global(running_cpu_->id);
 }

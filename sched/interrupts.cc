@@ -7,8 +7,16 @@
 
 namespace hazsim {
 
-void Machine::maybe_deliver_irq(Cpu* c) {
-  if (decide(Choice::kIrq, 2, c->curr->last_site, CoverEvent::kIrq) == 0) return;
+void Machine::maybe_deliver_irq(Cpu* c, AccessKind kind) {
+  // Under bounded:K and dpor an interrupt's first alternative is "not yet"; a vCPU at a spin-wait
+  // hint or idle takes its pending interrupt, as hardware does, or the schedule where it never
+  // comes would spin for ever (a no-progress report no machine could give). Recorded, so a replay
+  // takes it too.
+  if ((kind == AccessKind::kRelax || kind == AccessKind::kIdle) && (decisions_.bounded() || decisions_.dpor()))
+      [[unlikely]]
+    decisions_.record(1);
+  else if (decide(Choice::kIrq, 2, c->curr->last_site, CoverEvent::kIrq) == 0)
+    return;
   Ipi ipi = c->ipis[c->ipi_head];
   c->ipi_head = (c->ipi_head + 1) % uint32_t(c->ipis.size());
   --c->ipi_count;
@@ -22,7 +30,8 @@ void Machine::maybe_deliver_irq(Cpu* c) {
   --c->in_irq;
   fence_full();
   if (ipi.done) *ipi.done = true;
-  record(AccessKind::kIrqExit, ipi.vector, c->curr->last_site);
+  if (dpor_ && ipi.done) [[unlikely]]
+    dpor_host_flag(ipi.done, true);  record(AccessKind::kIrqExit, ipi.vector, c->curr->last_site);
   // irq_exit(): leaving interrupt context with softirqs pending runs them (invoke_softirq()).
   if (c->in_irq == 0 && c->softirq_count == 0 && c->softirq_pending != 0 && !stop_) [[unlikely]]
     do_softirq(c);
@@ -50,8 +59,11 @@ void Machine::smp_call_function_single(int cpu, void (*fn)(void*), void* arg, bo
   bool done = false;
   queue_irq(&cpus_[size_t(cpu)], Ipi{fn, arg, wait ? &done : nullptr, kIrqIpi}, site);
   if (!wait || stop_) return;
-  while (!done)
+  while (!done) {
+    if (dpor_) [[unlikely]]
+      dpor_host_flag(&done, false);  // what the spin reads: it waits for the handler's write
     if (!access(AccessKind::kRelax, nullptr, 0, site)) return;
+  }
   // csd_lock_wait() ends with an acquire of the flag the handler's CPU released: under weak the
   // waiter sees what the handler wrote (modelled as a full barrier's view: stronger, never weaker).
   if (dpor_) [[unlikely]]

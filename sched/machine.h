@@ -432,7 +432,7 @@ class Machine {
   // Involuntary preemption may happen here (only CONFIG_PREEMPT has it).
   bool preemptible(const Cpu* c) const { return can_switch(c) && cfg_.preempt == PreemptModel::kFull; }
   void move_to_cpu(uint32_t v);  // to the vCPU v places after this one among those with work
-  void maybe_deliver_irq(Cpu* c);
+  void maybe_deliver_irq(Cpu* c, AccessKind kind);
   void raise_softirq_vec(void (*fn)(void*), void* arg, uint8_t vec, const Site& site);
   void do_softirq(Cpu* c);  // __do_softirq(): runs what is pending, interrupts on
   void expire_timer_list(TimerList* t);
@@ -467,6 +467,9 @@ class Machine {
   void dpor_access(const Cpu* c, AccessKind kind, const void* addr, size_t size);
   void dpor_touch(const void* addr, size_t size);  // the allocator's: a write of the object
   void dpor_global();
+  // A host flag the machine spins on (an IPI's completion) as a location of the running vCPU's
+  // transition: the wait blocks until the handler writes it, and the two are dependent.
+  void dpor_host_flag(const bool* flag, bool write);
  public:
   // A step followed by fence_full(): smp_mb() (kFence), kfree(), a task's exit. Under dpor with
   // store buffers the vCPU may not take it while its buffer holds stores: its buffer's agent

@@ -22,7 +22,7 @@ inline bool Machine::access(AccessKind kind, const void* addr, size_t size, cons
   if (mem_.pending() != 0 && !cfg_.drains_first) [[unlikely]]
     mem_.maybe_drain(c, kind);
   if (c->ipi_count != 0 && c->irq_off == 0 && c->in_irq == 0) [[unlikely]]
-    maybe_deliver_irq(c);
+    maybe_deliver_irq(c, kind);
   if (preemptible(c)) maybe_preempt(c);
   if (stop_) [[unlikely]]
     return stopped();

@@ -444,7 +444,7 @@ TEST(KernelSource, KernelCWorkloadsThatCannotRunSayWhy) {
   EXPECT_NE(e.find(bad.string() + ":2"), std::string::npos) << e;
   Params p;
   std::string err;
-  EXPECT_FALSE(p.set("workload", "torture.cc", &err));
+  EXPECT_FALSE(p.set("workload", "torture.h", &err));
   EXPECT_NE(err.find("expected torture, a kernel-C file"), std::string::npos) << err;
 }
 
