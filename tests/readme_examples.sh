@@ -83,6 +83,20 @@ case "$2" in
     "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y --strategy dpor \
       --runs 0 --stop-on-first --shrink-time 0 --artifacts "$OLDPWD/artifacts" 2>/dev/null |
       grep -E '^hazsim-fuzz: (dpor|classic|!!!)|x use-after-free' ;;
+  small-test-cxx)  # the README's C++ classic test exhausted by dpor, then a broken variant (C++: g++)
+    root="$(cd "$(dirname "$0")/.." && pwd)"
+    export HAZSIM_CACHE_DIR="$PWD/cache"
+    awk '/^### The same test in C\+\+/ { s = 1 } s == 1 && /^```cpp$/ { s = 2; next } s == 2 && /^```$/ { exit }
+      s == 2 { print }' "$root/README.md" >classic_hp.cc
+    echo '$ ./hazsim fuzz classic_hp.cc --memory-model tso --strategy dpor --runs 0   # the file above'
+    "$hazsim" fuzz classic_hp.cc --memory-model tso --strategy dpor --runs 0 --artifacts artifacts 2>/dev/null |
+      grep -E '^hazsim-fuzz: (dpor|classic)'
+    cd "$root"
+    echo '$ ./hazsim fuzz scenarios/small/classic_hp.cc --memory-model tso --set kconfig=NO_UPDATER_MB=y \'
+    echo '    --strategy dpor --runs 0 --stop-on-first'
+    "$hazsim" fuzz scenarios/small/classic_hp.cc --memory-model tso --set kconfig=NO_UPDATER_MB=y --strategy dpor \
+      --runs 0 --stop-on-first --shrink-time 0 --artifacts "$OLDPWD/artifacts" 2>/dev/null |
+      grep -E '^hazsim-fuzz: (dpor|classic|!!!)|x use-after-free' ;;
   *) echo "readme_examples.sh: no example '$2'" >&2; exit 2 ;;
 esac
 exit 0
