@@ -145,16 +145,18 @@ DporExplorer::Transition& DporExplorer::current(int agent) {
   return trans_.back();
 }
 
-void DporExplorer::note(int agent, uintptr_t addr, size_t size, bool write) {
+void DporExplorer::note(int agent, uintptr_t addr, size_t size, bool write, bool waits) {
   Transition& t = current(agent);
-  Footprint f{addr, addr + (size == 0 ? 1 : size), write};
+  Footprint f{addr, addr + (size == 0 ? 1 : size), write, waits};
   if (&t != &overflow_) {
     fps_.push_back(f);
     t.fp_end = uint32_t(fps_.size());
   }
   SpinState& s = spin(agent);
   if (write) {
-    s.pure = false;
+    // A strong fence's propagation (weak) changes nothing when the loop repeats it: the spin
+    // stays a spin.
+    if (addr != kPropagatedLoc) s.pure = false;
     unblock_after_write(f);
   } else if (s.pure) {
     if (s.reads.size() < 16) s.reads.push_back(f);
@@ -190,15 +192,19 @@ void DporExplorer::unblock_after_write(const Footprint& f) {
   }
 }
 
-bool DporExplorer::dependent(const Transition& a, const Transition& b) const {
-  if (broken_) return false;
-  if (a.global || b.global) return true;
+int DporExplorer::conflict(const Transition& a, const Transition& b) const {
+  if (broken_) return 0;
+  if (a.global || b.global) return 2;
+  int c = 0;
   for (uint32_t i = a.fp_begin; i < a.fp_end; ++i)
     for (uint32_t j = b.fp_begin; j < b.fp_end; ++j) {
       const Footprint &x = fps_[i], &y = fps_[j];
-      if ((x.write || y.write) && x.lo < y.hi && y.lo < x.hi) return true;
+      if ((x.write || y.write) && x.lo < y.hi && y.lo < x.hi) {
+        if (!y.waits) return 2;
+        c = 1;
+      }
     }
-  return false;
+  return c;
 }
 
 uint32_t DporExplorer::value_of(const Node& n, int agent) const {
@@ -291,11 +297,12 @@ void DporExplorer::analyse_races(size_t from, size_t n) {
     preds.clear();
     deps.clear();
     if (last_of[size_t(tj.agent)] >= 0) preds.push_back(size_t(last_of[size_t(tj.agent)]));
-    for (size_t i = 0; i < j; ++i)
-      if (trans_[i].agent != tj.agent && dependent(trans_[i], tj)) {
-        preds.push_back(i);
-        deps.push_back(i);
-      }
+    for (size_t i = 0; i < j; ++i) {
+      if (trans_[i].agent == tj.agent) continue;
+      const int c = conflict(trans_[i], tj);
+      if (c != 0) preds.push_back(i);
+      if (c == 2) deps.push_back(i);
+    }
     uint64_t* rj = row(j);
     for (size_t k : preds) {
       const uint64_t* rk = row(k);

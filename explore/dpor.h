@@ -66,8 +66,13 @@ class DporExplorer {
   uint32_t choose_data(uint32_t n);
 
   // What the running transition touched; `agent` is the vCPU it ran on.
-  void note(int agent, uintptr_t addr, size_t size, bool write);
-  void note_buffer(int agent, int buffer_cpu) { note(agent, kBufferBase + uintptr_t(buffer_cpu), 1, true); }
+  // `waits`: see Footprint.
+  void note(int agent, uintptr_t addr, size_t size, bool write, bool waits = false);
+  // A write of the buffer's state: by its vCPU (an append to it empty, pso's smp_wmb()) or by its
+  // agent (a drain, which waits for the append).
+  void note_buffer(int agent, int buffer_cpu) {
+    note(agent, kBufferBase + uintptr_t(buffer_cpu), 1, true, agent >= kBufferAgent);
+  }
   void note_global(int agent);
   // A spin-wait hint by `agent`'s vCPU.
   void note_relax(int agent);
@@ -94,6 +99,10 @@ class DporExplorer {
   struct Footprint {
     uintptr_t lo, hi;  // [lo, hi)
     bool write;
+    // The transition cannot run before an earlier one it conflicts with here: a drain waits for
+    // its store to be buffered, a barrier for the drains. Ordered (happens-before), never a race
+    // to reverse: the reversal is a schedule no run can take, and looking for one wastes runs.
+    bool waits = false;
   };
   struct Transition {
     int agent = -1;
@@ -132,7 +141,8 @@ class DporExplorer {
   uint32_t fail(const std::string& why);
   Transition& current(int agent);
   SpinState& spin(int agent);
-  bool dependent(const Transition& a, const Transition& b) const;
+  // For a earlier than b: 0 independent, 1 ordered only (b waits for a: Footprint::waits), 2 a race.
+  int conflict(const Transition& a, const Transition& b) const;
   bool wakes(const Sleeper& s, const Transition& t) const;
   void retire_transitions();  // sleepers woken by the transitions run since the last call
   bool sleeper_at(size_t node, Sleeper* s) const;

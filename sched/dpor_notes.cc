@@ -54,8 +54,11 @@ uint32_t Machine::dpor_cpu_choice(uint32_t base, AccessKind kind) {
 void Machine::dpor_access(const Cpu* c, AccessKind kind, const void* addr, size_t size) {
   DporExplorer& d = decisions_.dpor_explorer();
   const bool buffered = cfg_.memory_model != MemoryModel::kSC;
-  // A step that ends in a full barrier (draining_access) ran once its buffer was empty.
-  if (buffered && c->curr->dpor_mb) d.note(c->id, DporExplorer::kBufferBase + uintptr_t(c->id), 1, false);
+  // A step that ends in a full barrier (draining_access) ran once its buffer was empty. If it holds
+  // stores still (no choice was made: the vCPU ran alone), the barrier drains them and reads the
+  // emptiness after each drain (dpor_drain()): noted here it would order the barrier before them.
+  if (buffered && c->curr->dpor_mb && c->sb.n == 0)
+    d.note(c->id, DporExplorer::kBufferBase + uintptr_t(c->id), 1, false, true);
   switch (kind) {
     case AccessKind::kLoad:
       if (addr != nullptr) d.note(c->id, uintptr_t(addr), size, false);
@@ -78,7 +81,10 @@ void Machine::dpor_access(const Cpu* c, AccessKind kind, const void* addr, size_
       // What it drains, dpor_drain() notes (and orders it after); a strong fence's propagation,
       // dpor_strong_fence(). Under pso and weak smp_wmb() reads whether the buffer is empty and
       // orders its stores (the drains read that); tso's FIFO buffer needs no order.
-      if (cfg_.memory_model == MemoryModel::kPSO || mem_.weak()) d.note_buffer(c->id, c->id);
+      // A full barrier finds its buffer empty (draining_access): its order of later stores is a
+      // no-op, and noting it a write would make a spin with smp_mb() never wait (spin-assume).
+      if ((cfg_.memory_model == MemoryModel::kPSO || mem_.weak()) && !(c->curr->dpor_mb && c->sb.n == 0))
+        d.note_buffer(c->id, c->id);
       break;
     case AccessKind::kRelax: d.note_relax(c->id); break;
     default: break;
@@ -133,7 +139,7 @@ void Machine::dpor_drain(int owner, const void* addr, size_t size) {
   const int agent = DporExplorer::kBufferAgent + owner;
   d.note(agent, uintptr_t(addr), size, true);
   d.note_buffer(agent, owner);
-  if (forced) d.note(running_cpu_->id, DporExplorer::kBufferBase + uintptr_t(owner), 1, false);
+  if (forced) d.note(running_cpu_->id, DporExplorer::kBufferBase + uintptr_t(owner), 1, false, true);
 }
 
 // Under weak a strong fence reads and extends what such fences propagated to every vCPU
