@@ -208,15 +208,7 @@ int DporExplorer::conflict(const Transition& a, const Transition& b) const {
 }
 
 uint32_t DporExplorer::value_of(const Node& n, int agent) const {
-  for (uint32_t v = 0; v < n.n; ++v)
-    if (agents_[n.agents_at + v] == agent) return v;
-  return UINT32_MAX;
-}
-
-uint32_t DporExplorer::value_of_agents(const int* agents, uint32_t n, int agent) {
-  for (uint32_t v = 0; v < n; ++v)
-    if (agents[v] == agent) return v;
-  return UINT32_MAX;
+  return value_of_agents(&agents_[n.agents_at], n.n, agent);
 }
 
 bool DporExplorer::wakes(const Sleeper& s, const Transition& t) const {

@@ -150,7 +150,13 @@ class DporExplorer {
   void add_backtrack(int node, const std::vector<int>& initials, int preferred);
   void unblock_after_write(const Footprint& f);
   uint32_t value_of(const Node& n, int agent) const;
-  static uint32_t value_of_agents(const int* agents, uint32_t n, int agent);
+  // The value that runs `agent` among agents[0, n) (a node's int16_t or a choice's int), or UINT32_MAX.
+  template <class A>
+  static uint32_t value_of_agents(const A* agents, uint32_t n, int agent) {
+    for (uint32_t v = 0; v < n; ++v)
+      if (agents[v] == agent) return v;
+    return UINT32_MAX;
+  }
 
   std::vector<Node> nodes_;
   std::vector<int16_t> agents_;

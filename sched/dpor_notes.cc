@@ -11,6 +11,13 @@ namespace hazsim {
 // (Abdulla et al., TACAS 2015): one choice among the vCPUs and the buffers with stores; a buffer
 // chosen drains a store and the choice is made again. The stream records what a replay asks for:
 // the drain choices (1 + the buffer's index, then 0), then the vCPU choice.
+uint32_t Machine::buffers_with_stores(Cpu** out) {
+  uint32_t k = 0;
+  for (Cpu& c : cpus_)
+    if (c.sb.n != 0 && k < DporExplorer::kMaxArity) out[k++] = &c;
+  return k;
+}
+
 uint32_t Machine::dpor_cpu_choice(uint32_t base, AccessKind kind) {
   const uint32_t n = uint32_t(elig_count_);
   if (kind == AccessKind::kFence && cfg_.memory_model == MemoryModel::kSC) return 0;
@@ -18,10 +25,7 @@ uint32_t Machine::dpor_cpu_choice(uint32_t base, AccessKind kind) {
   int agents[DporExplorer::kMaxArity];
   Cpu* buffers[DporExplorer::kMaxArity];
   for (;;) {
-    uint32_t k = 0;
-    if (drains)
-      for (Cpu& c : cpus_)
-        if (c.sb.n != 0 && k < DporExplorer::kMaxArity) buffers[k++] = &c;
+    const uint32_t k = drains ? buffers_with_stores(buffers) : 0;
     const uint32_t total = n + k;
     if (total < 2) return 0;
     if (total > DporExplorer::kMaxArity) return decisions_.dpor_pick(agents, total);  // refused there
@@ -114,9 +118,7 @@ void Machine::drain_rest() {
   Cpu* buffers[DporExplorer::kMaxArity];
   int agents[DporExplorer::kMaxArity];
   while (mem_.pending() != 0 && !reports_.failed()) {
-    uint32_t k = 0;
-    for (Cpu& c : cpus_)
-      if (c.sb.n != 0 && k < DporExplorer::kMaxArity) buffers[k++] = &c;
+    const uint32_t k = buffers_with_stores(buffers);
     for (uint32_t b = 0; b < k; ++b) agents[b] = DporExplorer::kBufferAgent + buffers[b]->id;
     uint32_t v = 0;
     if (!decisions_.dpor()) v = decide(Choice::kDrain, k);

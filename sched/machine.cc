@@ -133,7 +133,7 @@ void Machine::add_switch_hook(void (*fn)(void*), void* ctx) { switch_hooks_.push
 RunResult Machine::run() {
   tl_current_ = this;
   site_aware_ = coverage_ || decisions_.arming();
-  arming_ = decisions_.arming(), dpor_ = decisions_.dpor();
+  arming_ = decisions_.arming(), dpor_ = decisions_.dpor();  // one line: idle_entry()'s site below is pinned
   for (auto& c : cpus_) update_eligible(&c);
   main_loop();
   teardown();

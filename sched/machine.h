@@ -464,6 +464,7 @@ class Machine {
   // dpor (explore/dpor.h): the vCPU choice by vCPU, what each access touches, and the
   // scheduler changes that make a transition dependent with every other (sched/dpor_notes.cc).
   uint32_t dpor_cpu_choice(uint32_t base, AccessKind kind);
+  uint32_t buffers_with_stores(Cpu** out);  // the vCPUs whose buffers hold stores (DporExplorer::kMaxArity at most)
   void dpor_access(const Cpu* c, AccessKind kind, const void* addr, size_t size);
   void dpor_touch(const void* addr, size_t size);  // the allocator's: a write of the object
   void dpor_global();
