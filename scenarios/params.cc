@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <sstream>
+#include <unordered_map>
 
 #include "hazptr/registry.h"
 #include "scenarios/cost_runner.h"
@@ -351,11 +352,18 @@ bool Params::load_text(const std::string& text, const std::string& origin, std::
   return true;
 }
 
+// values_ holds every key, in spec order: a key's index in specs() is its index there. A run's
+// set-up reads some twenty keys; a scan comparing each against sixty names was a tenth of a small
+// test's run.
 const std::string& Params::str(std::string_view key) const {
-  for (const auto& kv : values_)
-    if (kv.first == key) return kv.second;
+  static const std::unordered_map<std::string_view, size_t> index = [] {
+    std::unordered_map<std::string_view, size_t> m;
+    for (size_t i = 0; i < specs().size(); ++i) m.emplace(specs()[i].key, i);
+    return m;
+  }();
   static const std::string empty;
-  return empty;
+  auto it = index.find(key);
+  return it == index.end() ? empty : values_[it->second].second;
 }
 
 int64_t Params::num(std::string_view key) const {

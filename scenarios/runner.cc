@@ -38,8 +38,8 @@ void derive_bounds(const Params& p, MachineConfig* c) {
   pick("sync_bound", 4e5 * std::max(1.0, size / 8), MachineConfig::kDerivedSync, &c->sync_bound);
   pick("starve_bound", 1.5e6 * size, MachineConfig::kDerivedStarve, &c->starve_bound);
   pick("lockup_steps", 1e6 * size, MachineConfig::kDerivedLockup, &c->lockup_steps);
-  c->bounds_origin = fmt::format("{} vCPUs, {} readers, {} writer passes", cpus, readers,
-                                 p.num("writer") ? p.num("writer_passes") : 0);
+  c->bounds_cpus = cpus, c->bounds_readers = readers;
+  c->bounds_passes = p.num("writer") ? p.num("writer_passes") : 0;
 }
 
 MachineConfig machine_config(const Params& p) {

@@ -235,7 +235,7 @@ void Machine::switch_fibers(Task* prev, Task* next) {
     prepare_fiber(next);
   }
   Fiber::switch_to(prev->fiber, next->fiber);
-  after_resume();
+  if (!(tearing_down_ && prev->is_idle)) after_resume();  // a parked idle task ends without unwinding
 }
 
 void Machine::after_resume() {

@@ -1,5 +1,7 @@
 // What a run of the machine is set up with (MachineConfig) and what it reports (RunResult).
 #pragma once
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -54,7 +56,10 @@ struct MachineConfig {
   // For reports: which bounds were derived from the scenario's size (bits kDerived*), and from what.
   static constexpr uint8_t kDerivedMaxSteps = 1, kDerivedSync = 2, kDerivedStarve = 4, kDerivedLockup = 8;
   uint8_t derived = 0;
-  std::string bounds_origin;
+  int64_t bounds_cpus = 0, bounds_readers = 0, bounds_passes = 0;  // formatted only when reported
+  std::string bounds_origin() const {
+    return fmt::format("{} vCPUs, {} readers, {} writer passes", bounds_cpus, bounds_readers, bounds_passes);
+  }
   size_t task_data_size = 0;          // the design's per-task fields
   // Strategy dpor (and the replay of its schedules) shape the schedule as the search needs: under
   // sc no vCPU choice before a fence (it touches nothing); under tso, pso and weak (drains_first)

@@ -10,7 +10,7 @@ namespace hazsim {
 
 std::string Machine::bound_text(const char* name, uint64_t value, uint8_t bit) const {
   if (!(cfg_.derived & bit)) return fmt::format("{}={}", name, value);
-  return fmt::format("{}={}, derived from {}", name, value, cfg_.bounds_origin);
+  return fmt::format("{}={}, derived from {}", name, value, cfg_.bounds_origin());
 }
 
 void Machine::periodic_checks() {
