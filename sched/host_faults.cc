@@ -162,8 +162,8 @@ void Machine::prepare_fiber(Task* t) {
   t->fiber.prepare(s, &Machine::guarded_entry, t);
   t->stack_floor = uintptr_t(s.base) + uintptr_t(sysconf(_SC_PAGESIZE)) + kStackMargin;
   if (shared_stacks_) {
-    mem_.regions().add_named(reinterpret_cast<void*>(t->stack_floor), uintptr_t(s.top()) - t->stack_floor,
-                             fmt::format("the stack of {}", task_label(t)), true);
+    mem_.regions().add_stack(reinterpret_cast<void*>(t->stack_floor), uintptr_t(s.top()) - t->stack_floor, &t->name,
+                             t->pid);
   }
 }
 

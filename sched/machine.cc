@@ -63,7 +63,7 @@ void Machine::reset(const MachineConfig& cfg) {
     c.id = i;
     auto idle = std::make_unique<Task>();
     idle->pid = 0;
-    idle->name = fmt::format("swapper/{}", i);
+    idle->name = "swapper/" + std::to_string(i);  // short: no allocation, no formatting per run
     idle->is_idle = true;
     idle->cpu = i;
     idle->pinned_cpu = i;

@@ -68,7 +68,8 @@ bool Machine::bad_address(const void* addr, size_t size, const Site& site) {
 
 std::string Machine::describe_addr(const void* p) const {
   if (const StaticRegions::Region* r = mem_.regions().find(p, 1)) [[unlikely]]
-    return fmt::format("{}{}", r->name, uintptr_t(p) == r->lo ? std::string() : fmt::format("+{}", uintptr_t(p) - r->lo));
+    return fmt::format("{}{}", StaticRegions::label(*r),
+                       uintptr_t(p) == r->lo ? std::string() : fmt::format("+{}", uintptr_t(p) - r->lo));
   return hazsim::describe_addr(arena_, p);
 }
 

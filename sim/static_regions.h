@@ -4,7 +4,6 @@
 // index and offset, never by host address, which changes with every load and every build.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -16,21 +15,26 @@ class StaticRegions {
     uintptr_t lo = 0, hi = 0;
     const char* name = "";
     bool stack = false;  // a task stack: never buffered, offsets not hashed (see outside_offset())
+    // A task stack's owner, named only when a report asks (label()): formatting a name for every
+    // task of every run was a tenth of a small test's run.
+    const std::string* owner = nullptr;
+    int owner_pid = 0;
   };
 
-  void clear() {
-    regions_.clear();
-    names_.clear();
-  }
+  void clear() { regions_.clear(); }
   bool empty() const { return regions_.empty(); }
   // `name` must outlive the run (a kernel object's symbol).
   void add(void* p, size_t size, const char* name, bool stack = false) {
     regions_.push_back({uintptr_t(p), uintptr_t(p) + size, name, stack});
   }
-  // The same, with a name made for this run (a task stack's).
-  void add_named(void* p, size_t size, std::string name, bool stack) {
-    names_.push_back(std::move(name));
-    add(p, size, names_.back().c_str(), stack);
+  // A task's stack: `owner` (the task's name) must outlive the run.
+  void add_stack(void* p, size_t size, const std::string* owner, int owner_pid) {
+    regions_.push_back({uintptr_t(p), uintptr_t(p) + size, "the stack of", true, owner, owner_pid});
+  }
+  // What a report calls the region: "gp", "the stack of reader0 (pid 1)".
+  static std::string label(const Region& r) {
+    if (r.owner == nullptr) return r.name;
+    return std::string(r.name) + " " + *r.owner + " (pid " + std::to_string(r.owner_pid) + ")";
   }
   // The region holding all of [p, p+size), or nullptr.
   const Region* find(const void* p, size_t size) const {
@@ -51,16 +55,15 @@ class StaticRegions {
       return (uint64_t(r - regions_.data() + 1) << 48) | (r->stack ? 0 : uintptr_t(p) - r->lo);
     return uint64_t(uintptr_t(p));
   }
-  // The name of the region an outside_offset() value lies in ("" for a plain address).
-  const char* name_of(uint64_t recorded) const {
+  // The label of the region an outside_offset() value lies in ("" for a plain address).
+  std::string name_of(uint64_t recorded) const {
     if (recorded >> 48 == 0 || recorded >> 48 >= 0x8000) return "";
     size_t i = size_t(recorded >> 48) - 1;
-    return i < regions_.size() ? regions_[i].name : "";
+    return i < regions_.size() ? label(regions_[i]) : "";
   }
 
  private:
   std::vector<Region> regions_;
-  std::deque<std::string> names_;  // names made for this run; a deque keeps their addresses
 };
 
 }  // namespace hazsim

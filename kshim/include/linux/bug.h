@@ -6,17 +6,19 @@
 
 #include <linux/compiler.h>
 
-#define __HAZSIM_WARN(condition, once) \
+/* The condition's text is taken where the caller wrote it (#condition one level down would be
+ * the text after its macros expanded: a READ_ONCE() became the shim's call). */
+#define __HAZSIM_WARN(condition, once, text) \
 	({ \
 		int __ret_warn_on = !!(condition); \
 		if (unlikely(__ret_warn_on)) \
-			hazsim_ops->hz_warn(#condition, once, HAZSIM_SITE()); \
+			hazsim_ops->hz_warn(text, once, HAZSIM_SITE()); \
 		unlikely(__ret_warn_on); \
 	})
-#define WARN_ON(condition) __HAZSIM_WARN(condition, 0)
-#define WARN_ON_ONCE(condition) __HAZSIM_WARN(condition, 1)
-#define WARN(condition, format...) __HAZSIM_WARN(condition, 0)
-#define WARN_ONCE(condition, format...) __HAZSIM_WARN(condition, 1)
+#define WARN_ON(condition) __HAZSIM_WARN(condition, 0, #condition)
+#define WARN_ON_ONCE(condition) __HAZSIM_WARN(condition, 1, #condition)
+#define WARN(condition, format...) __HAZSIM_WARN(condition, 0, #condition)
+#define WARN_ONCE(condition, format...) __HAZSIM_WARN(condition, 1, #condition)
 #define BUG_ON(condition) \
 	do { \
 		if (unlikely(condition)) \
