@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -324,7 +325,13 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
   }
   for (auto& kv : values_)
     if (kv.first == key) kv.second = value;
+  if (key != "seed") version_ = next_version();
   return true;
+}
+
+uint64_t Params::next_version() {
+  static std::atomic<uint64_t> last{0};
+  return ++last;
 }
 
 bool Params::load_text(const std::string& text, const std::string& origin, std::string* err) {

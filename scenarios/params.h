@@ -40,9 +40,14 @@ class Params {
   uint32_t ppm(std::string_view key) const;  // a probability in parts per million
 
   const std::vector<std::pair<std::string, std::string>>& items() const { return values_; }
+  // Changes whenever a parameter other than the seed does (a copy keeps it): what a run derives
+  // from the rest (its MachineConfig) may be kept while it stays the same.
+  uint64_t version_without_seed() const { return version_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> values_;  // in spec order
+  uint64_t version_ = next_version();
+  static uint64_t next_version();
 };
 
 bool parse_int(const std::string& s, int64_t* out);

@@ -43,6 +43,10 @@ void derive_bounds(const Params& p, MachineConfig* c) {
 }
 
 MachineConfig machine_config(const Params& p) {
+  // A campaign's runs differ by their seed only: their configuration is derived once per thread.
+  thread_local uint64_t version = 0;
+  thread_local MachineConfig cached;
+  if (p.version_without_seed() == version) return cached;
   MachineConfig c;
   c.cpus = int(p.num("cpus"));
   memory_model_from_name(p.str("memory_model"), &c.memory_model);
@@ -59,6 +63,8 @@ MachineConfig machine_config(const Params& p) {
   parse_mutation(p.str("mutate"), &c.mutation);
   c.dpor_schedule = p.str("strategy") == "dpor";
   c.drains_first = c.dpor_schedule && c.memory_model != MemoryModel::kSC;
+  version = p.version_without_seed();
+  cached = c;
   return c;
 }
 
