@@ -14,9 +14,7 @@ CXX_TEST="$3"
 FRONT_END="$4"
 TMP="${TEST_TMPDIR:-$(mktemp -d)}"
 export HAZSIM_CACHE_DIR="$TMP/cache"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+source "$(dirname "$0")/small_test_helpers.sh"
 
 # The dpor line and the verdict of one search, without the file's name.
 dpor_summary() {  # dpor_summary FILE MODEL VARIANT
@@ -60,12 +58,6 @@ else bad "trace: $(tail -2 "$TMP/out")"; fi
 if grep -q "2000 runs *0 failures" "$TMP/out"; then ok; else bad "random runs: $(tail -2 "$TMP/out")"; fi
 
 # Bad C++ files: one line naming the problem, exit 2.
-one_line() {  # one_line NAME PATTERN FILE
-  "$HAZSIM" run "$3" -q >"$TMP/out" 2>"$TMP/err"
-  local got=$?
-  if [ "$got" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q -e "$2" "$TMP/err"; then ok
-  else bad "$1: exit $got, stderr: $(cat "$TMP/err")"; fi
-}
 printf '#include <hazsim/test.h>\nvoid hazsim_test() { undefined_thing(); }\n' >"$TMP/broken.cc"
 one_line compile-error "broken.cc:2:.*undefined_thing" "$TMP/broken.cc"
 printf '#include <hazsim/test.h>\nvoid boot() {}\n' >"$TMP/no_boot.cc"

@@ -10,9 +10,7 @@ HAZSIM="$1"
 TEST_FILE="$2"
 TMP="${TEST_TMPDIR:-$(mktemp -d)}"
 export HAZSIM_CACHE_DIR="$TMP/cache"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+source "$(dirname "$0")/small_test_helpers.sh"
 
 # What an exhaustive search's output in $TMP/out says: pass (exhausted, no failure), fail (the
 # use after free), or what else it printed.
@@ -99,12 +97,6 @@ if "$HAZSIM" trace "$TMP/early.sched" -o "$TMP/early.txt" >"$TMP/out" 2>&1 && gr
 else bad "trace: $(tail -3 "$TMP/out")"; fi
 
 # Bad input: one line naming the problem, exit 2.
-one_line() {  # one_line NAME PATTERN FILE.c
-  "$HAZSIM" run "$3" -q >"$TMP/out" 2>"$TMP/err"
-  local got=$?
-  if [ "$got" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q -e "$2" "$TMP/err"; then ok
-  else bad "$1: exit $got, stderr: $(cat "$TMP/err")"; fi
-}
 printf '// hazsim: cpus=0\n' >"$TMP/zero_cpus.c"
 one_line bad-setting "zero_cpus.c:1: hazsim: cpus = '0'" "$TMP/zero_cpus.c"
 printf '/* hazsim: design=v5 */\n' >"$TMP/sets_design.c"
