@@ -120,6 +120,8 @@ void op_barrier(int which, const hazsim_site* cs) {
   }
 }
 
+// The site of a call the loader mapped by its return address: the instrumentation's (a plain
+// access) and a C++ test's new and delete (hz_site_at).
 const hazsim_site* plain_site(const void* ra) {
   const auto* o = hazptr::tl_kernel_instance->object;
   return static_cast<const PlainSites*>(o->loader)->find(ra);
