@@ -353,10 +353,14 @@ std::string build(const fs::path& work, const std::string& dir, const std::strin
   }
   if (cxx) {
     if (run(cd + "objdump -T object.so", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
-    if (std::string host = host_allocations(out); !host.empty())
-      return fmt::format("{}: {} calls the C++ library's {} (new of a type aligned over 16 bytes, or a nothrow "
-                         "new), whose memory is not the machine's: <hazsim/test.h> gives new and delete of the rest",
-                         design, workload, demangled(host));
+    if (std::string host = host_allocations(out); !host.empty()) {
+      const bool plain = host == "_Znwm" || host == "_Znam" || host.starts_with("_ZdlPv") || host.starts_with("_ZdaPv");
+      return fmt::format("{}: {} calls the C++ library's {}, whose memory is not the machine's: {}", design, workload,
+                         demangled(host),
+                         plain ? "include <hazsim/test.h>, whose new and delete are kmalloc() and kfree()"
+                               : "<hazsim/test.h> gives new and delete, but not for a type aligned over 16 bytes or "
+                                 "a nothrow new");
+    }
   }
   if (run(cd + "objdump -t object.so", &out) != 0) return fmt::format("{}: objdump failed: {}", design, out);
   write_file(work / "globals.tsv", globals_table(out, globals));

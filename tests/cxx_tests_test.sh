@@ -66,6 +66,9 @@ printf '#include <hazsim/test.h>\n#include <vector>\nvoid hazsim_test() {}\n' >"
 one_line c++-library "has no C++ library.*<vector>, .*stl.cc:2" "$TMP/stl.cc"
 printf '#include <hazsim/test.h>\nstruct alignas(64) big { int x; };\nstatic big *b;\nvoid hazsim_test() {\n  b = new big;\n  hazsim::thread(0, "t", [] { WARN_ON(READ_ONCE(b->x) == 5); });\n}\n' >"$TMP/aligned.cc"
 one_line over-aligned "align_val_t.*not the machine's" "$TMP/aligned.cc"
+printf '#include <linux/kthread.h>\n#include <linux/module.h>\nstruct o { int x; };\nstatic o *g;\nstatic int t(void *) { WRITE_ONCE(g->x, 1); return 0; }\nstatic int __init i(void) {\n  g = new o;\n  kthread_run_on_cpu(t, 0, 0, "t");\n  return 0;\n}\nmodule_init(i);\n' >"$TMP/no_header.cc"
+one_line new-without-header "operator new(unsigned long), whose memory is not the machine's: include <hazsim/test.h>" \
+  "$TMP/no_header.cc"
 printf '#include <hazsim/test.h>\nstatic int x;\nvoid hazsim_test() {\n  int &r = x;\n  hazsim::thread(0, "t", [&r] { WRITE_ONCE(r, 1); });\n}\n' >"$TMP/by_ref.cc"
 "$HAZSIM" run "$TMP/by_ref.cc" -q >"$TMP/out" 2>&1  # a capture by reference is copied as a pointer: allowed
 if [ $? = 0 ]; then ok; else bad "a capture of a reference to a global: $(tail -2 "$TMP/out")"; fi
