@@ -43,7 +43,7 @@ void hazsim_test();
 
 /* The threads' callables, copied at creation. Not the test's memory: the names start with
  * __hazsim, so the loader does not make them shared variables, and the instrumentation's accesses
- * to them are no steps. Bump-allocated, emptied at every boot. */
+ * to them are no steps. Bump-allocated, emptied at every boot (threads are created at boot only). */
 extern "C" {
 __attribute__((visibility("hidden"), aligned(16))) char __hazsim_closures[16384];
 __attribute__((visibility("hidden"))) unsigned long __hazsim_closures_used;
@@ -104,7 +104,7 @@ inline void *operator new(decltype(sizeof 0), void *where) noexcept
 namespace hazsim {
 namespace detail {
 
-/* A copy of f in the closure space; a BUG (the run stops, reported) when it is full. */
+/* A copy of f in the closure space; reported (the run does not start) when it is full. */
 template <class F>
 F *keep(const F &f)
 {
@@ -112,7 +112,7 @@ F *keep(const F &f)
 		      "a thread's function captures only plain values (ints, pointers): they are copied, never destroyed");
 	unsigned long at = (__hazsim_closures_used + alignof(F) - 1) / alignof(F) * alignof(F);
 	if (at + sizeof(F) > sizeof(__hazsim_closures)) {
-		BUG();
+		hazsim_ops->hz_bug("the threads' captures fit in 16 KiB (<hazsim/test.h>)", HAZSIM_SITE());
 		return nullptr;
 	}
 	__hazsim_closures_used = at + sizeof(F);
@@ -143,11 +143,12 @@ void thread(int cpu, const char *name, F f)
 }
 
 /* f() in hard-interrupt context on `cpu`, from a thread: an IPI, and the caller spins until it ran
- * (smp_call_function_single(cpu, ..., 1)). */
+ * (smp_call_function_single(cpu, ..., 1)). f lives in this frame until then, as the kernel's `info`
+ * on the caller's stack does: the handler's reads of its captures are reads of that stack. */
 template <class F>
 void irq(int cpu, F f)
 {
-	hazsim_ops->hz_smp_call_function_single(cpu, detail::run_irq<F>, detail::keep(f), 1, HAZSIM_SITE());
+	hazsim_ops->hz_smp_call_function_single(cpu, detail::run_irq<F>, &f, 1, HAZSIM_SITE());
 }
 
 } // namespace hazsim
