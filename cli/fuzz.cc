@@ -176,7 +176,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
   auto worker = [&] {
     Machine m;
     m.set_coverage(true);
-    Params p = base;  // each run sets only its seed: copying sixty parameters per run was a tenth of a small test's
+    Params p = base;  // set once, each run its seed (a copy per run was a tenth of a small test's run)
     for (;;) {
       if (g_interrupted || stop) return;
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
