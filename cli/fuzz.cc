@@ -291,7 +291,7 @@ FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* b
            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= max_seconds;
   };
   auto stop = [&] { return g_interrupted || !t.error.empty() || out_of_time() || (c.stop_on_first && t.failures > 0); };
-  const bool dpor = p.str("strategy") == "dpor";
+  const bool dpor = is_dpor_strategy(p.str("strategy"));
   auto run_once = [&](const std::vector<uint16_t>* prefix) {
     ScenarioOutcome out = run_scenario(m, p, nullptr, prefix);
     if (!out.error.empty()) {
@@ -317,7 +317,11 @@ FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* b
                  p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
   };
   const uint64_t max_runs = runs > 0 ? uint64_t(runs) : UINT64_MAX;
-  ExploreResult r = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); }, stop)
+  StrategyKind kind;
+  int depth = -1;
+  parse_strategy(p.str("strategy"), &kind, &depth);
+  const uint32_t bound = depth < 0 ? DporExplorer::kUnbounded : uint32_t(depth);
+  ExploreResult r = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); }, stop, bound)
                          : explore_all(m.decisions(), max_runs, [&](const std::vector<uint16_t>& prefix) {
                              run_once(&prefix);
                            }, stop);
@@ -331,7 +335,16 @@ FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* b
                     : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
                     : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
                                     : "stopped before the space was exhausted";
-  if (dpor) {
+  if (dpor && bound != DporExplorer::kUnbounded) {
+    // Each bound's search runs again the schedules of the ones before it.
+    const std::string levels = r.bound == 0 ? "bound 0" : fmt::format("bounds 0 to {} in turn", r.bound);
+    const std::string whole = !r.exhausted ? why
+                              : r.pruned  ? fmt::format("exhausted within {} preemption{} (schedules with more were left out)", r.bound,
+                                                             r.bound == 1 ? "" : "s")
+                                          : fmt::format("the space is exhausted (bound {} left no schedule out)", r.bound);
+    fmt::print("hazsim-fuzz: {}: {} schedules ({}), at least one per class of equivalent schedules ({} redundant: "
+               "equivalent to an earlier one); {}\n", p.str("strategy"), r.runs, levels, r.redundant, whole);
+  } else if (dpor) {
     fmt::print("hazsim-fuzz: dpor: {} schedules, at least one per class of equivalent schedules ({} redundant: "
                "equivalent to an earlier one); {}\n", r.runs, r.redundant, why);
     if (r.timed > 0)
@@ -496,7 +509,7 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
   for (auto& [ro, p, pc] : plan) {
     if (g_interrupted) break;
     auto start = std::chrono::steady_clock::now();
-    bool bounded = p.str("strategy").rfind("bounded:", 0) == 0 || p.str("strategy") == "dpor";
+    bool bounded = p.str("strategy").rfind("bounded:", 0) == 0 || is_dpor_strategy(p.str("strategy"));
     FuzzTotals t = bounded ? fuzz_exhaustive(p, pc, &buckets) : fuzz_one(ro, p, pc, &buckets);
     if (!t.error.empty() && matrix) {
       fmt::print("hazsim-fuzz: {} {}: not run: {}\n", p.str("scenario"), p.str("design"), t.error);

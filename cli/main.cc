@@ -49,6 +49,7 @@ int cmd_list(bool params) {
              "  pct:D          PCT (Burckhardt et al., ASPLOS 2010): random task priorities, D-1 change points\n"
              "  bounded:K      every schedule with at most K eventful choices (fuzz; small scenarios)\n"
              "  dpor           every schedule up to equivalence: source-DPOR (fuzz; small tests)\n"
+             "  dpor:K         dpor over the schedules with at most K preemptions, K = 0, 1, ... in turn\n"
              "  arm            site arming (BUGGIFY): armed sites fire events more and may stall their vCPU\n"
              "  portfolio      the seed picks random, pct:2, arm or pct:3 (fuzz's default)\n"
              "  replay         the choices of a schedule file (hazsim replay)\n");

@@ -57,6 +57,10 @@ struct ExploreResult {
   std::string error;       // dpor: why the search cannot go on (not deterministic, a run too long)
   uint64_t redundant = 0;  // dpor: runs that turned out equivalent to an earlier one (sleep sets)
   uint64_t timed = 0;      // dpor: runs in which a timer or the tick fired (DporExplorer::timed_runs())
+  // dpor:K: the bound of the last search run (dpor:K runs K+1 of them at most), and whether it
+  // left schedules out (then `exhausted` is within that many preemptions only).
+  uint32_t bound = UINT32_MAX;
+  bool pruned = false;
 };
 
 // run_once(prefix) must set the machine up, call d.start_explore(&prefix, mask) on `d` and run

@@ -112,8 +112,8 @@ class DecisionSource {
   DporExplorer& dpor_explorer() { return dpor_; }
   // dpor's choice of agent: agents[v] is the vCPU or store buffer value v runs. Not recorded:
   // the machine records the choices a replay makes for it (record()).
-  uint32_t dpor_pick(const int* agents, uint32_t n, bool yield = false, uint64_t disabled = 0) {
-    return dpor_.choose_agent(agents, n, yield, disabled);
+  uint32_t dpor_pick(const int* agents, uint32_t n, bool yield = false, uint64_t disabled = 0, bool free = false) {
+    return dpor_.choose_agent(agents, n, yield, disabled, free);
   }
 
   // A choice the machine made itself (PCT's priorities, bounded's free switch at a spin-wait),
@@ -143,7 +143,7 @@ class DecisionSource {
       case StrategyKind::kKeyed: v = keyed_choice(c, n); break;
       case StrategyKind::kDpor:
         if (!(dpor_mask_ & choice_bit(c))) return 0;
-        v = dpor_.choose_data(n);
+        v = dpor_.choose_data(n, c == Choice::kIrq || c == Choice::kPreempt || c == Choice::kMigrate);
         break;
       case StrategyKind::kReplay:
       default: v = cursor_.replay(n); break;

@@ -18,8 +18,15 @@
 //   transition writes what the iteration read (GenMC's spin-assume): another iteration would read
 //   the same values and do the same. If every vCPU is blocked, all are unblocked (a livelock is
 //   then run to the machine's own step limit, as any strategy would).
+// - With a bound (`dpor:K`) the search keeps to schedules with at most K preemptions: a switch
+//   away from a vCPU that could go on (a drain, a switch from a spinning or idle vCPU, and one
+//   from a vCPU that may not run are free), an interrupt, a kernel preemption or a migration
+//   taken. Pruning DPOR's backtracking by a bound alone loses schedules within it (Coons,
+//   Musuvathi, McKinley, "Bounded partial-order reduction", OOPSLA 2013): each reversal is also
+//   tried where the earlier transition's vCPU was last switched to, which may cost no preemption.
 // The reduction is checked in tests/dpor_test.cc: every litmus test's final states under every
-// memory model equal exhaustive enumeration's, and a broken dependency relation is caught there.
+// memory model equal exhaustive enumeration's, a broken dependency relation is caught there, and
+// with a bound K the states are those of every schedule with at most K preemptions.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -46,12 +53,16 @@ class DporExplorer {
   // Nor the weak model's record of what strong fences propagated to every vCPU.
   static constexpr uintptr_t kPropagatedLoc = kBufferBase - 144;
 
-  // A new search: forgets every earlier run.
-  void reset() {
+  static constexpr uint32_t kUnbounded = UINT32_MAX;
+
+  // A new search: forgets every earlier run. `bound`: at most this many preemptions a schedule.
+  void reset(uint32_t bound = kUnbounded) {
     nodes_.clear();
     agents_.clear();
     runs_ = redundant_ = timed_runs_ = 0;
     error_.clear();
+    bound_ = bound;
+    pruned_ = false;
   }
   // Before each run: the prefix is the nodes kept from the last one.
   void start_run();
@@ -59,11 +70,13 @@ class DporExplorer {
   // A choice of agent: agents[v] is the vCPU (or store buffer) value v runs (n >= 2); value 0 is
   // the running vCPU. A new branch stays on it, unless `yield` (it spins: cpu_relax()), so that
   // the first schedule of a branch lets a spinner's waitee run, as hardware would. `disabled`:
-  // values whose agent may not run now (a vCPU at smp_mb() with stores buffered).
-  uint32_t choose_agent(const int* agents, uint32_t n, bool yield = false, uint64_t disabled = 0);
+  // values whose agent may not run now (a vCPU at smp_mb() with stores buffered). `free`: the
+  // running vCPU spins or idles, so a switch away from it is no preemption.
+  uint32_t choose_agent(const int* agents, uint32_t n, bool yield = false, uint64_t disabled = 0, bool free = false);
   // Any other choice of the machine: explored exhaustively. What a non-zero value does to
-  // scheduler state (an interrupt, a preemption, a migration) the machine reports as global.
-  uint32_t choose_data(uint32_t n);
+  // scheduler state (an interrupt, a preemption, a migration) the machine reports as global;
+  // `eventful`: a non-zero value counts against the bound (those three; not a memory model's).
+  uint32_t choose_data(uint32_t n, bool eventful = false);
 
   // What the running transition touched; `agent` is the vCPU it ran on.
   // `waits`: see Footprint.
@@ -92,8 +105,17 @@ class DporExplorer {
   // timer lands differs between equivalent schedules: for these runs the reduction is not exact.
   uint64_t timed_runs() const { return timed_runs_; }
 
+  // The bound has left out a schedule (so exhausted() is within the bound only).
+  bool pruned() const { return pruned_; }
+  // The preemptions of the run so far (of the last run, after it).
+  uint32_t preemptions() const { return cost_; }
+
   // Tests only: pretend no two transitions are dependent (must lose outcomes).
   void break_dependency_for_test(bool on) { broken_ = on; }
+  // Tests only: every two transitions are dependent (every interleaving runs: the reference).
+  void all_dependent_for_test(bool on) { all_dependent_ = on; }
+  // Tests only: prune by the bound without BPOR's extra reversals (must lose states).
+  void naive_bound_for_test(bool on) { naive_bound_ = on; }
 
  private:
   struct Footprint {
@@ -128,6 +150,9 @@ class DporExplorer {
     uint64_t done = 0;    // values run from it
     uint32_t agents_at = 0;  // sched: agents_[agents_at + v]
     uint32_t agents_end = 0; // agents_'s size after this node
+    bool free_switch = false;  // sched: a switch away from value 0 is no preemption (it spins, idles)
+    bool eventful = false;     // data: a non-zero value is a preemption (an interrupt, ...)
+    bool zero_waits = false;   // sched: value 0 waits at smp_mb() for its buffer to drain
     std::vector<Sleeper> sleep_in;  // sched: asleep when the run reached it
     std::vector<Sleeper> explored;  // sched: the transitions of the values done, where known
   };
@@ -139,6 +164,12 @@ class DporExplorer {
   };
 
   uint32_t fail(const std::string& why);
+  // What taking value v at nd adds to a schedule's preemptions (0 or 1).
+  uint32_t cost(const Node& nd, uint32_t v) const;
+  // The latest vCPU choice at or before `node` that switched vCPUs, or -1.
+  int block_start(int node) const;
+  // One of `agents` may run at nd at no cost.
+  bool free_for_one_of(const Node& nd, const std::vector<int>& agents) const;
   Transition& current(int agent);
   SpinState& spin(int agent);
   // For a earlier than b: 0 independent, 1 ordered only (b waits for a: Footprint::waits), 2 a race.
@@ -147,7 +178,8 @@ class DporExplorer {
   void retire_transitions();  // sleepers woken by the transitions run since the last call
   bool sleeper_at(size_t node, Sleeper* s) const;
   void analyse_races(size_t from, size_t n);  // transitions [0, n)
-  void add_backtrack(int node, const std::vector<int>& initials, int preferred);
+  // `conservative` (BPOR's extra reversal): only an initial that may run there, nothing otherwise.
+  void add_backtrack(int node, const std::vector<int>& initials, int preferred, bool conservative = false);
   void unblock_after_write(const Footprint& f);
   uint32_t value_of(const Node& n, int agent) const;
   // The value that runs `agent` among agents[0, n) (a node's int16_t or a choice's int), or UINT32_MAX.
@@ -176,16 +208,25 @@ class DporExplorer {
   bool too_long_ = false;
   bool exhausted_ = false;
   bool broken_ = false;
+  bool all_dependent_ = false;
+  bool naive_bound_ = false;
+  uint32_t bound_ = kUnbounded;
+  uint32_t cost_ = 0;    // preemptions so far in this run
+  bool pruned_ = false;
   uint64_t runs_ = 0;
   std::string error_;
   Transition overflow_;        // where a run past kMaxTransitions notes what it touches
   std::vector<uint64_t> hb_;  // scratch: happens-before bitsets, one row per transition
+  std::vector<uint32_t> before_;  // scratch: preemptions before each node
 };
 
 // The search: run_once() must set the machine up, call d.start_dpor() and run it; `stop` (may
 // be empty) is asked before every run. Exhausted when every reversal was run; error when the
-// search could not go on.
+// search could not go on. With a bound K, searches with bounds 0, 1, ... K in turn (iterative
+// deepening, as CHESS: a bug needing few preemptions is met early), and stops at the first that
+// left nothing out (then the whole space is exhausted).
 ExploreResult explore_dpor(DecisionSource& d, uint64_t max_runs, const std::function<void()>& run_once,
-                           const std::function<bool()>& stop = nullptr);
+                           const std::function<bool()>& stop = nullptr,
+                           uint32_t bound = DporExplorer::kUnbounded);
 
 }  // namespace hazsim

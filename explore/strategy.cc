@@ -20,13 +20,15 @@ bool parse_strategy(const std::string& s, StrategyKind* out, int* depth) {
   }
   if (s == "dpor") {
     *out = StrategyKind::kDpor;
+    *depth = -1;
     return true;
   }
   if (s == "portfolio") {
     *out = StrategyKind::kPortfolio;
     return true;
   }
-  for (auto [prefix, kind, min] : {std::tuple{"pct:", StrategyKind::kPct, 1}, std::tuple{"bounded:", StrategyKind::kBounded, 0}}) {
+  for (auto [prefix, kind, min] : {std::tuple{"pct:", StrategyKind::kPct, 1}, std::tuple{"bounded:", StrategyKind::kBounded, 0},
+                                    std::tuple{"dpor:", StrategyKind::kDpor, 0}}) {
     std::string pre = prefix;
     if (s.rfind(pre, 0) != 0 || s.size() <= pre.size() || s.size() > pre.size() + 3) continue;
     int d = 0;

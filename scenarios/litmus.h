@@ -83,10 +83,21 @@ struct Outcome {
   bool exhausted = false;
   bool dpor = false;  // the schedules were dpor's (explore/dpor.h), not every one
   std::string error;  // a run failed (an oracle fired), or the test cannot run
+  // dpor: the fewest preemptions (DporExplorer::preemptions()) of a schedule that ended in each state.
+  std::map<std::string, uint32_t> fewest_preemptions;
 };
 // dpor: one schedule per equivalence class (explore/dpor.h) instead of every schedule; the
 // states reached must be the same (tests/dpor_test.cc).
 Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor = false);
+
+// A dpor search of the test: with a preemption bound (dpor:K), and the explorer's modes that
+// tests/dpor_test.cc checks the bounded search against.
+struct DporSearch {
+  uint32_t bound = UINT32_MAX;
+  bool all_dependent = false;  // DporExplorer::all_dependent_for_test: every interleaving
+  bool naive_bound = false;    // DporExplorer::naive_bound_for_test
+};
+Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, const DporSearch& search);
 
 enum class Verdict : uint8_t { kNever, kSometimes, kAlways };
 const char* verdict_name(Verdict v);

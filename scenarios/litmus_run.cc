@@ -227,7 +227,7 @@ std::string state_of(const Test& t, const RunState& rs) {
 }
 
 // Every schedule of one version of the test, added to *out (which counts runs across versions).
-void run_version(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor, Outcome* outp) {
+void run_version(const Test& t, MemoryModel model, uint64_t max_runs, const DporSearch* dpor, Outcome* outp) {
   Outcome& out = *outp;
   Machine m;
   m.set_store_reduction(true);
@@ -273,10 +273,18 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor,
       if (rr.failed) throw RuntimeError(fmt::format("a run failed: {}", rr.failure.message));
       ++out.runs;
       if (t.filter && !holds(t, rs, *t.filter)) return;
-      ++out.states[state_of(t, rs)];
+      const std::string state = state_of(t, rs);
+      ++out.states[state];
+      if (dpor) {
+        const uint32_t k = m.decisions().dpor_explorer().preemptions();
+        auto [it, added] = out.fewest_preemptions.emplace(state, k);
+        if (!added) it->second = std::min(it->second, k);
+      }
       (holds(t, rs, t.condition) ? out.positive : out.negative) += 1;
     };
-    ExploreResult res = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); })
+    DporExplorer& x = m.decisions().dpor_explorer();
+    if (dpor) x.all_dependent_for_test(dpor->all_dependent), x.naive_bound_for_test(dpor->naive_bound);
+    ExploreResult res = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); }, nullptr, dpor->bound)
                              : explore_all(m.decisions(), max_runs, [&](const std::vector<uint16_t>& prefix) {
                                  run_once(&prefix);
                                });
@@ -288,11 +296,10 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor,
   tl_run = nullptr;
 }
 
-}  // namespace
-
-Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor) {
+// Every schedule (dpor == nullptr) or dpor's, of each version of the test.
+Outcome run_versions(const Test& t, MemoryModel model, uint64_t max_runs, const DporSearch* dpor) {
   Outcome out;
-  out.dpor = dpor;
+  out.dpor = dpor != nullptr;
   if (model != MemoryModel::kWeak) {
     run_version(t, model, max_runs, dpor, &out);
     return out;
@@ -312,6 +319,10 @@ Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor) {
     Outcome one;
     run_version(version, model, max_runs - out.runs, dpor, &one);
     for (const auto& [state, n] : one.states) out.states[state] += n;
+    for (const auto& [state, k] : one.fewest_preemptions) {
+      auto [it, added] = out.fewest_preemptions.emplace(state, k);
+      if (!added) it->second = std::min(it->second, k);
+    }
     out.positive += one.positive;
     out.negative += one.negative;
     out.runs += one.runs;
@@ -324,6 +335,17 @@ Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor) {
     while (i < pick.size() && ++pick[i] == orders[i].size()) pick[i++] = 0;
     if (i == pick.size()) return out;
   }
+}
+
+}  // namespace
+
+Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, bool dpor) {
+  const DporSearch search;
+  return run_versions(t, model, max_runs, dpor ? &search : nullptr);
+}
+
+Outcome run(const Test& t, MemoryModel model, uint64_t max_runs, const DporSearch& search) {
+  return run_versions(t, model, max_runs, &search);
 }
 
 const char* verdict_name(Verdict v) {

@@ -38,8 +38,9 @@ const std::vector<ParamSpec>& Params::specs() {
        "return older values, as arm64, POWER and the LKMM allow)"},
       {"strategy", "random", ParamType::kStrategy, 0, 0, "",
        "exploration strategy: random, pct:D (PCT aiming at bugs of depth D), bounded:K (every schedule "
-       "with at most K eventful choices; for small scenarios), arm (site arming, as BUGGIFY), or portfolio "
-       "(the seed picks random, pct:2, arm or pct:3; fuzz's default)"},
+       "with at most K eventful choices; for small scenarios), arm (site arming, as BUGGIFY), portfolio "
+       "(the seed picks random, pct:2, arm or pct:3; fuzz's default), dpor (every schedule up to equivalence; "
+       "small tests) or dpor:K (those with at most K preemptions)"},
       {"arm_sites", "0.25", ParamType::kProb, 0, 0, "", "arm: fraction of sites armed in a run"},
       {"arm_fire_prob", "0.01", ParamType::kProb, 0, 0, "",
        "arm: chance an event fires at an armed site (elsewhere the *_prob parameters hold)"},
@@ -288,9 +289,8 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
       StrategyKind k;
       int d;
       if (!parse_strategy(value, &k, &d) || k == StrategyKind::kReplay) {
-        *err = fmt::format("{} = '{}': expected random, pct:D (D from 1 to 100), bounded:K (K from 0 to 100), arm or "
-                           "portfolio; "
-                           "replay is `hazsim replay`",
+        *err = fmt::format("{} = '{}': expected random, pct:D (D from 1 to 100), bounded:K (K from 0 to 100), arm, "
+                           "portfolio, dpor or dpor:K (K from 0 to 100); replay is `hazsim replay`",
                            key, value);
         return false;
       }

@@ -61,7 +61,7 @@ MachineConfig machine_config(const Params& p) {
   c.quarantine = p.num("quarantine");
   c.poison_uninit = p.str("kmalloc_fill") == "poison";
   parse_mutation(p.str("mutate"), &c.mutation);
-  c.dpor_schedule = p.str("strategy") == "dpor";
+  c.dpor_schedule = is_dpor_strategy(p.str("strategy"));
   c.drains_first = c.dpor_schedule && c.memory_model != MemoryModel::kSC;
   version = p.version_without_seed();
   cached = c;

@@ -36,7 +36,7 @@ uint32_t Machine::dpor_cpu_choice(uint32_t base, AccessKind kind) {
       if (drains && c.curr->dpor_mb && c.sb.n != 0) waiting |= uint64_t(1) << v;  // its buffer is an agent here
     }
     for (uint32_t b = 0; b < k; ++b) agents[n + b] = DporExplorer::kBufferAgent + buffers[b]->id;
-    const uint32_t v = decisions_.dpor_pick(agents, total, kind == AccessKind::kRelax, waiting);
+    const uint32_t v = decisions_.dpor_pick(agents, total, kind == AccessKind::kRelax, waiting, kind == AccessKind::kIdle);
     if (v < n) {
       if (k != 0) decisions_.record(0);  // no more drains
       if (n >= 2) decisions_.record(v);

@@ -30,8 +30,11 @@ TEST(Params, RejectsUnknownKeysAndBadValuesWithOneLine) {
   EXPECT_FALSE(p.set("mutate", "drop-mb@a(b", &err));
   EXPECT_TRUE(p.set("mutate", "drop-mb@hazptr_acquire", &err)) << err;
   EXPECT_TRUE(p.set("strategy", "pct:3", &err)) << err;
-  for (const char* bad : {"pct", "pct:", "pct:0", "pct:x", "pct:1000", "replay", "dfs"})
+  for (const char* good : {"dpor", "dpor:0", "dpor:2", "bounded:0"}) EXPECT_TRUE(p.set("strategy", good, &err)) << good;
+  for (const char* bad : {"pct", "pct:", "pct:0", "pct:x", "pct:1000", "replay", "dfs", "dpor:", "dpor:x", "dpor:101",
+                          "dpor:-1", "dpor2"})
     EXPECT_FALSE(p.set("strategy", bad, &err)) << bad;
+  EXPECT_NE(err.find("dpor:K"), std::string::npos) << err;
   EXPECT_EQ(err.find('\n'), std::string::npos);
 }
 

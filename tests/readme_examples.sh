@@ -82,7 +82,10 @@ case "$2" in
     echo '    --strategy dpor --runs 0 --stop-on-first'
     "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model tso --set kconfig=NO_UPDATER_MB=y --strategy dpor \
       --runs 0 --stop-on-first --shrink-time 0 --artifacts "$OLDPWD/artifacts" 2>/dev/null |
-      grep -E '^hazsim-fuzz: (dpor|classic|!!!)|x use-after-free' ;;
+      grep -E '^hazsim-fuzz: (dpor|classic|!!!)|x use-after-free'
+    echo '$ ./hazsim fuzz scenarios/small/classic_hp.c --memory-model sc --strategy dpor:1 --runs 0'
+    "$hazsim" fuzz scenarios/small/classic_hp.c --memory-model sc --strategy dpor:1 --runs 0 \
+      --artifacts "$OLDPWD/artifacts" 2>/dev/null | grep -E '^hazsim-fuzz: (dpor|classic)' ;;
   small-test-cxx)  # the README's C++ classic test exhausted by dpor, then a broken variant (C++: g++)
     root="$(cd "$(dirname "$0")/.." && pwd)"
     export HAZSIM_CACHE_DIR="$PWD/cache"
