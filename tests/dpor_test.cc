@@ -106,7 +106,8 @@ TEST(Dpor, WithABoundReachesTheStatesOfEveryScheduleWithinIt) {
     for (MemoryModel m : {MemoryModel::kSC, MemoryModel::kTSO, MemoryModel::kPSO}) {
       litmus::DporSearch every;
       every.all_dependent = true;
-      const litmus::Outcome ref = litmus::run(t, m, testing::kAsan ? 20'000 : 100'000, every);
+      if (testing::kAsan && m == MemoryModel::kPSO) continue;  // the optimised build runs it
+      const litmus::Outcome ref = litmus::run(t, m, testing::kAsan ? 3'000 : 100'000, every);
       ASSERT_TRUE(ref.error.empty()) << f << ": " << ref.error;
       if (!ref.exhausted) continue;  // too many interleavings for a unit test
       for (uint32_t k = 0; k <= 2; ++k) {
@@ -124,7 +125,7 @@ TEST(Dpor, WithABoundReachesTheStatesOfEveryScheduleWithinIt) {
       }
     }
   }
-  EXPECT_GT(compared, 60);
+  EXPECT_GT(compared, testing::kAsan ? 30 : 200);
   EXPECT_GT(naive_lost, 0) << "pruning by the bound alone lost nothing: the comparison shows nothing";
   std::printf("dpor:K: %d (test, model, K) triples; naive pruning lost states in %d\n", compared, naive_lost);
 }
