@@ -185,7 +185,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
       long i = k * shards + shard;
       if (runs > 0 && i >= runs) return;
       std::string err;
-      p.set("seed", std::to_string(seed0 + uint64_t(i)), &err);
+      p.set_seed(seed0 + uint64_t(i));
       std::vector<uint16_t> prefix;
       {
         std::unique_lock<std::mutex> lock(mu);

@@ -329,6 +329,16 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
   return true;
 }
 
+void Params::set_seed(uint64_t seed) {
+  static const size_t at = [] {
+    size_t i = 0;
+    while (std::string_view(specs()[i].key) != "seed") ++i;
+    return i;
+  }();
+  const fmt::format_int digits(seed & uint64_t(INT64_MAX));  // its range, as set() checks
+  values_[at].second.assign(digits.data(), digits.size());
+}
+
 uint64_t Params::next_version() {
   static std::atomic<uint64_t> last{0};
   return ++last;

@@ -69,6 +69,9 @@ MachineConfig machine_config(const Params& p) {
 }
 
 RandomKnobs random_knobs(const Params& p) {
+  thread_local uint64_t version = 0;  // as machine_config(): derived once per campaign and thread
+  thread_local RandomKnobs cached;
+  if (p.version_without_seed() == version) return cached;
   RandomKnobs k;
   k.switch_ppm = p.ppm("switch_prob");
   k.preempt_ppm = p.ppm("preempt_prob");
@@ -76,6 +79,8 @@ RandomKnobs random_knobs(const Params& p) {
   k.migrate_ppm = p.ppm("migrate_prob");
   k.drain_ppm = p.ppm("drain_prob");
   k.stale_ppm = p.ppm("stale_prob");
+  version = p.version_without_seed();
+  cached = k;
   return k;
 }
 
