@@ -122,8 +122,8 @@ uint32_t DporExplorer::choose_agent(const int* agents, uint32_t n, bool yield, u
       const uint32_t own = value_of_agents(agents, n, kBufferAgent + agents[0]);
       if (own != UINT32_MAX && (from >> own & 1)) v = own;
     }
-    // Over the bound: stay, though value 0 sleeps (the run may repeat one done before; it is
-    // not called redundant, since what the bound allows differs from where that one ran).
+    // Over the bound: a value that costs nothing (the running vCPU, or the waiting fence's own
+    // buffer). Under a bound nothing sleeps (finish_run()), so it is never a sleeper's.
     if (bound_ != kUnbounded && cost_ + cost(nd, v) > bound_) {
       uint32_t best = UINT32_MAX;
       for (uint64_t m = nd.enabled; m != 0 && best == UINT32_MAX; m &= m - 1)

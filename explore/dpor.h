@@ -19,11 +19,14 @@
 //   the same values and do the same. If every vCPU is blocked, all are unblocked (a livelock is
 //   then run to the machine's own step limit, as any strategy would).
 // - With a bound (`dpor:K`) the search keeps to schedules with at most K preemptions: a switch
-//   away from a vCPU that could go on (a drain, a switch from a spinning or idle vCPU, and one
-//   from a vCPU that may not run are free), an interrupt, a kernel preemption or a migration
-//   taken. Pruning DPOR's backtracking by a bound alone loses schedules within it (Coons,
-//   Musuvathi, McKinley, "Bounded partial-order reduction", OOPSLA 2013): each reversal is also
-//   tried where the earlier transition's vCPU was last switched to, which may cost no preemption.
+//   away from a vCPU that could go on or a store drained early, an interrupt, a kernel
+//   preemption or a migration taken. A switch away from a vCPU that spins, idles or is blocked is
+//   free, and so is the drain of its own buffer by a vCPU waiting at smp_mb(). Pruning DPOR's
+//   backtracking by a bound alone loses schedules within it (Coons, Musuvathi, McKinley,
+//   "Bounded partial-order reduction", OOPSLA 2013): each reversal is also tried where the
+//   earlier transition's vCPU was last switched to and at the latest choice before it where an
+//   initial costs nothing; and sleep sets are off (what a sleeper stands for may have been run
+//   only with more preemptions).
 // The reduction is checked in tests/dpor_test.cc: every litmus test's final states under every
 // memory model equal exhaustive enumeration's, a broken dependency relation is caught there, and
 // with a bound K the states are those of every schedule with at most K preemptions.
