@@ -30,8 +30,8 @@ void Machine::maybe_deliver_irq(Cpu* c, AccessKind kind) {
   --c->in_irq;
   fence_full();
   if (ipi.done) *ipi.done = true;
-  if (dpor_ && ipi.done) [[unlikely]]
-    dpor_host_flag(ipi.done, true);  record(AccessKind::kIrqExit, ipi.vector, c->curr->last_site);
+  if (dpor_ && ipi.done) [[unlikely]] dpor_host_flag(ipi.done, true);  // the waiter's spin reads it
+  record(AccessKind::kIrqExit, ipi.vector, c->curr->last_site);
   // irq_exit(): leaving interrupt context with softirqs pending runs them (invoke_softirq()).
   if (c->in_irq == 0 && c->softirq_count == 0 && c->softirq_pending != 0 && !stop_) [[unlikely]]
     do_softirq(c);
