@@ -184,7 +184,6 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
       long k = next++;
       long i = k * shards + shard;
       if (runs > 0 && i >= runs) return;
-      std::string err;
       p.set_seed(seed0 + uint64_t(i));
       std::vector<uint16_t> prefix;
       {
@@ -335,21 +334,23 @@ FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* b
                     : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
                     : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
                                     : "stopped before the space was exhausted";
-  if (dpor && bound != DporExplorer::kUnbounded) {
-    // Each bound's search runs again the schedules of the ones before it.
-    const std::string levels = r.bound == 0 ? "bound 0" : fmt::format("bounds 0 to {} in turn", r.bound);
-    const std::string whole = !r.exhausted ? why
-                              : r.pruned  ? fmt::format("exhausted within {} preemption{} (schedules with more were left out)", r.bound,
-                                                             r.bound == 1 ? "" : "s")
-                                          : fmt::format("the space is exhausted (bound {} left no schedule out)", r.bound);
-    fmt::print("hazsim-fuzz: {}: {} schedules ({}), at least one per class of equivalent schedules ({} redundant: "
+  if (dpor) {
+    // dpor:K: each bound's search runs again the schedules of the ones before it.
+    std::string levels, whole = why;
+    if (bound != DporExplorer::kUnbounded) {
+      levels = r.bound == 0 ? " (bound 0)" : fmt::format(" (bounds 0 to {} in turn)", r.bound);
+      if (r.exhausted && r.pruned)
+        whole = fmt::format("exhausted within {} preemption{} (schedules with more were left out)", r.bound,
+                            r.bound == 1 ? "" : "s");
+      else if (r.exhausted)
+        whole = fmt::format("the space is exhausted (bound {} left no schedule out)", r.bound);
+    }
+    fmt::print("hazsim-fuzz: {}: {} schedules{}, at least one per class of equivalent schedules ({} redundant: "
                "equivalent to an earlier one); {}\n", p.str("strategy"), r.runs, levels, r.redundant, whole);
-  } else if (dpor) {
-    fmt::print("hazsim-fuzz: dpor: {} schedules, at least one per class of equivalent schedules ({} redundant: "
-               "equivalent to an earlier one); {}\n", r.runs, r.redundant, why);
     if (r.timed > 0)
-      fmt::print("hazsim-fuzz: dpor: a timer or the scheduler tick fired in {} of them: where it lands depends on "
-                 "the step count, so for those the reduction is not exact (use bounded:K or fuzz as well)\n", r.timed);
+      fmt::print("hazsim-fuzz: {}: a timer or the scheduler tick fired in {} of them: where it lands depends on the "
+                 "step count, so for those the reduction is not exact (use bounded:K or fuzz as well)\n",
+                 p.str("strategy"), r.timed);
   } else {
     fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
                p.str("strategy").substr(8), why);
