@@ -51,12 +51,12 @@ uint32_t DporExplorer::cost(const Node& nd, uint32_t v) const {
   return 0;  // it waits in a spin for a write: another must run
 }
 
-bool DporExplorer::free_for_one_of(const Node& nd, const std::vector<int>& agents) const {
+uint32_t DporExplorer::free_value(const Node& nd, const std::vector<int>& agents) const {
   for (int a : agents) {
     const uint32_t v = value_of(nd, a);
-    if (v != UINT32_MAX && (nd.enabled >> v & 1) && cost(nd, v) == 0) return true;
+    if (v != UINT32_MAX && (nd.enabled >> v & 1) && cost(nd, v) == 0) return v;
   }
-  return false;
+  return UINT32_MAX;
 }
 
 int DporExplorer::block_start(int node) const {
@@ -376,11 +376,13 @@ void DporExplorer::analyse_races(size_t from, size_t n) {
         // BPOR: also where i's vCPU was switched to, and at the latest choice between there and
         // i where an initial may run for free (a spinning or idle vCPU's, a fence's wait).
         const int b = block_start(trans_[i].node);
-        for (int k = trans_[i].node - 1; k > b; --k)
-          if (nodes_[size_t(k)].sched && free_for_one_of(nodes_[size_t(k)], initials)) {
-            add_backtrack(k, initials, tj.agent, true);
-            break;
-          }
+        for (int k = trans_[i].node - 1; k > b; --k) {
+          Node& nd = nodes_[size_t(k)];
+          const uint32_t v = nd.sched ? free_value(nd, initials) : UINT32_MAX;
+          if (v == UINT32_MAX) continue;
+          nd.todo |= bit(v);  // a value done already stays done (finish_run() takes todo & ~done)
+          break;
+        }
         if (b >= 0 && b != trans_[i].node) add_backtrack(b, initials, tj.agent, true);
       }
     }

@@ -171,8 +171,8 @@ class DporExplorer {
   uint32_t cost(const Node& nd, uint32_t v) const;
   // The latest vCPU choice at or before `node` that switched vCPUs, or -1.
   int block_start(int node) const;
-  // One of `agents` may run at nd at no cost.
-  bool free_for_one_of(const Node& nd, const std::vector<int>& agents) const;
+  // The value of the first of `agents` that may run at nd at no cost, or UINT32_MAX.
+  uint32_t free_value(const Node& nd, const std::vector<int>& agents) const;
   Transition& current(int agent);
   SpinState& spin(int agent);
   // For a earlier than b: 0 independent, 1 ordered only (b waits for a: Footprint::waits), 2 a race.
