@@ -1,4 +1,5 @@
 #include "scenarios/cost_runner.h"
+#include "scenarios/run_plan.h"
 
 #include <memory>
 

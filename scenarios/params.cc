@@ -150,6 +150,7 @@ const std::vector<ParamSpec>& Params::specs() {
 
 Params::Params() {
   for (const auto& s : specs()) values_.emplace_back(s.key, s.def);
+  parse_int(str("seed"), &seed_);
 }
 
 // The whole token, and nothing else: strtoll alone would skip leading white space (a newline in a
@@ -326,6 +327,7 @@ bool Params::set(const std::string& key, const std::string& value, std::string* 
   for (auto& kv : values_)
     if (kv.first == key) kv.second = value;
   if (key != "seed") version_ = next_version();
+  else parse_int(value, &seed_);
   return true;
 }
 
@@ -337,6 +339,7 @@ void Params::set_seed(uint64_t seed) {
   }();
   const fmt::format_int digits(seed & uint64_t(INT64_MAX));  // its range, as set() checks
   values_[at].second.assign(digits.data(), digits.size());
+  seed_ = int64_t(seed & uint64_t(INT64_MAX));
 }
 
 uint64_t Params::next_version() {

@@ -29,10 +29,6 @@ struct ScenarioOutcome {
   std::vector<KeyedChoice> keyed;   // a KeyedScript run: its eventful choices with their keys
 };
 
-MachineConfig machine_config(const Params& p);
-// The random strategy's knobs (the *_prob parameters).
-RandomKnobs random_knobs(const Params& p);
-
 // Runs the scenario the parameters describe. With `replay`, choices come from it instead of the
 // parameters' strategy; with `explore_prefix` (bounded:K), the explorer's prefix is followed;
 // with `corpus_prefix` (random and arm runs), those choices come first and the strategy goes on

@@ -160,7 +160,7 @@ void Machine::prepare_fiber(Task* t) {
   if constexpr (kCatchHostFaults) HostFaults::arm_this_thread();
   FiberStack s = stacks_.get();
   t->fiber.prepare(s, &Machine::guarded_entry, t);
-  t->stack_floor = uintptr_t(s.base) + uintptr_t(sysconf(_SC_PAGESIZE)) + kStackMargin;
+  t->stack_floor = uintptr_t(s.base) + uintptr_t(host_page_size()) + kStackMargin;
   if (shared_stacks_) {
     mem_.regions().add_stack(reinterpret_cast<void*>(t->stack_floor), uintptr_t(s.top()) - t->stack_floor, &t->name,
                              t->pid);
@@ -189,7 +189,7 @@ void Machine::host_fault(int sig, int code, const void* addr) {
                        "dereference the kernel API did not see (host {})",
                        who, what),
            t->last_site);
-  else if (a >= lo && a < lo + uintptr_t(sysconf(_SC_PAGESIZE)))
+  else if (a >= lo && a < lo + uintptr_t(host_page_size()))
     report(Oracle::kStackOverflow,
            fmt::format("BUG: stack guard page was hit at {}: {} overflowed its {} KiB stack (host {})", addr, who,
                        t->fiber.stack().size / 1024, what),

@@ -28,7 +28,7 @@ void Machine::reset(const MachineConfig& cfg) {
     if (t->started) stacks_.put(t->fiber.stack());
   tasks_.clear();
   cfg_ = cfg;
-  cpus_.assign(size_t(cfg.cpus), Cpu{});
+  reset_cpus(&cpus_, size_t(cfg.cpus));
   elig_.assign(size_t(cfg.cpus), -1);
   stall_runnable_.assign(size_t(cfg.cpus), nullptr);
   elig_count_ = 0;

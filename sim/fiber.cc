@@ -16,8 +16,13 @@ namespace hazsim {
 
 namespace ctxd = boost::context::detail;
 
+size_t host_page_size() {
+  static const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
 StackPool::StackPool(size_t stack_size) {
-  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  const size_t page = host_page_size();
   stack_size_ = (stack_size + page - 1) / page * page + page;
 }
 
@@ -28,7 +33,7 @@ StackPool::~StackPool() {
 void StackPool::put(FiberStack s) {
 #ifdef HAZSIM_ASAN
   // Frames abandoned when a fiber ended leave redzone poison behind; the next fiber starts clean.
-  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  const size_t page = host_page_size();
   __asan_unpoison_memory_region(static_cast<char*>(s.base) + page, s.size - page);
 #endif
   free_.push_back(s);
@@ -47,7 +52,7 @@ FiberStack StackPool::get() {
     std::abort();
   }
   // A guard page at the low end turns a fiber stack overflow into a fault instead of corruption.
-  mprotect(p, size_t(sysconf(_SC_PAGESIZE)), PROT_NONE);
+  mprotect(p, host_page_size(), PROT_NONE);
   FiberStack s{p, stack_size_};
   all_.push_back(s);
   return s;
@@ -65,7 +70,7 @@ void Fiber::prepare(FiberStack stack, Entry entry, void* arg) {
   stack_ = stack;
   entry_ = entry;
   arg_ = arg;
-  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  const size_t page = host_page_size();
   ctx_ = ctxd::make_fcontext(stack.top(), stack.size - page, &Fiber::trampoline);
   asan_bottom_ = static_cast<char*>(stack.base) + page;
   asan_size_ = stack.size - page;

@@ -12,6 +12,9 @@
 
 namespace hazsim {
 
+// The host's page size, asked once: sysconf() is a library call, and a run prepares a fiber per task.
+size_t host_page_size();
+
 struct FiberStack {
   void* base = nullptr;  // lowest address of the mapping (a guard page)
   size_t size = 0;       // whole mapping, guard page included
