@@ -212,7 +212,9 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
         t.mutations_applied += out.run.mutations_applied;
         t.corpus_runs += !prefix.empty();
         t.lines.merge(m.line_counts());
-        Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), out.decisions, {}};
+        Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), {}, {}};
+        if (f.extensible)  // a failure's decisions are still needed below (its file, its shrink)
+          f.decisions = out.run.failed ? out.decisions : std::move(out.decisions);
         m.sites().for_each([&](const SiteEntry& e) {
           if (e.in_design && e.offered) f.sites.push_back(e);
         });
