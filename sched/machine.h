@@ -338,32 +338,14 @@ class Machine {
   const CostTotals& cost_totals() const { return cost_.totals(); }
   // What the running task's access costs beyond reaching its line; and a pointer value its last
   // load returned, for address dependencies; its accesses to words of its own (CostAccount).
-  void cost_fence() {
-    if (costing()) [[unlikely]]
-      cost_.fence(running_cpu_->curr->timing);
-  }
-  void cost_atomic() {
-    if (costing()) [[unlikely]]
-      cost_.atomic(running_cpu_->curr->timing);
-  }
-  void cost_pause() {
-    if (costing()) [[unlikely]]
-      cost_.pause(running_cpu_->curr->timing);
-  }
-  void cost_pointer_loaded(const void* value) {
-    if (costing() && arena_.contains(value)) [[unlikely]]
-      running_cpu_->curr->timing.pointer_loaded(arena_.offset_of(value));
-  }
-  void cost_local_words(unsigned accesses) {
-    if (costing()) [[unlikely]]
-      cost_.local_words(running_cpu_->curr->timing, accesses);
-  }
+  inline void cost_fence();
+  inline void cost_atomic();
+  inline void cost_pause();
+  inline void cost_pointer_loaded(const void* value);
+  inline void cost_local_words(unsigned accesses);
   void cost_flush_caches() { cost_.flush(); }
   uint64_t task_cycles() { return running_cpu_ ? running_cpu_->curr->timing.now() : 0; }
-  void note_lock_cost(bool contended, uint64_t spin_cycles) {
-    if (cost_.on()) [[unlikely]]
-      cost_.raw_lock(contended, spin_cycles);
-  }
+  inline void note_lock_cost(bool contended, uint64_t spin_cycles);
   void note_mutex_wait() { cost_.mutex_wait(); }
 
   // Failure: records the first one and stops the run (throws RunAborted inside a fiber).
@@ -387,13 +369,7 @@ class Machine {
                              const Site& site);
   bool stopped();
   bool outside_run_access(const void* addr, size_t size, const Site& site);
-  bool check_address(const void* addr, size_t size, const Site& site) {
-    if (!arena_.contains(addr) || !arena_.contains(static_cast<const char*>(addr) + size - 1)) [[unlikely]]
-      return mem_.regions().find(addr, size) != nullptr || bad_address(addr, size, site);
-    if (arena_.check(addr, size) != Shadow::kStatic) [[unlikely]]
-      return bad_address(addr, size, site);
-    return true;
-  }
+  inline bool check_address(const void* addr, size_t size, const Site& site);
   bool bad_address(const void* addr, size_t size, const Site& site);
   void stack_overflow(Task* t, const Site& site);
 
@@ -406,19 +382,10 @@ class Machine {
 
   uint32_t decide(Choice c, uint32_t n) { return n < 2 ? 0 : decisions_.choose(c, n); }
   // A choice about an event at a site: noted for coverage, and armed sites fire more (arm).
-  uint32_t decide(Choice c, uint32_t n, const Site& site, CoverEvent ev) {
-    if (n < 2) return 0;
-    if (!site_aware_) [[likely]]
-      return decisions_.choose(c, n);
-    return decide_at_site(c, n, site, ev);
-  }
+  inline uint32_t decide(Choice c, uint32_t n, const Site& site, CoverEvent ev);
   uint32_t decide_at_site(Choice c, uint32_t n, const Site& site, CoverEvent ev);
   // Whether this run armed the site, worked out once per site and run.
-  bool site_armed(SiteEntry& e) {
-    if (e.armed < 0) [[unlikely]]
-      e.armed = decisions_.site_armed(e.stable_hash);
-    return e.armed != 0;
-  }
+  inline bool site_armed(SiteEntry& e);
 
   // Every vCPU of the machine is a Cpu: what the memory system hands back is one.
   static const Cpu& cpu(const VCpu& c) { return static_cast<const Cpu&>(c); }
@@ -439,27 +406,15 @@ class Machine {
   void arm_timer_list(TimerList* t, uint64_t delay_ns);
   static void timer_interrupt(void* timer);
   void queue_irq(Cpu* d, Ipi ipi, const Site& site);
-  void maybe_preempt(Cpu* c) {
-    if (c->need_resched || preempt_choice(c) != 0) preempt_schedule(c);
-  }
-  uint32_t preempt_choice(Cpu* c) {
-    if (!decisions_.pct()) [[likely]]
-      return decide(Choice::kPreempt, 2, c->curr->last_site, CoverEvent::kPreempt);
-    // PCT orders the vCPUs; the kernel's own tick preemption stays random. At a change point
-    // the running task is preempted as well, and loses its priority.
-    if (!decisions_.pct_change_point(step_)) return decide(Choice::kPreempt, 2, c->curr->last_site, CoverEvent::kPreempt);
-    decisions_.pct_lower(c->curr->pid);
-    return decisions_.record(1);
-  }
+  inline void maybe_preempt(Cpu* c);
+  // PCT orders the vCPUs; the kernel's own tick preemption stays random. At a change point the
+  // running task is preempted as well, and loses its priority.
+  inline uint32_t preempt_choice(Cpu* c);
   // Which eligible vCPU runs next: the stream's choice, or under PCT the one whose task has the
   // highest priority. `base` is the index that value 0 names. A spin-wait hint (kRelax) yields:
   // under PCT it leaves the choice to the random stream, so a spinner cannot starve the vCPU it
   // waits for, which on real hardware runs in parallel.
-  uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad) {
-    if (decisions_.plain() && !cfg_.dpor_schedule) [[likely]]
-      return decide(Choice::kCpu, uint32_t(elig_count_));
-    return cpu_choice_slow(base, kind);
-  }
+  inline uint32_t cpu_choice(uint32_t base, AccessKind kind = AccessKind::kLoad);
   uint32_t cpu_choice_slow(uint32_t base, AccessKind kind);
   // dpor (explore/dpor.h): the vCPU choice by vCPU, what each access touches, and the
   // scheduler changes that make a transition dependent with every other (sched/dpor_notes.cc).
@@ -475,13 +430,7 @@ class Machine {
   // A step followed by fence_full(): smp_mb() (kFence), kfree(), a task's exit. Under dpor with
   // store buffers the vCPU may not take it while its buffer holds stores: its buffer's agent
   // drains them first (Abdulla et al., TACAS 2015), and the barrier finds the buffer empty.
-  bool draining_access(AccessKind kind, const Site& site) {
-    Task* t = dpor_ ? current_task() : nullptr;
-    if (t != nullptr) t->dpor_mb = true;
-    const bool r = access(kind, nullptr, 0, site);
-    if (t != nullptr) t->dpor_mb = false;
-    return r;
-  }
+  inline bool draining_access(AccessKind kind, const Site& site);
   bool mb_access(const Site& site) { return draining_access(AccessKind::kFence, site); }
 
  private:
@@ -645,5 +594,7 @@ extern template class MemorySystem<MachineMemoryHost>;  // instantiated in sched
 
 }  // namespace hazsim
 
+#include "sched/cost_inline.h"
+#include "sched/decide_inline.h"
 #include "sched/memory_host_inline.h"
 #include "sched/step_inline.h"

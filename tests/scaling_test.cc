@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/library.h"
+#include "scenarios/run_plan.h"
 #include "scenarios/runner.h"
 #include "tests/sanitizers.h"
 
