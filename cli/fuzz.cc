@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "cli/buckets.h"
@@ -27,6 +28,15 @@
 namespace hazsim::cli {
 
 namespace {
+
+// A spin-wait hint to the core (PAUSE, YIELD), as the kernel's cpu_relax().
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
 
 struct FuzzTotals {
   std::string error;
@@ -149,6 +159,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
     std::vector<SiteEntry> sites;
   };
   std::map<long, Finished> finished;  // by position k, not yet merged
+  std::map<long, long> finished_in_round;  // how many of `finished` each round (k / kRound) has
   long merged = 0;                    // positions below this are merged
   std::condition_variable round_done;
   Corpus corpus;
@@ -157,9 +168,10 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
   auto merge_rounds = [&](bool rest) {  // with mu held
     for (;;) {
       long end = merged + kRound;
-      bool complete = true;
-      for (long k = merged; k < end && complete; ++k) complete = finished.count(k) != 0;
+      auto count = finished_in_round.find(merged / kRound);
+      bool complete = count != finished_in_round.end() && count->second == kRound;
       if (!complete && !(rest && !finished.empty())) return;
+      if (count != finished_in_round.end()) finished_in_round.erase(count);
       for (long k = merged; k < end; ++k) {
         auto it = finished.find(k);
         if (it == finished.end()) continue;
@@ -173,95 +185,152 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
       round_done.notify_all();
     }
   };
+  // A failing run of a chunk, with mu held: counted, its file kept if its bucket keeps it, printed,
+  // and (the first of its oracle) shrunk. `p` is a worker's parameters, given the run's seed here.
+  auto report_failure = [&](Params& p, const std::string& run_seed, long i, bool extended, const ScenarioOutcome& out) {
+    std::string err;
+    p.set("seed", run_seed, &err);  // an extension runs from its corpus entry's seed
+    ++t.failures;
+    long& of_kind = t.by_oracle[oracle_name(out.run.failure.oracle)];
+    ++of_kind;
+    std::string run_name = !extended ? "seed" + p.str("seed")
+                                     : fmt::format("run{}-extends-seed{}", seed0 + uint64_t(i), p.str("seed"));
+    std::string path = fmt::format("{}/{}-{}-{}.sched", artifacts, path_component(p.str("scenario")),
+                                   path_component(p.str("design")), run_name);
+    bool saved = false;
+    std::string where = keep_failure(&t, buckets, p, out, i, path, &saved);
+    t.note_failure(fmt::format("{}: {} [oracle: {}]; {}", run_name, out.run.failure.message,
+                               oracle_name(out.run.failure.oracle), where));
+    if (!summary_only || t.failures == 1)
+      fmt::print("hazsim-fuzz: !!! {} {} {} [{}]: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
+                 run_name, strategy_of_run(p), out.run.failure.message, oracle_name(out.run.failure.oracle), where);
+    std::fflush(stdout);
+    // Shrink the first failure of each kind (a new oracle), keeping both files; mu held keeps the
+    // shrink report in one piece.
+    if (saved && c.shrink_seconds > 0 && of_kind == 1) {
+      ShrinkOptions so;
+      so.max_seconds = c.shrink_seconds;
+      so.stop = &g_interrupted;
+      std::string min_path = sibling_path(path, ".min.sched");
+      if (!shrink_and_save(p, out.decisions, min_path, so, false, &err))
+        fmt::print("hazsim-fuzz: could not shrink {}: {}\n", path, err);
+      std::fflush(stdout);
+    }
+  };
+  // A worker claims kChunk consecutive positions (all in one round, so they read the same corpus),
+  // runs them, and reports them under mu together: the campaign's state is touched once per chunk.
+  // Taken once per run, the lock made --jobs 2 run a small test (a few microseconds a run) no
+  // faster than one job.
+  constexpr long kChunk = 8;
+  static_assert(kRound % kChunk == 0);
+  struct Done {  // a run of the chunk, as the report takes it
+    long k, i;
+    bool extended;  // from a corpus prefix
+    uint64_t mutations_applied;
+    Finished f;
+    std::optional<ScenarioOutcome> failed;  // a failing run's outcome (its report, file and shrink)
+  };
   auto worker = [&] {
     Machine m;
     m.set_coverage(true);
     Params p = base;  // set once, each run its seed (a copy per run was a tenth of a small test's run)
+    std::vector<Done> done;
+    std::unique_lock<std::mutex> lock(mu);
+    // This worker's design-line counts, merged into the campaign's when it ends (a merge walks
+    // every enrolled line).
+    struct WorkerLines {
+      DesignLines lines;
+      std::unique_lock<std::mutex>& lock;
+      DesignLines& total;
+      ~WorkerLines() {
+        if (!lock.owns_lock()) lock.lock();
+        total.merge(lines);
+      }
+    } worker_lines{{}, lock, t.lines};
+    DesignLines& lines = worker_lines.lines;
+    // A blocked worker sleeps in the kernel, and a futex wait and wake cost more than a small
+    // test's run: try for a while before blocking.
+    auto relock = [&] {
+      for (int tries = 0; tries < 20000; ++tries)
+        if (lock.try_lock()) return;
+        else cpu_relax();
+      lock.lock();
+    };
     for (;;) {
       if (g_interrupted || stop) return;
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (max_seconds > 0 && elapsed >= max_seconds) return;
-      long k = next++;
-      long i = k * shards + shard;
-      if (runs > 0 && i >= runs) return;
-      p.set_seed(seed0 + uint64_t(i));
-      std::vector<uint16_t> prefix;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        while (merged < corpus_rounds_seen(k) * kRound && !stop && !g_interrupted)
-          round_done.wait_for(lock, std::chrono::milliseconds(100));  // a signal cannot notify
-        if (stop || g_interrupted) {
-          stop = true;  // this position will not run: nobody may wait for its round
-          round_done.notify_all();
-          return;
-        }
-        prefix = seen.at(corpus_rounds_seen(k))->prefix_for(i, &p);
+      const long k0 = next.fetch_add(kChunk);
+      if (runs > 0 && k0 * shards + shard >= runs) return;
+      while (merged < corpus_rounds_seen(k0) * kRound && !stop && !g_interrupted)
+        round_done.wait_for(lock, std::chrono::milliseconds(100));  // a signal cannot notify
+      if (stop || g_interrupted) {
+        stop = true;  // these positions will not run: nobody may wait for their round
+        round_done.notify_all();
+        return;
       }
-      ScenarioOutcome out =
-          run_scenario(m, p, nullptr, nullptr, prefix.empty() ? nullptr : &prefix, seed0 + uint64_t(i));
-      bool shrink_this = false;
-      std::string path;
-      {
-        std::lock_guard<std::mutex> lock(mu);
+      const std::shared_ptr<const Corpus> corpus_seen = seen.at(corpus_rounds_seen(k0));
+      lock.unlock();
+      done.clear();
+      std::string error;
+      bool abandoned = false;  // a position of the campaign left unrun (a stop, the time, an error)
+      for (long k = k0; k < k0 + kChunk; ++k) {
+        const long i = k * shards + shard;
+        if (runs > 0 && i >= runs) break;
+        abandoned = g_interrupted || stop ||
+                    (max_seconds > 0 &&
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= max_seconds);
+        if (abandoned) break;
+        p.set_seed(seed0 + uint64_t(i));
+        const std::vector<uint16_t> prefix = corpus_seen->prefix_for(i, &p);
+        ScenarioOutcome out =
+            run_scenario(m, p, nullptr, nullptr, prefix.empty() ? nullptr : &prefix, seed0 + uint64_t(i));
         if (!out.error.empty()) {
-          t.error = out.error;
-          stop = true;
-          return;
+          error = out.error;
+          abandoned = true;
+          break;
         }
-        ++t.runs;
-        t.mutations_applied += out.run.mutations_applied;
-        t.corpus_runs += !prefix.empty();
-        t.lines.merge(m.line_counts());
-        Finished f{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), {}, {}};
-        if (f.extensible)  // a failure's decisions are still needed below (its file, its shrink)
-          f.decisions = out.run.failed ? out.decisions : std::move(out.decisions);
+        Done d{k, i, !prefix.empty(), out.run.mutations_applied,
+               Finished{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), {}, {}}, std::nullopt};
+        if (d.f.extensible)  // a failure's decisions are still needed (its file, its shrink)
+          d.f.decisions = out.run.failed ? out.decisions : std::move(out.decisions);
         m.sites().for_each([&](const SiteEntry& e) {
-          if (e.in_design && e.offered) f.sites.push_back(e);
+          if (e.in_design && e.offered) d.f.sites.push_back(e);
         });
-        finished.emplace(k, std::move(f));
-        merge_rounds(false);
+        lines.merge(m.line_counts());
         if (out.run.failed) {
-          ++t.failures;
-          long& of_kind = t.by_oracle[oracle_name(out.run.failure.oracle)];
-          ++of_kind;
-          std::string run_name = prefix.empty() ? "seed" + p.str("seed")
-                                                : fmt::format("run{}-extends-seed{}", seed0 + uint64_t(i), p.str("seed"));
-          path = fmt::format("{}/{}-{}-{}.sched", artifacts, path_component(p.str("scenario")),
-                             path_component(p.str("design")), run_name);
-          bool saved = false;
-          std::string where = keep_failure(&t, buckets, p, out, i, path, &saved);
-          t.note_failure(fmt::format("{}: {} [oracle: {}]; {}", run_name, out.run.failure.message,
-                                     oracle_name(out.run.failure.oracle), where));
-          if (!summary_only || t.failures == 1)
-            fmt::print("hazsim-fuzz: !!! {} {} {} [{}]: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                       run_name, strategy_of_run(p), out.run.failure.message, oracle_name(out.run.failure.oracle),
-                       where);
-          std::fflush(stdout);
-          // Shrink the first failure of each kind (a new oracle), keeping both files.
-          shrink_this = saved && c.shrink_seconds > 0 && of_kind == 1;
+          d.failed = std::move(out);
           if (c.stop_on_first) stop = true;  // the runs under way on other threads finish
         }
-        auto now = std::chrono::steady_clock::now();
-        if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
-          last_status = now;
-          double secs = std::chrono::duration<double>(now - start).count();
-          if (tty)
-            fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures,
-                       t.runs / secs);
-          else
-            fmt::print(stderr, "hazsim-fuzz: {} {}: {} runs, {} failures, {:.1f} s\n", base.str("scenario"),
-                       base.str("design"), t.runs, t.failures, secs);
-        }
+        done.push_back(std::move(d));
       }
-      if (shrink_this) {
-        ShrinkOptions so;
-        so.max_seconds = c.shrink_seconds;
-        so.stop = &g_interrupted;
-        std::string min_path = sibling_path(path, ".min.sched"), serr;
-        std::lock_guard<std::mutex> lock(mu);  // keeps the shrink report in one piece
-        if (!shrink_and_save(p, out.decisions, min_path, so, false, &serr))
-          fmt::print("hazsim-fuzz: could not shrink {}: {}\n", path, serr);
-        std::fflush(stdout);
+      relock();
+      for (Done& d : done) {
+        ++t.runs;
+        t.mutations_applied += d.mutations_applied;
+        t.corpus_runs += d.extended;
+        const std::string run_seed = d.f.seed;
+        finished.emplace(d.k, std::move(d.f));
+        ++finished_in_round[d.k / kRound];
+        if (d.failed) report_failure(p, run_seed, d.i, d.extended, *d.failed);
+      }
+      merge_rounds(false);
+      if (!error.empty()) t.error = error;
+      if (abandoned) {
+        stop = true;  // nobody may wait for the rounds of the positions left
+        round_done.notify_all();
+        return;
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
+        last_status = now;
+        double secs = std::chrono::duration<double>(now - start).count();
+        if (tty)
+          fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures,
+                     t.runs / secs);
+        else
+          fmt::print(stderr, "hazsim-fuzz: {} {}: {} runs, {} failures, {:.1f} s\n", base.str("scenario"),
+                     base.str("design"), t.runs, t.failures, secs);
       }
     }
   };
