@@ -217,12 +217,22 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
       std::fflush(stdout);
     }
   };
-  // A worker claims kChunk consecutive positions (all in one round, so they read the same corpus),
-  // runs them, and reports them under mu together: the campaign's state is touched once per chunk.
-  // Taken once per run, the lock made --jobs 2 run a small test (a few microseconds a run) no
-  // faster than one job.
+  // When runs are short, a worker claims up to kChunk consecutive positions (up to the next
+  // multiple of kChunk: all in one round, so they read the same corpus), runs them, and reports them
+  // under mu together. Taken once per run, the lock made --jobs 2 run a small test (a few
+  // microseconds a run) no faster than one job. Long runs are claimed one at a time: a chunk holds
+  // its positions' reports back, and with many workers later positions would wait for their rounds.
   constexpr long kChunk = 8;
+  constexpr double kShortRun = 50e-6;  // seconds of one worker
   static_assert(kRound % kChunk == 0);
+  std::atomic<bool> short_runs{false};
+  auto claim = [&](long* n) {
+    long k = next.load();
+    do {
+      *n = short_runs ? kChunk - k % kChunk : 1;
+    } while (!next.compare_exchange_weak(k, k + *n));
+    return k;
+  };
   struct Done {  // a run of the chunk, as the report takes it
     long k, i;
     bool extended;  // from a corpus prefix
@@ -260,7 +270,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
       if (g_interrupted || stop) return;
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (max_seconds > 0 && elapsed >= max_seconds) return;
-      const long k0 = next.fetch_add(kChunk);
+      long n = 1;
+      const long k0 = claim(&n);
       if (runs > 0 && k0 * shards + shard >= runs) return;
       while (merged < corpus_rounds_seen(k0) * kRound && !stop && !g_interrupted)
         round_done.wait_for(lock, std::chrono::milliseconds(100));  // a signal cannot notify
@@ -274,7 +285,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
       done.clear();
       std::string error;
       bool abandoned = false;  // a position of the campaign left unrun (a stop, the time, an error)
-      for (long k = k0; k < k0 + kChunk; ++k) {
+      for (long k = k0; k < k0 + n; ++k) {
         const long i = k * shards + shard;
         if (runs > 0 && i >= runs) break;
         abandoned = g_interrupted || stop ||
@@ -315,6 +326,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
         if (d.failed) report_failure(p, run_seed, d.i, d.extended, *d.failed);
       }
       merge_rounds(false);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      short_runs = t.runs >= 64 && secs * c.jobs < kShortRun * double(t.runs);
       if (!error.empty()) t.error = error;
       if (abandoned) {
         stop = true;  // nobody may wait for the rounds of the positions left
