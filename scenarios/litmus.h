@@ -4,6 +4,7 @@
 // atomics, and an exists/~exists/forall clause. hazsim runs every schedule of the test on the
 // simulated machine under a memory model and reports the final states as herd7 does.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -85,6 +86,10 @@ struct Outcome {
   std::string error;  // a run failed (an oracle fired), or the test cannot run
   // dpor: the fewest preemptions (DporExplorer::preemptions()) of a schedule that ended in each state.
   std::map<std::string, uint32_t> fewest_preemptions;
+  void note_preemptions(const std::string& state, uint32_t k) {
+    auto [it, added] = fewest_preemptions.emplace(state, k);
+    if (!added) it->second = std::min(it->second, k);
+  }
 };
 // dpor: one schedule per equivalence class (explore/dpor.h) instead of every schedule; the
 // states reached must be the same (tests/dpor_test.cc).

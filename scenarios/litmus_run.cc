@@ -276,9 +276,7 @@ void run_version(const Test& t, MemoryModel model, uint64_t max_runs, const Dpor
       const std::string state = state_of(t, rs);
       ++out.states[state];
       if (dpor) {
-        const uint32_t k = m.decisions().dpor_explorer().preemptions();
-        auto [it, added] = out.fewest_preemptions.emplace(state, k);
-        if (!added) it->second = std::min(it->second, k);
+        out.note_preemptions(state, m.decisions().dpor_explorer().preemptions());
       }
       (holds(t, rs, t.condition) ? out.positive : out.negative) += 1;
     };
@@ -319,10 +317,7 @@ Outcome run_versions(const Test& t, MemoryModel model, uint64_t max_runs, const 
     Outcome one;
     run_version(version, model, max_runs - out.runs, dpor, &one);
     for (const auto& [state, n] : one.states) out.states[state] += n;
-    for (const auto& [state, k] : one.fewest_preemptions) {
-      auto [it, added] = out.fewest_preemptions.emplace(state, k);
-      if (!added) it->second = std::min(it->second, k);
-    }
+    for (const auto& [state, k] : one.fewest_preemptions) out.note_preemptions(state, k);
     out.positive += one.positive;
     out.negative += one.negative;
     out.runs += one.runs;
