@@ -82,6 +82,8 @@ class KernelSourceDesign {
     inst_.object = tl_kernel_object;
     inst_.percpu_start = glue_->percpu_start;
     const size_t cpus = size_t(K::nr_cpu_ids());
+    inst_.base.reserve(tl_kernel_object->percpu.size());
+    inst_.stride.reserve(tl_kernel_object->percpu.size());
     for (const auto& v : tl_kernel_object->percpu) {
       size_t stride = (v.size + 63) / 64 * 64;
       char* base = static_cast<char*>(K::alloc_bytes(stride * cpus, 64, v.name.c_str()));

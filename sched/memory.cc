@@ -15,9 +15,8 @@ namespace hazsim {
 template class MemorySystem<MachineMemoryHost>;
 
 void Machine::reset_memory_model() {
-  std::vector<VCpu*> vcpus;
-  for (Cpu& c : cpus_) vcpus.push_back(&c);
-  mem_.reset(cfg_.memory_model, std::move(vcpus));
+  mem_.reset(cfg_.memory_model, cpus_.size());
+  for (size_t i = 0; i < cpus_.size(); ++i) mem_.set_cpu(i, &cpus_[i]);
   rcu_callbacks_.clear();  // a grace period does not outlive its run
   shared_stacks_ = false;
   holds_tracked_ = true;

@@ -72,8 +72,10 @@ class MemorySystem {
  public:
   MemorySystem(Host& host, Arena& arena) : host_(host), arena_(arena) {}
 
-  // A new run: buffers empty, histories new, no regions. `cpus` are the run's vCPUs.
-  void reset(MemoryModel model, std::vector<VCpu*> cpus);
+  // A new run: buffers empty, histories new, no regions; `ncpus` vCPUs, each given by set_cpu()
+  // before the run (the vector keeps its storage from run to run).
+  void reset(MemoryModel model, size_t ncpus);
+  void set_cpu(size_t i, VCpu* c) { cpus_[i] = c; }
   MemoryModel model() const { return model_; }
   bool weak() const { return weak_; }
   // Litmus exhaustion: a buffered store needs no drain choice of its own

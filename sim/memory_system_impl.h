@@ -11,11 +11,11 @@
 namespace hazsim {
 
 template <class Host>
-void MemorySystem<Host>::reset(MemoryModel model, std::vector<VCpu*> cpus) {
+void MemorySystem<Host>::reset(MemoryModel model, size_t ncpus) {
   static_assert(MemoryHost<Host>);
   model_ = model;
   weak_ = model == MemoryModel::kWeak;
-  cpus_ = std::move(cpus);
+  cpus_.assign(ncpus, nullptr);
   sbs_.reset();
   native_pending_ = NativePending{};
   regions_.clear();
