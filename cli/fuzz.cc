@@ -326,7 +326,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
         if (d.failed) report_failure(p, run_seed, d.i, d.extended, *d.failed);
       }
       merge_rounds(false);
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const auto now = std::chrono::steady_clock::now();
+      const double secs = std::chrono::duration<double>(now - start).count();
       short_runs = t.runs >= 64 && secs * c.jobs < kShortRun * double(t.runs);
       if (!error.empty()) t.error = error;
       if (abandoned) {
@@ -334,10 +335,8 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
         round_done.notify_all();
         return;
       }
-      auto now = std::chrono::steady_clock::now();
       if (now - last_status > std::chrono::seconds(tty ? 1 : 10)) {
         last_status = now;
-        double secs = std::chrono::duration<double>(now - start).count();
         if (tty)
           fmt::print(stderr, "\r#{} runs {} failures {} ({:.0f} runs/s)   ", o.scenario, t.runs, t.failures,
                      t.runs / secs);

@@ -121,6 +121,14 @@ check fuzz-jobs1 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --artifacts 
 check fuzz-jobs2 1 "$HAZSIM" fuzz NESTING --design busted --runs 12 --jobs 2 --artifacts "$TMP/j2" --shrink-time 0
 if [ "$(cd "$TMP/j1" && ls)" = "$(cd "$TMP/j2" && ls)" ] && diff -r "$TMP/j1" "$TMP/j2" >/dev/null; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL --jobs 2 found other failures or other schedules than --jobs 1"; fi
+# Short runs (SMALL on v5, ~20 us a run: workers claim positions in chunks) with a corpus that
+# grows and is extended: the same campaign for --jobs 1 and 2, down to every design line's count.
+check fuzz-short-jobs1 0 "$HAZSIM" fuzz SMALL --design v5 --runs 3000 -q --artifacts "$TMP/s1"
+grep -q " [1-9][0-9]* runs extended [1-9]" "$TMP/out" && pass=$((pass+1)) ||
+  { fail=$((fail+1)); echo "FAIL the short-run campaign extended no corpus entry: it tests nothing"; }
+check fuzz-short-jobs2 0 "$HAZSIM" fuzz SMALL --design v5 --runs 3000 --jobs 2 -q --artifacts "$TMP/s2"
+if diff -r "$TMP/s1" "$TMP/s2" >/dev/null; then pass=$((pass+1)); else fail=$((fail+1));
+  echo "FAIL --jobs 2 ran another campaign of short runs than --jobs 1 (coverage or line counts differ)"; fi
 check bad-jobs 2 "$HAZSIM" fuzz TORTURE --jobs 0
 # Failures whose schedules cannot be saved (--artifacts is a regular file): exit 4, saying how many
 # were lost and why, never "failing schedules are in"; no temporary left beside the file.
