@@ -17,9 +17,8 @@
 #include <thread>
 
 #include "cli/buckets.h"
+#include "cli/fuzz_campaign.h"
 #include "cli/results.h"
-#include "explore/bounded.h"
-#include "explore/dpor.h"
 #include "scenarios/campaign_coverage.h"
 #include "scenarios/config_list.h"
 #include "scenarios/design_lines.h"
@@ -36,32 +35,6 @@ inline void cpu_relax() {
 #elif defined(__aarch64__)
   asm volatile("yield" ::: "memory");
 #endif
-}
-
-struct FuzzTotals {
-  std::string error;
-  long runs = 0, failures = 0, corpus_runs = 0;
-  long lost = 0;         // failing schedules that could not be written
-  std::string lost_why;  // the first write error
-  uint64_t mutations_applied = 0;
-  std::map<std::string, long> by_oracle;
-  CampaignCoverage coverage;
-  DesignLines lines;  // summed as runs finish: a sum does not depend on the order
-  // For the pair's log (--results): "RUN: MESSAGE [oracle: O]; where its schedule is", the first
-  // kMaxFailureLines of them, and how many more.
-  static constexpr size_t kMaxFailureLines = 10000;
-  std::vector<std::string> failure_lines;
-  long failure_lines_dropped = 0;
-  void note_failure(std::string line) {
-    if (failure_lines.size() < kMaxFailureLines) failure_lines.push_back(std::move(line));
-    else ++failure_lines_dropped;
-  }
-  size_t corpus = 0;
-};
-
-void note_lost(FuzzTotals* t, bool saved, const std::string& why) {
-  if (saved) return;
-  if (t->lost++ == 0) t->lost_why = why;
 }
 
 // Coverage guidance: runs that hit a new (site, event) pair join the corpus; every fourth run
@@ -102,26 +75,6 @@ struct Corpus {
     else entries[size_t(i) % kMax] = std::move(e);
   }
 };
-
-// A failure's schedule file, if its bucket keeps it (cli/buckets.h: the lowest positions, so the
-// same files for any --jobs; a kept file of a later position is removed): the line fuzz prints
-// under the failure.
-std::string keep_failure(FuzzTotals* t, Buckets* buckets, const Params& p, const ScenarioOutcome& out, long position,
-                         const std::string& path, bool* saved) {
-  FailureBucket& b = buckets->add(p.str("design"), out.run.failure);
-  *saved = false;
-  std::string evict;
-  if (!buckets->admit(b, position, &evict))
-    return fmt::format("not kept: its bucket ({}) has its schedules (--max-artifacts)", b.title);
-  std::string werr;
-  *saved = write_file(path, format_schedule(schedule_of(p, out)), &werr);
-  note_lost(t, *saved, werr);
-  if (!*saved) return "could not save: " + werr;
-  std::error_code ec;
-  if (!evict.empty()) std::filesystem::remove(evict, ec);  // gone already: nothing to keep either way
-  buckets->kept(b, position, path, evict);
-  return "replay: hazsim replay " + path;
-}
 
 // One campaign on one (scenario, design): consecutive seeds, each failure saved at once. With
 // jobs > 1, threads take seeds from one counter, each with its own machine: every seed's run is
@@ -353,91 +306,6 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
   merge_rounds(true);
   if (tty) fmt::print(stderr, "\r\033[K");
   t.corpus = corpus.entries.size();
-  return t;
-}
-
-// bounded:K: every schedule with at most K eventful choices, depth first, one thread; dpor: one
-// schedule per equivalence class (explore/dpor.h). Ctrl-C, SIGTERM and --max-total-time stop
-// them before their next schedule, like the other campaigns.
-FuzzTotals fuzz_exhaustive(const Params& p, const CampaignOptions& c, Buckets* buckets) {
-  const long runs = c.runs;
-  const double max_seconds = c.max_seconds;
-  const std::string& artifacts = c.artifacts;
-  FuzzTotals t;
-  std::error_code ec;
-  std::filesystem::create_directories(artifacts, ec);
-  Machine m;
-  auto start = std::chrono::steady_clock::now();
-  auto out_of_time = [&] {
-    return max_seconds > 0 &&
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= max_seconds;
-  };
-  auto stop = [&] { return g_interrupted || !t.error.empty() || out_of_time() || (c.stop_on_first && t.failures > 0); };
-  const bool dpor = is_dpor_strategy(p.str("strategy"));
-  auto run_once = [&](const std::vector<uint16_t>* prefix) {
-    ScenarioOutcome out = run_scenario(m, p, nullptr, prefix);
-    if (!out.error.empty()) {
-      t.error = out.error;
-      return;
-    }
-    ++t.runs;
-    t.mutations_applied += out.run.mutations_applied;
-    if (!out.run.failed) return;
-    ++t.failures;
-    ++t.by_oracle[oracle_name(out.run.failure.oracle)];
-    std::string strategy = p.str("strategy");
-    for (char& ch : strategy)
-      if (ch == ':') ch = '-';
-    std::string path = fmt::format("{}/{}-{}-{}-run{}.sched", artifacts, path_component(p.str("scenario")),
-                                   path_component(p.str("design")), path_component(strategy), t.runs);
-    bool saved = false;
-    std::string where = keep_failure(&t, buckets, p, out, t.runs, path, &saved);
-    t.note_failure(fmt::format("schedule {}: {} [oracle: {}]; {}", t.runs, out.run.failure.message,
-                               oracle_name(out.run.failure.oracle), where));
-    if (t.failures <= 3)
-      fmt::print("hazsim-fuzz: !!! {} {} {} schedule {}: {} [oracle: {}]\n    {}\n", p.str("scenario"), p.str("design"),
-                 p.str("strategy"), t.runs, out.run.failure.message, oracle_name(out.run.failure.oracle), where);
-  };
-  const uint64_t max_runs = runs > 0 ? uint64_t(runs) : UINT64_MAX;
-  StrategyKind kind;
-  int depth = -1;
-  parse_strategy(p.str("strategy"), &kind, &depth);
-  const uint32_t bound = depth < 0 ? DporExplorer::kUnbounded : uint32_t(depth);
-  ExploreResult r = dpor ? explore_dpor(m.decisions(), max_runs, [&] { run_once(nullptr); }, stop, bound)
-                         : explore_all(m.decisions(), max_runs, [&](const std::vector<uint16_t>& prefix) {
-                             run_once(&prefix);
-                           }, stop);
-  if (t.error.empty() && !r.error.empty()) {
-    t.error = r.error;
-    return t;
-  }
-  const char* why = r.exhausted  ? "the space is exhausted"
-                    : !r.stopped ? "stopped before the space was exhausted (--runs)"
-                    : g_interrupted ? "stopped before the space was exhausted (interrupted)"
-                    : out_of_time() ? "stopped before the space was exhausted (--max-total-time)"
-                    : t.failures > 0 ? "stopped before the space was exhausted (--stop-on-first)"
-                                    : "stopped before the space was exhausted";
-  if (dpor) {
-    // dpor:K: each bound's search runs again the schedules of the ones before it.
-    std::string levels, whole = why;
-    if (bound != DporExplorer::kUnbounded) {
-      levels = r.bound == 0 ? " (bound 0)" : fmt::format(" (bounds 0 to {} in turn)", r.bound);
-      if (r.exhausted && r.pruned)
-        whole = fmt::format("exhausted within {} preemption{} (schedules with more were left out)", r.bound,
-                            r.bound == 1 ? "" : "s");
-      else if (r.exhausted)
-        whole = fmt::format("the space is exhausted (bound {} left no schedule out)", r.bound);
-    }
-    fmt::print("hazsim-fuzz: {}: {} schedules{}, at least one per class of equivalent schedules ({} redundant: "
-               "equivalent to an earlier one); {}\n", p.str("strategy"), r.runs, levels, r.redundant, whole);
-    if (r.timed > 0)
-      fmt::print("hazsim-fuzz: {}: a timer or the scheduler tick fired in {} of them: where it lands depends on the "
-                 "step count, so for those the reduction is not exact (use bounded:K or fuzz as well)\n",
-                 p.str("strategy"), r.timed);
-  } else {
-    fmt::print("hazsim-fuzz: {}: {} schedules with at most {} events; {}\n", p.str("strategy"), r.runs,
-               p.str("strategy").substr(8), why);
-  }
   return t;
 }
 
