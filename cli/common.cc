@@ -30,7 +30,7 @@ void catch_interrupts() {
 
 std::string strategy_of_run(const Params& p) {
   std::string s = p.str("strategy");
-  return s == "portfolio" ? std::string(portfolio_member(uint64_t(p.num("seed")))) : s;
+  return s == "portfolio" ? std::string(portfolio_member(p.seed())) : s;
 }
 
 int usage_error(const std::string& msg) {

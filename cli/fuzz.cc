@@ -65,7 +65,7 @@ struct Corpus {
     StrategyKind k;
     int d;
     std::string strategy = p.str("strategy");
-    if (strategy == "portfolio") strategy = portfolio_member(uint64_t(p.num("seed")));
+    if (strategy == "portfolio") strategy = portfolio_member(p.seed());
     parse_strategy(strategy, &k, &d);
     return k == StrategyKind::kRandom || k == StrategyKind::kArm;
   }
@@ -91,7 +91,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
   auto start = std::chrono::steady_clock::now();
   auto last_status = start;
   bool tty = isatty(STDERR_FILENO);
-  uint64_t seed0 = uint64_t(base.num("seed"));
+  uint64_t seed0 = base.seed();
   std::error_code ec;
   std::filesystem::create_directories(artifacts, ec);
 
@@ -187,7 +187,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
     return k;
   };
   struct Done {  // a run of the chunk, as the report takes it
-    long k, i;
+    long k;  // its position; the run's index is f.i
     bool extended;  // from a corpus prefix
     uint64_t mutations_applied;
     Finished f;
@@ -254,7 +254,7 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
           abandoned = true;
           break;
         }
-        Done d{k, i, !prefix.empty(), out.run.mutations_applied,
+        Done d{k, !prefix.empty(), out.run.mutations_applied,
                Finished{i, p.str("seed"), prefix.empty() && Corpus::extensible(p), {}, {}}, std::nullopt};
         if (d.f.extensible)  // a failure's decisions are still needed (its file, its shrink)
           d.f.decisions = out.run.failed ? out.decisions : std::move(out.decisions);
@@ -274,9 +274,10 @@ FuzzTotals fuzz_one(const RunOptions& o, const Params& base, const CampaignOptio
         t.mutations_applied += d.mutations_applied;
         t.corpus_runs += d.extended;
         const std::string run_seed = d.f.seed;
+        const long run_index = d.f.i;
         finished.emplace(d.k, std::move(d.f));
         ++finished_in_round[d.k / kRound];
-        if (d.failed) report_failure(p, run_seed, d.i, d.extended, *d.failed);
+        if (d.failed) report_failure(p, run_seed, run_index, d.extended, *d.failed);
       }
       merge_rounds(false);
       const auto now = std::chrono::steady_clock::now();
@@ -440,7 +441,7 @@ int cmd_fuzz(const RunOptions& o, const CampaignOptions& opts) {
     if (const char* r = std::getenv("TEST_RANDOM_SEED")) {
       int64_t v;
       if (!parse_int(r, &v)) return usage_error(fmt::format("TEST_RANDOM_SEED='{}' is not an integer", r));
-      uint64_t seed = (uint64_t(p.num("seed")) + uint64_t(v) * 1000003u) & uint64_t(INT64_MAX);
+      uint64_t seed = (p.seed() + uint64_t(v) * 1000003u) & uint64_t(INT64_MAX);
       p.set("seed", std::to_string(seed), &err);
     }
     CampaignOptions ec = c;
