@@ -23,7 +23,14 @@ struct Calibration {
   double pause = 0;         // cpu_relax()
   double issue_width = 0;   // independent L1-hit loads per cycle
   double store_forward = 0; // a load taking a buffered store's data
+  size_t llc_bytes = 0;     // the LLC's size: the host's, or measured when it gives none
+  double tlb_miss = 0;      // cycles a load one per 4 KiB page pays beyond the same lines packed
+  size_t tlb_entries = 0;   // the most 4 KiB pages a chase spans for under a quarter of tlb_miss
+  double pair_ns = 0;       // cycles a load of a flushed line takes after its pair's other line
 };
+
+// Below this tlb_miss (cycles), translation is taken as free.
+inline constexpr double kTlbMissFloor = 10;
 
 // Measures; `quick` uses fewer and shorter rounds (the tests). Each figure is the median of its rounds.
 Calibration calibrate(bool quick = false);

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -87,6 +88,21 @@ HostInfo describe_host() {
     if (level == "1") h.l1d = l;
     if (level == "2") h.l2 = l;
     if (level == "3") h.llc = l;
+  }
+  // Some guests have no cache directory in sysfs (a Firecracker microVM has none): the C library
+  // reads the same from CPUID. Its last level is left out: a hypervisor's CPUID may describe a
+  // cache the guest does not have (seen: "508 MiB", 0-way), and calibrate measures that level's
+  // effective size instead.
+  if (h.caches.empty()) {
+    auto level = [&](const char* name, int size_key, int ways_key, HostInfo::CacheLevel* l) {
+      long bytes = sysconf(size_key), ways = sysconf(ways_key);
+      if (bytes <= 0 || ways <= 0) return;
+      *l = {size_t(bytes), unsigned(ways)};
+      h.caches += fmt::format("{}{} {}K", h.caches.empty() ? "" : ", ", name, bytes >> 10);
+    };
+    level("L1", _SC_LEVEL1_DCACHE_SIZE, _SC_LEVEL1_DCACHE_ASSOC, &h.l1d);
+    level("L2", _SC_LEVEL2_CACHE_SIZE, _SC_LEVEL2_CACHE_ASSOC, &h.l2);
+    if (!h.caches.empty()) h.caches += " (CPUID: no sysfs cache directory)";
   }
   std::ifstream slab("/proc/slabinfo");
   for (std::string line; std::getline(slab, line);) {

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "kapi/task_struct_layout.h"
+
 namespace hazsim::native {
 
 // What a thread of a native run is: its CPU among the designs' possible CPUs (pinned to the
@@ -97,10 +99,9 @@ class Host {
  private:
   static inline Host* current_ = nullptr;  // inline: nr_cpu_ids() is read in loops of design code
   HostConfig cfg_;
-  // Where in a task_struct stand-in the walk's link and the design's fields sit: on lines of
-  // their own, apart, as `tasks` and a design's fields are in the kernel's task_struct (so a walk
-  // that skips a task still reads two lines of it).
-  static constexpr size_t kLinkOffset = 1024, kDataOffset = kLinkOffset + 8 * 64;
+  // Where in a task_struct stand-in the walk's link and the design's fields sit (the cost model's
+  // passive tasks use the same offsets).
+  static constexpr size_t kLinkOffset = kapi::kTaskLinkOffset, kDataOffset = kapi::kTaskDataOffset;
   std::unique_ptr<HugeMapping> task_memory_;
   char* tasks_ = nullptr;
   char* first_ = nullptr;

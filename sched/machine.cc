@@ -115,12 +115,12 @@ Task* Machine::create_passive_task(std::string name) {
   t->name = std::move(name);
   t->state = TaskState::kSleeping;  // never woken: no timer, no wait queue
   t->preempt_count = 0;
-  if (cfg_.task_data_size != 0) {
+  if (cost_.on()) {  // the walk's link (tasks.next: costed, not checked) and the design's fields
+    place_passive_task(t.get());
+  } else if (cfg_.task_data_size != 0) {
     t->data = arena_.allocate(cfg_.task_data_size, 64, Shadow::kStatic, t->pid, 0, "task_struct");
     if (task_init_) task_init_(task_init_ctx_, t->data);
   }
-  if (cost_.on())  // the task_struct line a task-list walk reads (tasks.next): costed, not checked
-    t->list_node = arena_.allocate(64, 64, Shadow::kStatic, t->pid, 0, "task_struct list node");
   tasks_.push_back(std::move(t));
   return tasks_.back().get();
 }

@@ -450,9 +450,9 @@ class Machine {
   void arm_step(Cpu* c);
   bool costing() const { return cost_.on() && running_cpu_ != nullptr; }
   void cost_access(AccessKind kind, const void* addr);
-  // A task-list walk's link: a load whose address came from the previous link, and the task's
-  // fields reached through it.
+  // A task-list walk's link (its address from the previous link) and the fields reached through it.
   void cost_walk(const void* link, const void* data);
+  void place_passive_task(Task* t);
   void cost_span_begin();  // the open span's starting cycles, misses and transfers
   void cost_span_end();
   void preempt_schedule(Cpu* c);

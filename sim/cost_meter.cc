@@ -43,6 +43,13 @@ uint32_t SetAssocCache::insert(uint32_t line) {
   return evicted;
 }
 
+bool SetAssocCache::contains(uint32_t line) const {
+  size_t base = size_t(line % sets_) * ways_;
+  for (size_t w = base; w < base + ways_; ++w)
+    if (tags_[w] == line) return true;
+  return false;
+}
+
 void SetAssocCache::invalidate(uint32_t line) {
   size_t base = size_t(line % sets_) * ways_;
   for (size_t w = base; w < base + ways_; ++w)
@@ -63,26 +70,57 @@ uint32_t CostMeter::from_llc(uint32_t line) {
   return profile_.dram;
 }
 
+// Capacity: a line L2 evicts leaves this vCPU (its copy written back if modified, so the next
+// reader fetches it from the LLC), and L1 with it (L2 includes L1).
+void CostMeter::fill_l2(int cpu, Private& pc, uint32_t line) {
+  uint32_t evicted = pc.l2.insert(line);
+  if (evicted == UINT32_MAX) return;
+  pc.l1.invalidate(evicted);
+  if (evicted < lines_.size()) drop(cpu, lines_[evicted]);
+}
+
+// The pair prefetcher: the other line of a fetched line's 128-byte pair comes into L2 too, shared,
+// unless another vCPU holds it modified (a prefetch takes no line away). It costs the access nothing
+// and counts as no miss.
+void CostMeter::prefetch_pair(int cpu, Private& pc, uint32_t line) {
+  if (line >= lines_.size()) lines_.resize(std::max(size_t(line) + 1, lines_.size() * 2));
+  Line& l = lines_[line];
+  if ((l.owner >= 0 && l.owner != cpu) || pc.l2.contains(line)) return;
+  from_llc(line);
+  fill_l2(cpu, pc, line);
+  l.sharers.set(size_t(cpu));
+}
+
 uint32_t CostMeter::access(int cpu, uint64_t addr_off, bool is_store, uint64_t* misses, uint64_t* transfers) {
-  auto line = uint32_t(addr_off / kCostLineBytes);
-  if (line >= lines_.size()) [[unlikely]]
-    lines_.resize(std::max(size_t(line) + 1, lines_.size() * 2));  // doubling: amortised, rare
   auto me = size_t(cpu);
   if (me >= private_.size()) private_.resize(me + 1);
   Private& pc = private_[me];
   if (!pc.l2.configured()) {
     pc.l1.configure(profile_.l1_lines, profile_.l1_ways);
     pc.l2.configure(profile_.private_lines, profile_.private_ways);
+    if (profile_.tlb_miss != 0) pc.tlb.configure(profile_.tlb_entries, profile_.tlb_ways);
   }
-  // Capacity: a line L2 evicts leaves this vCPU (its copy written back if modified, so the next
-  // reader fetches it from the LLC), and L1 with it (L2 includes L1).
-  if (!pc.l2.lookup(line)) {
-    uint32_t evicted = pc.l2.insert(line);
-    if (evicted != UINT32_MAX) {
-      pc.l1.invalidate(evicted);
-      if (evicted < lines_.size()) drop(cpu, lines_[evicted]);
+  uint32_t translate = 0;
+  if (profile_.tlb_miss != 0) {
+    auto page = uint32_t(addr_off / profile_.tlb_page_bytes);
+    if (!pc.tlb.lookup(page)) {
+      pc.tlb.insert(page);
+      translate = profile_.tlb_miss;
     }
+  }
+  return translate + reach(cpu, pc, addr_off, is_store, misses, transfers);
+}
+
+uint32_t CostMeter::reach(int cpu, Private& pc, uint64_t addr_off, bool is_store, uint64_t* misses,
+                          uint64_t* transfers) {
+  auto line = uint32_t(addr_off / kCostLineBytes);
+  if (line >= lines_.size()) [[unlikely]]
+    lines_.resize(std::max(size_t(line) + 1, lines_.size() * 2));  // doubling: amortised, rare
+  auto me = size_t(cpu);
+  if (!pc.l2.lookup(line)) {
+    fill_l2(cpu, pc, line);
     drop(cpu, lines_[line]);
+    if (profile_.pair_prefetch != 0) prefetch_pair(cpu, pc, line ^ 1);
   }
   bool in_l1 = pc.l1.lookup(line);
   if (!in_l1) pc.l1.insert(line);
@@ -112,7 +150,7 @@ uint32_t CostMeter::access(int cpu, uint64_t addr_off, bool is_store, uint64_t* 
 
 void CostMeter::flush() {
   for (auto& l : lines_) l = Line{};
-  for (auto& pc : private_) pc.l1.clear(), pc.l2.clear();
+  for (auto& pc : private_) pc.l1.clear(), pc.l2.clear(), pc.tlb.clear();
   llc_.clear();
 }
 

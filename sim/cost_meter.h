@@ -1,6 +1,7 @@
 // The cost meter: which level of the memory hierarchy serves each access, under a cost profile
 // (sim/cost_profile.h). Per 64-byte line of simulated memory: the vCPU holding it modified, or
-// the vCPUs sharing it. Per vCPU: a private L1 inside a private L2, set-associative with LRU;
+// the vCPUs sharing it. Per vCPU: a private L1 inside a private L2, set-associative with LRU (and
+// the pair prefetcher, and a TLB, when the profile has them);
 // shared: a last-level cache (unbounded, or set-associative with memory behind it). Totals per
 // named section (the spans the workloads and schedule() mark). Off unless a workload asks for it
 // (hazsim compare): fuzzing does not pay for it. How the latencies turn into a task's cycles is
@@ -43,6 +44,7 @@ class SetAssocCache {
   bool configured() const { return !tags_.empty(); }
   // True if present (and now most recently used).
   bool lookup(uint32_t line);
+  bool contains(uint32_t line) const;  // as lookup(), leaving the LRU order alone
   // Puts a line in; returns the line it evicted, or UINT32_MAX.
   uint32_t insert(uint32_t line);
   void invalidate(uint32_t line);
@@ -70,12 +72,16 @@ class CostMeter {
   };
   struct Private {
     SetAssocCache l1, l2;
+    SetAssocCache tlb;  // pages, when the profile prices translation
   };
   static void drop(int cpu, Line& l) {
     if (l.owner == cpu) l.owner = -1;
     l.sharers.reset(size_t(cpu));
   }
   uint32_t from_llc(uint32_t line);
+  uint32_t reach(int cpu, Private& pc, uint64_t addr_off, bool is_store, uint64_t* misses, uint64_t* transfers);
+  void fill_l2(int cpu, Private& pc, uint32_t line);
+  void prefetch_pair(int cpu, Private& pc, uint32_t line);
 
   CostProfile profile_ = default_cost_profile();
   std::vector<Line> lines_;

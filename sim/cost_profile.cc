@@ -28,6 +28,12 @@ namespace {
 //   Caches: 32 KiB 8-way L1D, 1 MiB 16-way L2 per core, 1.375 MiB 11-way L3 per core x 28 cores.
 //   window 224: the reorder buffer's entries (same manual), as cycles at about one access each.
 //   issue_width 2: two loads and one store per cycle (same manual, Skylake's load/store ports).
+//   pair_prefetch 1: the same manual's L2 "spatial prefetcher", which completes every line
+//     fetched into L2 with the other line of its 128-byte aligned pair (on by default).
+//   tlb_miss 0: the kernel's direct map, where task_structs live, is mapped with 1 GiB or 2 MiB
+//     pages, so a walk of ten thousand tasks stays within the TLB's reach.
+//   task_struct_bytes 8192: the order of an x86-64 distribution kernel's task_struct (its
+//     /proc/slabinfo object size; native timing's default when slabinfo cannot be read).
 CostProfile x86_server() {
   CostProfile p;
   p.name = "x86-server";
@@ -47,6 +53,8 @@ CostProfile x86_server() {
   p.out_of_order = true;
   p.window = 224;
   p.issue_width = 2;
+  p.pair_prefetch = 1;
+  p.task_struct_bytes = 8192;
   return p;
 }
 
@@ -83,6 +91,9 @@ constexpr Key kKeys[] = {
     {"private_ways", &CostProfile::private_ways, 64},   {"llc_lines", &CostProfile::llc_lines, 1u << 28},
     {"llc_ways", &CostProfile::llc_ways, 64},           {"window", &CostProfile::window, 100000},
     {"issue_width", &CostProfile::issue_width, 16},
+    {"pair_prefetch", &CostProfile::pair_prefetch, 1},  {"tlb_entries", &CostProfile::tlb_entries, 1u << 20},
+    {"tlb_ways", &CostProfile::tlb_ways, 64},           {"tlb_page_bytes", &CostProfile::tlb_page_bytes, 1u << 30},
+    {"tlb_miss", &CostProfile::tlb_miss, 100000},       {"task_struct_bytes", &CostProfile::task_struct_bytes, 1u << 20},
 };
 
 std::string trim(const std::string& s) {
@@ -168,6 +179,24 @@ bool parse_cost_profile(const std::string& text, const std::string& name, CostPr
       !check_level("private", p.private_lines, p.private_ways, false, err) ||
       !check_level("llc", p.llc_lines, p.llc_ways, true, err)) {
     *err = name + ": " + *err;
+    return false;
+  }
+  if (p.tlb_miss != 0) {
+    if (p.tlb_entries == 0 || p.tlb_ways == 0 || p.tlb_entries % p.tlb_ways != 0) {
+      *err = fmt::format("{}: tlb_entries ({}) must be a multiple of tlb_ways ({}), neither 0 when tlb_miss is not",
+                         name, p.tlb_entries, p.tlb_ways);
+      return false;
+    }
+    if (p.tlb_page_bytes < 4096 || (p.tlb_page_bytes & (p.tlb_page_bytes - 1)) != 0) {
+      *err = fmt::format("{}: tlb_page_bytes ({}) must be a power of two, at least 4096", name, p.tlb_page_bytes);
+      return false;
+    }
+  }
+  // The machine widens a task_struct the design's fields do not fit in (sched/machine.cc); below
+  // this, the layout's offsets (kapi/task_struct_layout.h) would not fit at all.
+  if (p.task_struct_bytes != 0 && p.task_struct_bytes < kMinTaskStructBytes) {
+    *err = fmt::format("{}: task_struct_bytes ({}) below {} (0: no task_struct layout)", name, p.task_struct_bytes,
+                       kMinTaskStructBytes);
     return false;
   }
   if (p.issue_width == 0 || p.instruction == 0) {

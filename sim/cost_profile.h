@@ -27,7 +27,18 @@ struct CostProfile {
   uint32_t llc_lines = 0, llc_ways = 0;          // shared; 0 lines: unbounded
   bool out_of_order = false;    // independent accesses overlap (core_timing.h); false: in sequence
   uint32_t window = 0;          // cycles an out-of-order core runs ahead of an incomplete load
+  uint32_t pair_prefetch = 0;   // 1: a line L2 fetches brings the other line of its 128-byte pair
+  // Address translation: a per-CPU TLB of tlb_entries pages of tlb_page_bytes, tlb_ways-way; a
+  // miss adds tlb_miss cycles to the access (a page walk). tlb_miss 0: translation is free.
+  uint32_t tlb_entries = 0, tlb_ways = 0, tlb_page_bytes = 0, tlb_miss = 0;
+  // A passive task's task_struct, bytes: its list link and design fields sit inside it
+  // (kapi/task_struct_layout.h), so a walk spans as many pages as the kernel's. 0: each on a
+  // line of its own, packed.
+  uint32_t task_struct_bytes = 0;
 };
+
+// The least task_struct_bytes a profile may give (other than 0).
+inline constexpr uint32_t kMinTaskStructBytes = 2048;
 
 // The profile hazsim compare uses unless told otherwise.
 const CostProfile& default_cost_profile();

@@ -2,6 +2,11 @@
 // the per-task scan grows linearly with tasks, the per-CPU scan with CPUs.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "kapi/task_struct_layout.h"
 #include "scenarios/cost_runner.h"
 #include "sched/sim_kernel.h"
 #include "tests/task_harness.h"
@@ -30,7 +35,7 @@ TEST(CostMeter, LineStatesByHand) {
     EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), p.l1_hit);            // both share it now
     EXPECT_EQ(cm.access(1, 0, true, &misses, &transfers), p.transfer);           // RFO: invalidate cpu0's copy
     EXPECT_EQ(cm.access(1, 0, true, &misses, &transfers), p.l1_hit);
-    EXPECT_EQ(cm.access(0, 64, true, &misses, &transfers), from_llc);  // another line, nobody has it
+    EXPECT_EQ(cm.access(0, 128, true, &misses, &transfers), from_llc);  // another pair's line, nobody has it
     EXPECT_EQ(misses, 4u);
     EXPECT_EQ(transfers, 2u);
   }
@@ -66,6 +71,51 @@ TEST(CostMeter, SetAssociativeLevelsAndMemory) {
   c2.flush();
   EXPECT_EQ(c2.access(0, 0, false, &misses, &transfers), p.dram);
   EXPECT_EQ(c2.access(0, 0, false, &misses, &transfers), p.l1_hit);
+}
+
+// The pair prefetcher: a line fetched into L2 brings the other line of its 128-byte pair, which then
+// hits in L2 and counts no miss; off, the same access goes to memory. It never takes a line
+// another vCPU holds modified.
+TEST(CostMeter, PairPrefetchCompletesThePairUnlessAnotherCpuOwnsIt) {
+  for (uint32_t pair : {1u, 0u}) {
+    CostProfile p = default_cost_profile();
+    p.pair_prefetch = pair;
+    CostMeter cm;
+    cm.set_profile(p);
+    uint64_t misses = 0, transfers = 0;
+    EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), p.dram);
+    EXPECT_EQ(cm.access(0, 64, false, &misses, &transfers), pair ? p.l2_hit : p.dram);
+    EXPECT_EQ(misses, pair ? 1u : 2u);
+    EXPECT_EQ(cm.access(0, 128, false, &misses, &transfers), p.dram);  // the next pair: not brought
+  }
+  CostMeter cm;
+  cm.set_profile(default_cost_profile());
+  const CostProfile& p = cm.profile();
+  uint64_t misses = 0, transfers = 0;
+  cm.access(1, 64, true, &misses, &transfers);  // cpu1 holds line 1 modified (and line 0 prefetched)
+  EXPECT_EQ(cm.access(0, 0, false, &misses, &transfers), p.llc_hit);
+  EXPECT_EQ(cm.access(0, 64, false, &misses, &transfers), p.transfer);  // not prefetched from cpu1
+}
+
+// A TLB of four pages: a page's first access pays tlb_miss on top of its line's latency, later
+// ones on the same page do not, and a fifth page evicts the least recently used. tlb_miss 0 (the
+// built-in profiles): translation costs nothing.
+TEST(CostMeter, TlbMissesAddToTheAccess) {
+  CostProfile p = default_cost_profile();
+  p.tlb_miss = 100, p.tlb_entries = 4, p.tlb_ways = 4, p.tlb_page_bytes = 4096;
+  CostMeter cm;
+  cm.set_profile(p);
+  uint64_t misses = 0, transfers = 0;
+  for (uint64_t page = 0; page < 4; ++page)
+    EXPECT_EQ(cm.access(0, page * 4096, false, &misses, &transfers), p.dram + 100) << page;
+  EXPECT_EQ(cm.access(0, 8, false, &misses, &transfers), p.l1_hit);  // page 0: now the most recent
+  EXPECT_EQ(cm.access(0, 4 * 4096, false, &misses, &transfers), p.dram + 100);  // evicts page 1
+  EXPECT_EQ(cm.access(0, 2 * 4096 + 8, false, &misses, &transfers), p.l1_hit);
+  EXPECT_EQ(cm.access(0, 4096 + 8, false, &misses, &transfers), p.l1_hit + 100);  // line cached, page not
+  CostMeter free_translation;
+  free_translation.set_profile(default_cost_profile());
+  for (uint64_t page = 0; page < 8; ++page)
+    EXPECT_EQ(free_translation.access(0, page * 4096, false, &misses, &transfers), p.dram) << page;
 }
 
 // How latencies become cycles out of order (sim/core_timing.h).
@@ -219,7 +269,11 @@ TEST(CostProfile, FilesParseAndBadOnesSayWhere) {
                        Bad{"dram = -3\n", "expected a number >= 0"}, Bad{"dram = 5x\n", "expected a number >= 0"},
                        Bad{"l1_ways = 7\n", "l1_lines (512) must be a multiple of l1_ways (7)"},
                        Bad{"out_of_order = 2\n", "out_of_order: 0 or 1"}, Bad{"issue_width = 0\n", "at least 1"},
-                       Bad{"l1_lines = 65536\nl1_ways = 8\n", "L2 includes L1"}}) {
+                       Bad{"l1_lines = 65536\nl1_ways = 8\n", "L2 includes L1"},
+                       Bad{"tlb_miss = 9\ntlb_entries = 64\ntlb_ways = 8\ntlb_page_bytes = 5000\n", "power of two"},
+                       Bad{"tlb_miss = 9\ntlb_entries = 60\ntlb_ways = 8\ntlb_page_bytes = 4096\n",
+                           "tlb_entries (60) must be a multiple of tlb_ways (8)"},
+                       Bad{"pair_prefetch = 2\n", "at most 1"}, Bad{"task_struct_bytes = 1000\n", "below 2048"}}) {
     EXPECT_FALSE(parse_cost_profile(b.text, "f", &p, &err)) << b.text;
     EXPECT_NE(err.find(b.says), std::string::npos) << b.text << " -> " << err;
     EXPECT_EQ(err.find('\n'), std::string::npos) << err;
@@ -250,6 +304,54 @@ TEST(CostProfile, OutOfOrderSectionsCostLessThanInSequence) {
   double ooo = reader("x86-server"), seq = reader("skylake-sp-inorder");
   EXPECT_GT(ooo, 0);
   EXPECT_GT(seq, 1.5 * ooo);
+}
+
+// A profile's task_struct size places each passive task's link and fields in a stand-in of that
+// size, exactly that far from the previous one (as a slab cache's objects and native timing's), at
+// kapi/task_struct_layout.h's offsets; without one, each is a line of its own.
+TEST(CostLayout, PassiveTasksSitInTaskStructsOfTheProfilesSize) {
+  for (uint32_t bytes : {5824u, 8192u, 0u}) {
+    Machine m;
+    MachineConfig cfg;
+    cfg.cpus = 2;
+    cfg.task_data_size = 16;
+    m.reset(cfg);
+    CostProfile p = default_cost_profile();
+    p.task_struct_bytes = bytes;
+    m.set_cost_profile(p);
+    m.set_cost(true);
+    Task* a = m.create_passive_task("a");
+    Task* b = m.create_passive_task("b");
+    auto at = [](const void* x) { return reinterpret_cast<uintptr_t>(x); };
+    if (bytes) {
+      EXPECT_EQ(at(b->list_node) - at(a->list_node), bytes);
+      EXPECT_EQ(at(a->data) - at(a->list_node), kapi::kTaskDataOffset - kapi::kTaskLinkOffset);
+    } else {
+      EXPECT_LT(at(b->list_node) - at(a->list_node), 4 * kCostLineBytes);  // packed
+    }
+  }
+}
+
+// A warm walk of 10,000 task_structs of 5,824 bytes (this repository's host, a Zen 5 guest) whose
+// 20,000 lines fit neither L2 but easily the LLC: each task costs an LLC hit, not memory. (When
+// the stand-ins were one line further apart than their size, the lines fell into a quarter of
+// the LLC's sets and the warm walk cost what the cold one did.)
+TEST(CostLayout, AWarmWalkOfTaskStructsHitsTheLlc) {
+  CostProfile p = default_cost_profile();
+  p.l1_lines = 768, p.l1_ways = 12, p.private_lines = 16384, p.private_ways = 8;
+  p.llc_lines = 65536, p.llc_ways = 16, p.task_struct_bytes = 5824;
+  char path[] = "/tmp/hazsim-cost-test-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::string text = cost_profile_text(p);
+  ASSERT_EQ(write(fd, text.data(), text.size()), ssize_t(text.size()));
+  close(fd);
+  double warm = sync_cycles("pertask", {{"passive_tasks", "10000"}, {"cost_profile", path}});
+  double cold = sync_cycles("pertask", {{"passive_tasks", "10000"}, {"cost_profile", path}, {"sync_cache", "cold"}});
+  unlink(path);
+  EXPECT_LT(warm, 10000.0 * (p.llc_hit + p.l2_hit));
+  EXPECT_GT(warm, 10000.0 * p.llc_hit);
+  EXPECT_GT(cold, 10000.0 * p.dram);
 }
 
 // sync_cache=cold empties every cache before each synchronize: the per-task walk then pays memory.

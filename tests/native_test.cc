@@ -215,6 +215,9 @@ TEST(Calibrate, FiguresAreOrderedAndTheProfileLoads) {
   EXPECT_GT(c.l1_hit, 0.5);
   EXPECT_LT(c.l1_hit, c.l2_hit);
   EXPECT_LT(c.l2_hit, c.dram);
+  EXPECT_LT(c.llc_hit, c.dram);  // (a guest's default LLC set of 8 MiB once measured past its LLC: 340 > 288)
+  EXPECT_NE(c.llc_bytes, 0u);  // given, or measured
+  EXPECT_GE(c.tlb_miss, 0);
   EXPECT_GT(c.full_fence, 0);
   EXPECT_GT(c.pause, 0);
   EXPECT_GE(c.issue_width, 1.0);
@@ -226,6 +229,8 @@ TEST(Calibrate, FiguresAreOrderedAndTheProfileLoads) {
   ASSERT_TRUE(parse_cost_profile(profile_text(c), "calibrated", &p, &err)) << err << "\n" << profile_text(c);
   EXPECT_NEAR(p.clock_ghz, c.clock_ghz, 0.051);
   EXPECT_NEAR(double(p.dram), c.dram, 0.6);  // printed to 0.1, read back rounded
+  EXPECT_NE(p.llc_lines, default_cost_profile().llc_lines);  // the host's LLC, not x86-server's
+  if (c.host.task_struct_size) EXPECT_EQ(p.task_struct_bytes, std::max<size_t>(c.host.task_struct_size, 2048));
 }
 
 }  // namespace
