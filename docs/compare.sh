@@ -67,8 +67,13 @@ ${host}.
   independent loads overlap up to the reorder window, accesses through a pointer a load returned
   (and the task walk's links) wait for that load, stores retire into the store buffer, a load of a
   word stored lately waits for the forwarding, \`smp_mb()\` is x86's locked add (20 cycles) after
-  earlier accesses complete; private L1 (32 KiB, 8-way) and L2 (1 MiB, 16-way) with LRU, a
-  38.5 MiB L3 and memory at 200 cycles; a line another CPU holds modified costs 110.
+  earlier accesses complete; private L1 (32 KiB, 8-way) and L2 (1 MiB, 16-way) with LRU and the
+  L2's pair prefetcher (a fetched line brings the other line of its 128-byte pair), a 38.5 MiB L3
+  and memory at 200 cycles; a line another CPU holds modified costs 110. Passive tasks are
+  8 KiB task_structs one after another, the walk's link and the design's fields on two lines of
+  each (\`kapi/task_struct_layout.h\`, as native timing lays them out); translation is free (the
+  kernel's direct map uses large pages). A profile \`hazsim calibrate\` writes may price TLB
+  misses at 4 KiB pages where the host pays them (a guest on a hypervisor's small pages).
   \`--profile skylake-sp-inorder\` is the model of earlier versions of this page (latencies in
   sequence, no memory, \`smp_mb()\` as MFENCE).
 - **Native** (\`hazsim bench-native\`): the same design templates compiled over real threads
@@ -141,10 +146,11 @@ cycles per object instead of ${retire_sync} with one synchronize per object.
 
 ## What the model leaves out
 
-NUMA distances (every transfer costs the same); prefetchers (the adjacent-line prefetcher doubles
-a walk's footprint on real cores: natively the warm walk of 10,000 tasks misses L2 where the
-model's LRU L2 holds it); TLB misses; the RCU grace period percpu_ref needs to switch modes; the
-kernel's task-list walk beyond one line per task; time spent sleeping (costs are CPU cycles).
+NUMA distances (every transfer costs the same); prefetchers other than the pair prefetcher (the
+task list is not in address order, so a stream prefetcher would not follow a walk); the RCU grace
+period percpu_ref needs to switch modes; the kernel's task-list walk beyond the link and the
+design's fields (\`for_each_process_thread()\` also reads each process's thread list); time spent
+sleeping (costs are CPU cycles).
 EOF
 } >"$root/docs/compare.md"
 echo "docs/compare.md and docs/compare/ rewritten" >&2

@@ -10,7 +10,8 @@ const SectionCost* CostTotals::find(const char* name) const {
   return nullptr;
 }
 
-void SetAssocCache::configure(uint32_t lines, uint32_t ways) {
+void SetAssocCache::configure(uint32_t lines, uint32_t ways, bool hashed) {
+  hashed_ = hashed;
   ways_ = std::max(ways, 1u);
   sets_ = std::max(lines / ways_, 1u);
   tags_.assign(size_t(sets_) * ways_, UINT32_MAX);
@@ -19,7 +20,7 @@ void SetAssocCache::configure(uint32_t lines, uint32_t ways) {
 }
 
 bool SetAssocCache::lookup(uint32_t line) {
-  size_t base = size_t(line % sets_) * ways_;
+  size_t base = set_of(line);
   for (size_t w = base; w < base + ways_; ++w)
     if (tags_[w] == line) {
       used_[w] = ++clock_;
@@ -29,7 +30,7 @@ bool SetAssocCache::lookup(uint32_t line) {
 }
 
 uint32_t SetAssocCache::insert(uint32_t line) {
-  size_t base = size_t(line % sets_) * ways_, victim = base;
+  size_t base = set_of(line), victim = base;
   for (size_t w = base; w < base + ways_; ++w) {
     if (tags_[w] == UINT32_MAX) {
       victim = w;
@@ -44,14 +45,14 @@ uint32_t SetAssocCache::insert(uint32_t line) {
 }
 
 bool SetAssocCache::contains(uint32_t line) const {
-  size_t base = size_t(line % sets_) * ways_;
+  size_t base = set_of(line);
   for (size_t w = base; w < base + ways_; ++w)
     if (tags_[w] == line) return true;
   return false;
 }
 
 void SetAssocCache::invalidate(uint32_t line) {
-  size_t base = size_t(line % sets_) * ways_;
+  size_t base = set_of(line);
   for (size_t w = base; w < base + ways_; ++w)
     if (tags_[w] == line) tags_[w] = UINT32_MAX;
 }
@@ -64,7 +65,7 @@ void SetAssocCache::clear() {
 // A line no other vCPU holds: from the LLC, or from memory when the LLC is bounded and lost it.
 uint32_t CostMeter::from_llc(uint32_t line) {
   if (profile_.llc_lines == 0 || profile_.dram == 0) return profile_.llc_hit;
-  if (!llc_.configured()) llc_.configure(profile_.llc_lines, profile_.llc_ways);
+  if (!llc_.configured()) llc_.configure(profile_.llc_lines, profile_.llc_ways, true);
   if (llc_.lookup(line)) return profile_.llc_hit;
   llc_.insert(line);
   return profile_.dram;

@@ -37,10 +37,14 @@ struct CostTotals {
   const SectionCost* find(const char* name) const;
 };
 
-// A set-associative cache of line numbers with LRU replacement.
+// A set-associative cache of line numbers with LRU replacement. Its set is the line number modulo
+// the sets, as a core's private caches index them; `hashed`, a hash of the line number, as Intel's
+// last-level cache picks a slice from a hash of the address bits (Maurice et al., "Reverse
+// Engineering Intel Last-Level Cache Complex Addressing Using Performance Counters", RAID 2015),
+// so that objects at a power-of-two stride do not all fall into a few sets.
 class SetAssocCache {
  public:
-  void configure(uint32_t lines, uint32_t ways);
+  void configure(uint32_t lines, uint32_t ways, bool hashed = false);
   bool configured() const { return !tags_.empty(); }
   // True if present (and now most recently used).
   bool lookup(uint32_t line);
@@ -51,7 +55,14 @@ class SetAssocCache {
   void clear();
 
  private:
+  size_t set_of(uint32_t line) const {
+    if (!hashed_) return size_t(line % sets_) * ways_;
+    uint32_t h = line;  // MurmurHash3's finaliser: every bit of the line moves every bit of h
+    h ^= h >> 16, h *= 0x85ebca6bu, h ^= h >> 13, h *= 0xc2b2ae35u, h ^= h >> 16;
+    return size_t(h % sets_) * ways_;
+  }
   uint32_t sets_ = 0, ways_ = 0, clock_ = 0;
+  bool hashed_ = false;
   std::vector<uint32_t> tags_, used_;
 };
 

@@ -118,6 +118,24 @@ TEST(CostMeter, TlbMissesAddToTheAccess) {
     EXPECT_EQ(free_translation.access(0, page * 4096, false, &misses, &transfers), p.dram) << page;
 }
 
+// The LLC's sets come from a hash of the line: lines a power-of-two stride apart (one per 8 KiB
+// task_struct), four times as many as its ways, stay in it, where a modulo index would put them
+// all in one set and keep only the last eleven. L2 is indexed by the line, as a core's is.
+TEST(CostMeter, TheLlcHashesItsSets) {
+  CostProfile p = default_cost_profile();
+  p.llc_lines = 1024 * p.llc_ways;  // small, so that the test's lines are few (the meter keeps state per line)
+  CostMeter cm;
+  cm.set_profile(p);
+  uint64_t misses = 0, transfers = 0;
+  uint64_t llc_sets = p.llc_lines / p.llc_ways;
+  uint64_t stride = llc_sets * kCostLineBytes;  // one LLC set apart, were it indexed by the line
+  uint32_t n = 4 * p.llc_ways;
+  for (uint32_t i = 0; i < n; ++i) cm.access(0, i * stride, false, &misses, &transfers);
+  uint32_t from_llc = 0;
+  for (uint32_t i = 0; i < n; ++i) from_llc += cm.access(0, i * stride, false, &misses, &transfers) == p.llc_hit;
+  EXPECT_GE(from_llc, n - 2);  // (a hash may still put a few together)
+}
+
 // How latencies become cycles out of order (sim/core_timing.h).
 TEST(CoreTiming, IndependentLoadsOverlapChainsAndFencesDoNot) {
   const CostProfile& p = default_cost_profile();

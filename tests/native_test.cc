@@ -230,7 +230,9 @@ TEST(Calibrate, FiguresAreOrderedAndTheProfileLoads) {
   EXPECT_NEAR(p.clock_ghz, c.clock_ghz, 0.051);
   EXPECT_NEAR(double(p.dram), c.dram, 0.6);  // printed to 0.1, read back rounded
   EXPECT_NE(p.llc_lines, default_cost_profile().llc_lines);  // the host's LLC, not x86-server's
-  if (c.host.task_struct_size) EXPECT_EQ(p.task_struct_bytes, std::max<size_t>(c.host.task_struct_size, 2048));
+  if (c.host.task_struct_size) {
+    EXPECT_EQ(p.task_struct_bytes, std::max<size_t>(c.host.task_struct_size, 2048));
+  }
 }
 
 }  // namespace
