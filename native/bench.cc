@@ -191,7 +191,8 @@ std::string format_native_bench(const BenchResult& r) {
   }
   for (int cold = 1; cold >= 0; --cold) {
     s += fmt::format(
-        "\nhazptr_synchronize() with no reader holding, us, {}; against tasks on the list\n\n",
+        "\nhazptr_synchronize() with no reader holding, us (less a clock read's own time), {}; against tasks on the "
+        "list\n\n",
         cold ? "cold (every line the run allocated flushed from the caches first)" : "warm (right after another call)");
     s += header("tasks");
     for (size_t i = 0; i < o.tasks.size(); ++i) {

@@ -72,7 +72,8 @@ class CostMeter {
   const CostProfile& profile() const { return profile_; }
   // The latency of one access by `cpu` (line states updated); addr_off is the arena offset.
   uint32_t access(int cpu, uint64_t addr_off, bool is_store, uint64_t* misses, uint64_t* transfers);
-  // Every cache empty and no line held: the next accesses come from memory (a cold start).
+  // Every cache empty and no line held: the next accesses come from memory (a cold start). The
+  // TLB stays as it was.
   void flush();
   void reset();
 

@@ -112,6 +112,8 @@ TEST(CostMeter, TlbMissesAddToTheAccess) {
   EXPECT_EQ(cm.access(0, 4 * 4096, false, &misses, &transfers), p.dram + 100);  // evicts page 1
   EXPECT_EQ(cm.access(0, 2 * 4096 + 8, false, &misses, &transfers), p.l1_hit);
   EXPECT_EQ(cm.access(0, 4096 + 8, false, &misses, &transfers), p.l1_hit + 100);  // line cached, page not
+  cm.flush();  // the lines go, the translations stay (as clflush leaves them)
+  EXPECT_EQ(cm.access(0, 4096, false, &misses, &transfers), p.dram);
   CostMeter free_translation;
   free_translation.set_profile(default_cost_profile());
   for (uint64_t page = 0; page < 8; ++page)
