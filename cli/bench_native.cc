@@ -105,8 +105,10 @@ bool model_table(const native::BenchResult& r, const std::string& profile_name, 
   for (size_t d = 0; d < o.designs.size(); ++d) {
     auto row = [&](const std::string& what, double model, const native::Figure& f) {
       double nat = f.median() * ghz;
-      s += fmt::format("| {} | {} | {:.0f} | {:.0f} | {:.2f} |\n", o.designs[d], what, model, nat,
-                       nat > 0 ? model / nat : 0);
+      if (nat <= 0)  // a clock read's own time is taken off, and this took no longer than that
+        s += fmt::format("| {} | {} | {:.0f} | below the clock | - |\n", o.designs[d], what, model);
+      else
+        s += fmt::format("| {} | {} | {:.0f} | {:.0f} | {:.2f} |\n", o.designs[d], what, model, nat, model / nat);
     };
     for (size_t i = 0; i < o.readers.size(); ++i) {
       double c = 0;
