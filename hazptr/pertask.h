@@ -187,7 +187,7 @@ class HazptrPerTask {
   void hazptr_synchronize(void* addr) {
     if (!addr) return;
 
-    /* Busy-wait should only be done from preemptible context. */
+    /* It spins on slots: only where preemption is enabled. */
     lockdep_assert_preemption_enabled();
 
     /* Memory ordering: Ensure addr unpublish visible before scan. */

@@ -31,7 +31,7 @@ namespace hazsim::hazptr {
 template <class K, bool LIST_PHASE, bool CONFIG_HAZPTR_DEBUG = true>
 class HazptrPhased {
  public:
-  /* 4 slots (each sizeof(hazptr_slot_item)) fit in a single 64-byte cache line. */
+  /* Four 16-byte {slot, ctx} items: a CPU's slots are one 64-byte line. */
   static constexpr unsigned NR_HAZPTR_PERCPU_SLOTS = 4;
 
   struct hazptr_slot {
@@ -43,13 +43,13 @@ class HazptrPhased {
   struct hazptr_backup_slot {
     kapi::hlist_node overflow_node;
     hazptr_slot slot;
-    /* Overflow list where the backup slot is added. */
+    /* Links the backup slot into its CPU's overflow list. */
     hazptr_overflow_list* overflow_list;
   };
 
   struct hazptr_ctx {
     hazptr_slot* slot;
-    /* Backup slot in case all per-CPU slots are used. */
+    /* Taken when no per-CPU slot is free. */
     hazptr_backup_slot backup_slot;
     kapi::hlist_node preempt_node;
     /* CONFIG_HAZPTR_DEBUG */
@@ -74,9 +74,9 @@ class HazptrPhased {
   // ---- kernel/hazptr.c ----
 
   struct hazptr_overflow_list {
-    kapi::raw_spinlock_t lock; /* Lock protecting overflow list and list generation. */
-    kapi::hlist_head head;     /* Overflow list head. */
-    uint64_t gen;              /* Overflow list generation. */
+    kapi::raw_spinlock_t lock; /* Guards head and gen. */
+    kapi::hlist_head head;     /* The chained backup slots. */
+    uint64_t gen;              /* Bumped by every chain and unchain. */
   };
 
   /* Additions go to one list while the scan works on the other (see the kernel's comment). */
@@ -120,26 +120,26 @@ class HazptrPhased {
         return slot;
       }
     }
-    /* All slots are in use. */
+    /* None free. */
     return nullptr;
   }
 
-  /* Hazard pointer acquire slow path. Called with preemption disabled. */
+  /* acquire's slow path (item 0 taken), preemption off. */
   void* __hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
     hazptr_slot* slot = hazptr_get_free_percpu_slot(ctx);
     void* addr;
 
-    /* If all the per-CPU slots are already in use, fallback to the backup slot. */
+    /* No per-CPU slot free: chain the ctx's backup slot instead. */
     if (unlikely(!slot)) slot = hazptr_chain_backup_slot(ctx);
     WRITE_ONCE(slot->addr, READ_ONCE(g_->hazptr_wildcard)); /* kernel: Store B */
 
-    /* Memory ordering: Store B before Load A. */
+    /* smp_mb(): Store B ordered before Load A. */
     smp_mb();
 
-    /* Load addr_p after storing wildcard to the hazard pointer slot. */
+    /* Load A: the pointer read only once the wildcard is published. */
     addr = READ_ONCE(*addr_p); /* kernel: Load A */
 
-    /* Store C replaces the wildcard by a more specific address (or NULL). */
+    /* Store C narrows the wildcard to the address read (NULL empties the slot). */
     WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
     STORE(ctx->slot, slot);
     if (!addr && hazptr_slot_is_backup(ctx, slot)) hazptr_unchain_backup_slot(ctx);
@@ -155,7 +155,7 @@ class HazptrPhased {
   retry:
     snapshot_gen = LOAD(overflow_list->gen);
     hlist_for_each_entry(backup_slot, &overflow_list->head, overflow_node) {
-      /* Busy-wait if node is found. */
+      /* Spin while this slot holds addr. */
       for (;;) {
         void* load_addr = smp_load_acquire(&backup_slot->slot.addr); /* kernel: Load B */
 
@@ -168,7 +168,7 @@ class HazptrPhased {
         if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
       }
       raw_spin_unlock_irqrestore(&overflow_list->lock, flags);
-      /* Release raw spinlock, validate generation after re-acquiring the lock. */
+      /* Drop the lock between entries; a changed gen means the list changed: start over. */
       raw_spin_lock_irqsave(&overflow_list->lock, flags);
       if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
     }
@@ -182,7 +182,7 @@ class HazptrPhased {
     for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
       hazptr_slot_item* item = &percpu_slots->items[idx];
 
-      /* Busy-wait if node is found. */
+      /* Spin while this slot holds addr or the scanned wildcard. */
       smp_cond_load_acquire(&item->slot.addr, VAL != addr && VAL != scan_wildcard); /* kernel: Load B */
     }
   }
@@ -217,15 +217,15 @@ class HazptrPhased {
     }
   }
 
-  /* Wait until addr is released from all slots. Must be called from preemptible context. */
+  /* Returns once no slot holds addr; may sleep (the phase mutex). */
   void hazptr_synchronize(void* addr) {
     void* scan_wildcard;
 
     lockdep_assert_preemption_enabled();
 
-    /* Store A precedes hazptr_scan(): it unpublishes addr. */
+    /* (Store A, the caller unpublishing addr, came before this call.) */
     if (!addr) return;
-    /* Memory ordering: Store A before Load B. */
+    /* smp_mb(): Store A ordered before Load B. */
     smp_mb();
 
     guard(mutex)(&g_->phase_lock);
@@ -297,11 +297,11 @@ class HazptrPhased {
     hazptr_slot* backup_slot;
 
     backup_slot = hazptr_chain_backup_slot(ctx);
-    /* Move the hazard pointer from the per-CPU slot to the backup slot. */
+    /* The protected address moves to the backup slot, */
     WRITE_ONCE(backup_slot->addr, LOAD(slot->addr));
-    /* store-release orders store to backup slot addr before store to per-CPU slot addr. */
+    /* written there before the per-CPU slot empties (release). */
     smp_store_release(&slot->addr, nullptr);
-    /* Use the backup slot for context. */
+    /* The ctx now points at its backup slot. */
     STORE(ctx->slot, backup_slot);
   }
 
@@ -356,13 +356,13 @@ class HazptrPhased {
     if (unlikely(LOAD(slot->addr))) return __hazptr_acquire(ctx, addr_p);
     WRITE_ONCE(slot->addr, READ_ONCE(g_->hazptr_wildcard)); /* kernel: Store B */
 
-    /* Memory ordering: Store B before Load A. */
+    /* smp_mb(): Store B ordered before Load A. */
     smp_mb();
 
-    /* Load addr_p after storing wildcard to the hazard pointer slot. */
+    /* Load A: the pointer read only once the wildcard is published. */
     addr = READ_ONCE(*addr_p); /* kernel: Load A */
 
-    /* Store C replaces the wildcard by a more specific address (or NULL). */
+    /* Store C narrows the wildcard to the address read (NULL empties the slot). */
     WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
     STORE(slot_item->ctx.ctx, ctx);
     STORE(ctx->slot, slot);

@@ -26,7 +26,7 @@ using kapi::raw_spinlock_t;
 template <class K, bool CONFIG_PREEMPT_HAZPTR>
 class HazptrV4 {
  public:
-  /* 8 slots (each sizeof(void *)) fit in a single cache line. */
+  /* Eight pointer-sized slots: a CPU's slots are one 64-byte line. */
   static constexpr unsigned NR_HAZPTR_PERCPU_SLOTS = 8;
 
   struct hazptr_slot {
@@ -36,14 +36,14 @@ class HazptrV4 {
   struct hazptr_backup_slot {
     list_head node;
     hazptr_slot slot;
-    /* CPU requesting the backup slot. */
+    /* Whose overflow list it was chained on. */
     int cpu;
   };
 
   struct no_preempt_node {};
   struct hazptr_ctx {
     hazptr_slot* slot;
-    /* Backup slot in case all per-CPU slots are used. */
+    /* Taken when no per-CPU slot is free. */
     hazptr_backup_slot backup_slot;
     [[no_unique_address]] std::conditional_t<CONFIG_PREEMPT_HAZPTR, list_head, no_preempt_node> preempt_node;
   };
@@ -54,9 +54,9 @@ class HazptrV4 {
 
   // kernel/hazptr.c
   struct overflow_list {
-    raw_spinlock_t lock; /* Lock protecting overflow list and list generation. */
-    list_head head;      /* Overflow list head. */
-    uint64_t gen;        /* Overflow list generation. */
+    raw_spinlock_t lock; /* Guards head and gen. */
+    list_head head;      /* The chained backup slots. */
+    uint64_t gen;        /* Bumped by every chain and unchain. */
   };
 
   // The field CONFIG_PREEMPT_HAZPTR adds to task_struct.
@@ -83,7 +83,7 @@ class HazptrV4 {
   retry:
     snapshot_gen = LOAD(overflow_list->gen);
     list_for_each_entry(backup_slot, &overflow_list->head, node) {
-      /* Busy-wait if node is found. */
+      /* Spin while this slot holds addr. */
       while (smp_load_acquire(&backup_slot->slot.addr) == addr) { /* kernel: Load B */
         raw_spin_unlock(&overflow_list->lock);
         cpu_relax();
@@ -91,7 +91,7 @@ class HazptrV4 {
         if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
       }
       raw_spin_unlock(&overflow_list->lock);
-      /* Release raw spinlock, validate generation after re-acquiring the lock. */
+      /* Drop the lock between entries; a changed gen means the list changed: start over. */
       raw_spin_lock(&overflow_list->lock);
       if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
     }
@@ -105,26 +105,26 @@ class HazptrV4 {
     for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
       hazptr_slot* slot = &percpu_slots->slots[idx];
 
-      /* Busy-wait if node is found. */
+      /* Spin while this slot holds addr. */
       smp_cond_load_acquire(&slot->addr, VAL != addr); /* kernel: Load B */
     }
   }
 
-  /* Wait until addr is released from all slots. Should be called from preemptible context. */
+  /* Returns once no slot holds addr; called where preemption is enabled. */
   void hazptr_synchronize(void* addr) {
     int cpu;
 
     lockdep_assert_preemption_enabled();
 
-    /* Store A precedes hazptr_scan(): it unpublishes addr. */
+    /* (Store A, the caller unpublishing addr, came before this call.) */
     if (!addr) return;
-    /* Memory ordering: Store A before Load B. */
+    /* smp_mb(): Store A ordered before Load B. */
     smp_mb();
-    /* Scan all CPUs slots. */
+    /* Every possible CPU: */
     for_each_possible_cpu(cpu) {
-      /* Scan CPU slots. */
+      /* its per-CPU slots, */
       hazptr_synchronize_cpu_slots(cpu, addr);
-      /* Scan backup slots in percpu overflow list. */
+      /* then the backup slots on its overflow list. */
       hazptr_synchronize_overflow_list(per_cpu_ptr(percpu_overflow_list_, cpu), addr);
     }
   }
@@ -176,7 +176,7 @@ class HazptrV4 {
 
       if (!READ_ONCE(slot->addr)) return slot;
     }
-    /* All slots are in use. */
+    /* None free. */
     return nullptr;
   }
 
@@ -211,12 +211,12 @@ class HazptrV4 {
         if (hazptr_slot_is_backup(ctx, LOAD(ctx->slot))) continue;
         slot = hazptr_chain_backup_slot(ctx);
         /*
-         * Move hazard pointer from per-CPU slot to backup slot. This requires hazard pointer
-         * synchronize to iterate on per-CPU slots with load-acquire before iterating on the
-         * overflow list.
+         * The protected address moves to the backup slot; correct only because synchronize reads
+         * the per-CPU slots (load-acquire) before it walks the overflow lists, so it sees the
+         * address in one place or the other.
          */
         WRITE_ONCE(slot->addr, LOAD(LOAD(ctx->slot)->addr));
-        /* store-release orders store to backup slot addr before store to per-CPU slot addr. */
+        /* Release: the backup slot is written before the per-CPU slot empties. */
         smp_store_release(&LOAD(ctx->slot)->addr, nullptr);
       }
 #undef current
@@ -224,15 +224,15 @@ class HazptrV4 {
   }
 
   /*
-   * Load *addr_p and protect the loaded pointer with a hazard pointer. Returns the protected
-   * address, or NULL if the loaded pointer is NULL. On success the slot is stored in ctx->slot.
+   * Reads *addr_p and publishes what it read in a slot until a re-read agrees; returns that
+   * address (NULL if *addr_p was NULL), with the slot used recorded in ctx->slot.
    */
   void* hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
     hazptr_slot* slot = nullptr;
     void *addr, *addr2;
 
     STORE(ctx->slot, nullptr);
-    /* Load addr_p to know which address should be protected. */
+    /* The first read: which address to publish. */
     addr = READ_ONCE(*addr_p);
     for (;;) {
       if (!addr) return nullptr;
@@ -241,38 +241,38 @@ class HazptrV4 {
       hazptr_chain_task_ctx(ctx);
       if (likely(!hazptr_slot_is_backup(ctx, slot))) {
         slot = hazptr_get_free_percpu_slot();
-        /* If all the per-CPU slots are already in use, fallback to the backup slot. */
+        /* No per-CPU slot free: chain the ctx's backup slot instead. */
         if (unlikely(!slot)) slot = hazptr_chain_backup_slot(ctx);
       }
       WRITE_ONCE(slot->addr, addr); /* kernel: Store B */
 
-      /* Memory ordering: Store B before Load A. */
+      /* smp_mb(): Store B ordered before Load A. */
       smp_mb();
 
-      /* Re-load addr_p after storing it to the hazard pointer slot. */
+      /* Load A: the re-read, once the slot is published. */
       addr2 = READ_ONCE(*addr_p); /* kernel: Load A */
       if (likely(ptr_eq(addr2, addr))) {
         STORE(ctx->slot, slot);
-        /* Success. Break loop, enable preemption and return. */
+        /* Protected: leave the loop (the guard re-enables preemption). */
         break;
       }
-      /* If addr_p content has changed since the first load, release the hazard pointer and try again. */
+      /* *addr_p moved on meanwhile: empty the slot and go again with the new value. */
       WRITE_ONCE(slot->addr, nullptr);
       if (!addr2) {
         if (hazptr_slot_is_backup(ctx, slot)) hazptr_unchain_backup_slot(ctx);
         hazptr_unchain_task_ctx(ctx);
-        /* Loaded NULL. Enable preemption and return NULL. */
+        /* It became NULL: nothing to protect. */
         return nullptr;
       }
       addr = addr2;
       hazptr_unchain_task_ctx(ctx);
-      /* Enable preemption and retry. */
+      /* (The guard re-enables preemption before the next try.) */
     }
-    /* Use addr2 loaded from the second READ_ONCE() to preserve address dependency ordering. */
+    /* addr2, not addr: the caller's accesses then depend on the re-read (address dependency). */
     return addr2;
   }
 
-  /* Release the protected hazard pointer from slot. */
+  /* Empties the slot ctx records. */
   void hazptr_release(hazptr_ctx* ctx, void* addr) {
     hazptr_slot* slot;
 

@@ -27,7 +27,7 @@ namespace hazsim::hazptr {
 template <class K, bool PCPU_SLOT_COUNT = false>
 class HazptrV5 {
  public:
-  /* 4 slots (each sizeof(hazptr_slot_item)) fit in a single 64-byte cache line. */
+  /* Four 16-byte {slot, ctx} items: a CPU's slots are one 64-byte line. */
   static constexpr unsigned NR_HAZPTR_PERCPU_SLOTS = 4;
   static inline void* const HAZPTR_WILDCARD = reinterpret_cast<void*>(0x1UL);
 
@@ -40,13 +40,13 @@ class HazptrV5 {
   struct hazptr_backup_slot {
     kapi::hlist_node overflow_node;
     hazptr_slot slot;
-    /* Overflow list where the backup slot is added. */
+    /* Links the backup slot into its CPU's overflow list. */
     hazptr_overflow_list* overflow_list;
   };
 
   struct hazptr_ctx {
     hazptr_slot* slot;
-    /* Backup slot in case all per-CPU slots are used. */
+    /* Taken when no per-CPU slot is free. */
     hazptr_backup_slot backup_slot;
     kapi::hlist_node preempt_node;
   };
@@ -88,9 +88,9 @@ class HazptrV5 {
   // ---- kernel/hazptr.c ----
 
   struct hazptr_overflow_list {
-    kapi::raw_spinlock_t lock; /* Lock protecting overflow list and list generation. */
-    kapi::hlist_head head;     /* Overflow list head. */
-    uint64_t gen;              /* Overflow list generation. */
+    kapi::raw_spinlock_t lock; /* Guards head and gen. */
+    kapi::hlist_head head;     /* The chained backup slots. */
+    uint64_t gen;              /* Bumped by every chain and unchain. */
   };
 
   /*
@@ -98,8 +98,8 @@ class HazptrV5 {
    * removals can make a scan retry, and they are bounded by the number of elements.
    */
   struct hazptr_overflow_list_flip {
-    kapi::mutex lock;     /* Mutex protecting add_idx from concurrent updates. */
-    unsigned int add_idx; /* Index of current flip-list to add to. */
+    kapi::mutex lock;     /* Serialises the flips of add_idx. */
+    unsigned int add_idx; /* Which of the two lists takes new backup slots. */
     hazptr_overflow_list array[2];
   };
 
@@ -120,29 +120,29 @@ class HazptrV5 {
         return slot;
       }
     }
-    /* All slots are in use. */
+    /* None free. */
     return nullptr;
   }
 
-  /* Hazard pointer acquire slow path. Called with preemption disabled. */
+  /* acquire's slow path (item 0 taken), preemption off. */
   void* __hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
     hazptr_slot* slot = hazptr_get_free_percpu_slot(ctx);
     void* addr;
 
-    /* If all the per-CPU slots are already in use, fallback to the backup slot. */
+    /* No per-CPU slot free: chain the ctx's backup slot instead. */
     if (unlikely(!slot)) slot = hazptr_chain_backup_slot(ctx);
     count_in(slot, ctx);
     WRITE_ONCE(slot->addr, HAZPTR_WILDCARD); /* kernel: Store B */
 
-    /* Memory ordering: Store B before Load A. */
+    /* smp_mb(): Store B ordered before Load A. */
     smp_mb();
 
-    /* Load addr_p after storing wildcard to the hazard pointer slot. */
+    /* Load A: the pointer read only once the wildcard is published. */
     addr = READ_ONCE(*addr_p); /* kernel: Load A */
 
     /*
-     * We don't care about ordering of Store C. It will simply replace the wildcard by a more
-     * specific address. If addr is NULL, we simply store NULL into the slot.
+     * Store C needs no ordering: it only narrows the wildcard down to the address read (or to
+     * NULL, which empties the slot).
      */
     WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
     STORE(ctx->slot, slot);
@@ -160,7 +160,7 @@ class HazptrV5 {
   retry:
     snapshot_gen = LOAD(overflow_list->gen);
     hlist_for_each_entry(backup_slot, &overflow_list->head, overflow_node) {
-      /* Busy-wait if node is found. */
+      /* Spin while this slot holds addr or the wildcard. */
       for (;;) {
         void* load_addr = smp_load_acquire(&backup_slot->slot.addr); /* kernel: Load B */
 
@@ -171,7 +171,7 @@ class HazptrV5 {
         if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
       }
       raw_spin_unlock_irqrestore(&overflow_list->lock, flags);
-      /* Release raw spinlock, validate generation after re-acquiring the lock. */
+      /* Drop the lock between entries; a changed gen means the list changed: start over. */
       raw_spin_lock_irqsave(&overflow_list->lock, flags);
       if (LOAD(overflow_list->gen) != snapshot_gen) goto retry;
     }
@@ -188,37 +188,37 @@ class HazptrV5 {
     for (idx = 0; idx < NR_HAZPTR_PERCPU_SLOTS; idx++) {
       hazptr_slot_item* item = &percpu_slots->items[idx];
 
-      /* Busy-wait if node is found. */
+      /* Spin while this slot holds addr or the wildcard. */
       smp_cond_load_acquire(&item->slot.addr, VAL != addr && VAL != HAZPTR_WILDCARD); /* kernel: Load B */
     }
   }
 
-  /* Wait until addr is released from all slots. Should be called from preemptible context. */
+  /* Returns once no slot holds addr (or the wildcard); may sleep (the flip mutex). */
   void hazptr_synchronize(void* addr) {
     int cpu;
 
     lockdep_assert_preemption_enabled();
 
-    /* Store A precedes hazptr_scan(): it unpublishes addr. */
+    /* (Store A, the caller unpublishing addr, came before this call.) */
     if (!addr) return;
-    /* Memory ordering: Store A before Load B. */
+    /* smp_mb(): Store A ordered before Load B. */
     smp_mb();
-    /* Scan all CPUs slots. */
+    /* Every possible CPU: */
     for_each_possible_cpu(cpu) {
       hazptr_overflow_list_flip* overflow_list_flip = per_cpu_ptr(percpu_overflow_list_flip_, cpu);
       unsigned int scan_idx;
 
-      /* Scan CPU slots. */
+      /* its per-CPU items, */
       hazptr_synchronize_cpu_slots(cpu, addr);
 
       /*
-       * Scan backup slots in percpu overflow lists. Forward progress is guaranteed by scanning
-       * one list while new elements are added into the other list.
+       * then its two overflow lists: the one not taking additions first, then the other after a
+       * flip, so that new backup slots never keep a scan from finishing.
        */
       guard(mutex)(&overflow_list_flip->lock);
       scan_idx = LOAD(overflow_list_flip->add_idx) ^ 1;
       hazptr_synchronize_overflow_list(&overflow_list_flip->array[scan_idx], addr);
-      /* Flip current list. */
+      /* The scanned list takes additions from now on. */
       WRITE_ONCE(overflow_list_flip->add_idx, scan_idx);
       hazptr_synchronize_overflow_list(&overflow_list_flip->array[scan_idx ^ 1], addr);
     }
@@ -263,21 +263,21 @@ class HazptrV5 {
 
   static bool hazptr_slot_is_backup(hazptr_ctx* ctx, hazptr_slot* slot) { return slot == &ctx->backup_slot.slot; }
 
-  /* Internal helper. */
+  /* Used by the context-switch hook. */
   void hazptr_promote_to_backup_slot(hazptr_ctx* ctx, hazptr_slot* slot) {
     hazptr_slot* backup_slot;
 
     backup_slot = hazptr_chain_backup_slot(ctx);
     /*
-     * Move hazard pointer from the per-CPU slot to the backup slot. This requires hazard pointer
-     * synchronize to iterate on per-CPU slots with load-acquire before iterating on the overflow
-     * list.
+     * The protected address moves to the backup slot; correct only because synchronize reads the
+     * per-CPU items (load-acquire) before it walks the overflow lists, so it sees the address in
+     * one place or the other.
      */
     WRITE_ONCE(backup_slot->addr, LOAD(slot->addr));
-    /* store-release orders store to backup slot addr before store to per-CPU slot addr. */
+    /* Release: the backup slot is written before the per-CPU slot empties. */
     smp_store_release(&slot->addr, nullptr);
     count_out(slot, ctx);
-    /* Use the backup slot for context. */
+    /* The ctx now points at its backup slot. */
     STORE(ctx->slot, backup_slot);
   }
 
@@ -297,7 +297,7 @@ class HazptrV5 {
     }
   }
 
-  /* Load *addr_p and protect the loaded pointer. Returns it (NULL if it was NULL). */
+  /* Publishes the wildcard, reads *addr_p, narrows the slot to it; returns it (may be NULL). */
   void* hazptr_acquire(hazptr_ctx* ctx, void* const* addr_p) {
     hazptr_percpu_slots* percpu_slots;
     hazptr_slot_item* slot_item;
@@ -312,15 +312,15 @@ class HazptrV5 {
     count_in(slot, ctx);
     WRITE_ONCE(slot->addr, HAZPTR_WILDCARD); /* kernel: Store B */
 
-    /* Memory ordering: Store B before Load A. */
+    /* smp_mb(): Store B ordered before Load A. */
     smp_mb();
 
-    /* Load addr_p after storing wildcard to the hazard pointer slot. */
+    /* Load A: the pointer read only once the wildcard is published. */
     addr = READ_ONCE(*addr_p); /* kernel: Load A */
 
     /*
-     * We don't care about ordering of Store C. It will simply replace the wildcard by a more
-     * specific address. If addr is NULL, we simply store NULL into the slot.
+     * Store C needs no ordering: it only narrows the wildcard down to the address read (or to
+     * NULL, which empties the slot).
      */
     WRITE_ONCE(slot->addr, addr); /* kernel: Store C */
     STORE(slot_item->ctx.ctx, ctx);
@@ -329,7 +329,7 @@ class HazptrV5 {
     return addr;
   }
 
-  /* Release the protected hazard pointer recorded in ctx. */
+  /* Empties the slot ctx records (per-CPU or backup). */
   void hazptr_release(hazptr_ctx* ctx, void* addr) {
     hazptr_slot* slot;
 
