@@ -27,30 +27,30 @@ namespace hazsim::hazptr {
 template <class K, bool IN_USE_BITMAP = false>
 class HazptrPerTask {
  public:
-  static constexpr int NR_HAZPTR_SLOTS = 16;         /* Fixed slots per task */
-  static constexpr int NR_HAZPTR_OVERFLOW_SLOTS = 8; /* Slots per overflow chunk */
+  static constexpr int NR_HAZPTR_SLOTS = 16;         /* In every task_struct */
+  static constexpr int NR_HAZPTR_OVERFLOW_SLOTS = 8; /* In each overflow chunk */
 
   struct hazptr_slot {
     void* addr;
   };
 
-  /* Overflow chunk - linked list of additional slots, allocated GFP_ATOMIC. */
+  /* More slots when the fixed ones are taken: a list of GFP_ATOMIC chunks. */
   struct hazptr_overflow {
     hazptr_slot slots[NR_HAZPTR_OVERFLOW_SLOTS];
     hazptr_overflow* next;
     void* rcu[2]; /* struct rcu_head, for kfree_rcu in exit */
   };
 
-  /* Per-task hazard pointer storage (embedded in task_struct). */
+  /* The fields the design adds to task_struct. */
   struct hazptr_task_ctx {
     unsigned int in_use_count; /* Slots in use (single-writer); with IN_USE_BITMAP, the bitmap */
     hazptr_slot slots[NR_HAZPTR_SLOTS];
     hazptr_overflow* overflow;
   };
 
-  /* Per-acquire context (caller provides on stack). */
+  /* One per protection, on the caller's stack. */
   struct hazptr_ctx {
-    hazptr_slot* slot; /* Slot used for this protection */
+    hazptr_slot* slot; /* Which slot holds the address */
   };
 
   using ctx_type = hazptr_ctx;
@@ -78,27 +78,27 @@ class HazptrPerTask {
       for (i = 0; i < NR_HAZPTR_SLOTS; i++)
         if (!(mask & (1u << unsigned(i)))) return &tctx->slots[i];
     } else {
-      /* Try fixed slots first. */
+      /* A free fixed slot, */
       for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
         if (!LOAD(tctx->slots[i].addr)) return &tctx->slots[i];
       }
     }
 
-    /* Try existing overflow chunks. */
+    /* else a free slot in a chunk, */
     for (chunk = LOAD(tctx->overflow); chunk; chunk = LOAD(chunk->next)) {
       for (i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++) {
         if (!LOAD(chunk->slots[i].addr)) return &chunk->slots[i];
       }
     }
 
-    /* Allocate new overflow chunk. */
+    /* else a new chunk. */
     chunk = static_cast<hazptr_overflow*>(K::kzalloc(sizeof(*chunk), "struct hazptr_overflow (GFP_ATOMIC)"));
     if (!chunk) {
       WARN_ON_ONCE(1 /* "hazptr: overflow alloc failed" */);
       return nullptr;
     }
 
-    /* Link at head. */
+    /* It goes first on the list. */
     STORE(chunk->next, LOAD(tctx->overflow));
     STORE(tctx->overflow, chunk);
     return &chunk->slots[0];
@@ -111,7 +111,7 @@ class HazptrPerTask {
 
     STORE(ctx->slot, nullptr);
 
-    /* Load pointer to know what to protect. */
+    /* The first read: which address to publish. */
     addr = READ_ONCE(*addr_p);
     for (;;) {
       if (!addr) return nullptr;
@@ -119,7 +119,7 @@ class HazptrPerTask {
       slot = hazptr_get_free_slot(tctx);
       if (!slot) return nullptr; /* OOM */
 
-      /* Increment count BEFORE storing addr. */
+      /* The count goes up before the slot is written (smp_wmb below). */
       if constexpr (IN_USE_BITMAP)
         WRITE_ONCE(tctx->in_use_count, LOAD(tctx->in_use_count) | slot_bit(tctx, slot)); /* option */
       else
@@ -127,24 +127,24 @@ class HazptrPerTask {
       smp_wmb();
       WRITE_ONCE(slot->addr, addr); /* Store B */
 
-      /* Memory ordering: Store before re-load. */
+      /* smp_mb(): Store B ordered before Load A. */
       smp_mb();
 
-      /* Re-load to verify pointer didn't change. */
+      /* Load A: did *addr_p stay the same? */
       addr2 = READ_ONCE(*addr_p); /* Load A */
       if (likely(addr2 == addr)) {
         STORE(ctx->slot, slot);
         return addr2; /* Success */
       }
 
-      /* Pointer changed - release and retry. */
+      /* It moved on: empty the slot, try again. */
       smp_store_release(&slot->addr, nullptr);
       smp_wmb();
       put_in_use(tctx, slot);
 
-      if (!addr2) return nullptr; /* Became NULL */
+      if (!addr2) return nullptr; /* Now NULL */
 
-      addr = addr2; /* Retry with new value */
+      addr = addr2; /* Go again with the new value */
     }
   }
 
@@ -156,7 +156,7 @@ class HazptrPerTask {
 
     WARN_ON_ONCE(LOAD(slot->addr) != addr);
 
-    /* Clear addr BEFORE decrementing count. */
+    /* The slot empties before the count goes down. */
     smp_store_release(&slot->addr, nullptr);
     smp_wmb();
     put_in_use(tctx, slot);
@@ -190,7 +190,7 @@ class HazptrPerTask {
     /* It spins on slots: only where preemption is enabled. */
     lockdep_assert_preemption_enabled();
 
-    /* Memory ordering: Ensure addr unpublish visible before scan. */
+    /* smp_mb(): Store A ordered before the scan's loads. */
     smp_mb();
 
     rcu_read_lock(); /* for_each_process_thread(g, t) { */
@@ -198,21 +198,21 @@ class HazptrPerTask {
       hazptr_overflow* chunk;
       int i;
 
-      /* Level 1: Skip task if no slots in use. */
+      /* Level 1: a task whose count reads zero holds nothing. */
       unsigned in_use = READ_ONCE(tctx->in_use_count);
       if (in_use == 0) return; /* continue */
 
-      /* Pairs with smp_wmb() in hazptr_acquire() between incrementing in_use_count and storing to slot. */
+      /* Paired with acquire's smp_wmb() between its count increment and its slot store. */
       smp_rmb();
 
-      /* Level 2a: Scan fixed slots (option IN_USE_BITMAP: only those whose bit is set). */
+      /* Level 2a: the fixed slots (IN_USE_BITMAP: those whose bit is set). */
       for (i = 0; i < NR_HAZPTR_SLOTS; i++) {
         if (IN_USE_BITMAP && !(in_use & (1u << unsigned(i)))) continue;
         while (smp_load_acquire(&tctx->slots[i].addr) == addr) cpu_relax(); /* Load B */
       }
       if (IN_USE_BITMAP && !(in_use & kOverflowBit)) return;
 
-      /* Level 2b: Scan overflow chunks. */
+      /* Level 2b: the chunks. */
       for (chunk = READ_ONCE(tctx->overflow); chunk; chunk = READ_ONCE(chunk->next)) {
         for (i = 0; i < NR_HAZPTR_OVERFLOW_SLOTS; i++) {
           while (smp_load_acquire(&chunk->slots[i].addr) == addr) cpu_relax(); /* Load B */
@@ -221,7 +221,7 @@ class HazptrPerTask {
     });
     /* } */ rcu_read_unlock();
 
-    /* Memory ordering: Ensure all slot clears visible. */
+    /* smp_mb(): the scan's loads ordered before what the caller does next. */
     smp_mb();
   }
 

@@ -53,9 +53,9 @@ class HazptrPhased {
     hazptr_backup_slot backup_slot;
     kapi::hlist_node preempt_node;
     /* CONFIG_HAZPTR_DEBUG */
-    bool detach_task, detach_cpu; /* Whether the ctx has been detached from task/cpu. */
-    int acquire_pid, acquire_cpu; /* Note the task and cpu number at acquire. */
-    unsigned long acquire_caller; /* Acquire instruction pointer. */
+    bool detach_task, detach_cpu; /* Set by hazptr_detach(): no owner check. */
+    int acquire_pid, acquire_cpu; /* Who acquired, and where. */
+    unsigned long acquire_caller; /* The acquire's call site. */
   };
 
   struct hazptr_slot_ctx {
@@ -159,7 +159,7 @@ class HazptrPhased {
       for (;;) {
         void* load_addr = smp_load_acquire(&backup_slot->slot.addr); /* kernel: Load B */
 
-        /* We don't expect wildcards in overflow list. */
+        /* A backup slot never holds a wildcard. */
         WARN_ON_ONCE(is_wildcard(load_addr));
         if (load_addr != addr) break;
         raw_spin_unlock_irqrestore(&overflow_list->lock, flags);
@@ -232,21 +232,21 @@ class HazptrPhased {
     if constexpr (!LIST_PHASE) {
       scan_wildcard = flip_wildcard(LOAD(g_->hazptr_wildcard));
       hazptr_scan_period(addr, scan_wildcard);
-      WRITE_ONCE(g_->hazptr_wildcard, scan_wildcard); /* Flip the current wildcard. */
+      WRITE_ONCE(g_->hazptr_wildcard, scan_wildcard); /* Readers now tag with the other value. */
       hazptr_scan_period(addr, flip_wildcard(scan_wildcard));
     } else {
       unsigned int scan_list_phase;
 
-      /* Scan per-CPU slots. */
+      /* First the per-CPU slots of every CPU, */
       scan_wildcard = flip_wildcard(LOAD(g_->hazptr_wildcard));
       hazptr_scan_cpu_slots_period(addr, scan_wildcard);
-      WRITE_ONCE(g_->hazptr_wildcard, scan_wildcard); /* Flip the current wildcard. */
+      WRITE_ONCE(g_->hazptr_wildcard, scan_wildcard); /* Readers now tag with the other value. */
       hazptr_scan_cpu_slots_period(addr, flip_wildcard(scan_wildcard));
 
-      /* Scan overflow lists *after* scanning per-CPU slots (see hazptr_promote_to_backup_slot()). */
+      /* then the overflow lists: the promotion (below) relies on this order. */
       scan_list_phase = flip_list_phase(LOAD(g_->hazptr_overflow_list_phase));
       hazptr_scan_overflow_list_period(addr, scan_list_phase);
-      WRITE_ONCE(g_->hazptr_overflow_list_phase, scan_list_phase); /* Flip the current list phase. */
+      WRITE_ONCE(g_->hazptr_overflow_list_phase, scan_list_phase); /* Additions now go to the other list. */
       hazptr_scan_overflow_list_period(addr, flip_list_phase(scan_list_phase));
     }
   }
@@ -292,7 +292,7 @@ class HazptrPhased {
 
   static bool hazptr_slot_is_backup(hazptr_ctx* ctx, hazptr_slot* slot) { return slot == &ctx->backup_slot.slot; }
 
-  /* Internal helper. */
+  /* Used by the context-switch hook. */
   void hazptr_promote_to_backup_slot(hazptr_ctx* ctx, hazptr_slot* slot) {
     hazptr_slot* backup_slot;
 
@@ -305,7 +305,7 @@ class HazptrPhased {
     STORE(ctx->slot, backup_slot);
   }
 
-  /* Allow the hazard pointer to be released in some other context. */
+  /* Its release may then happen in another task or CPU. */
   void hazptr_detach(hazptr_ctx* ctx) {
     hazptr_slot* slot;
 
@@ -369,7 +369,7 @@ class HazptrPhased {
     return addr;
   }
 
-  /* CONFIG_HAZPTR_DEBUG: called with preemption disabled. */
+  /* CONFIG_HAZPTR_DEBUG; preemption is off here. */
   void hazptr_release_debug(hazptr_ctx* ctx, void* addr) {
     if constexpr (!CONFIG_HAZPTR_DEBUG) return;
     int pid = K::current_pid(), cpu = smp_processor_id();
