@@ -37,6 +37,10 @@ cross8=$(awk -v c="$(cell cpus 8 v5 sync_cycles)" -v p="$per_task" 'BEGIN { prin
 cross256=$(awk -v c="$(cell cpus 256 v5 sync_cycles)" -v p="$per_task" 'BEGIN { printf "%.0f", c / p }')
 count_cost=$(awk -v a="$(cell nreaders 32 v5-pcpucount reader_cycles)" -v b="$(cell nreaders 32 v5 reader_cycles)" \
   'BEGIN { printf "%.0f", a - b }')
+# ns at x86-server's 2.4 GHz of a design's reader section at N readers (the nreaders sweep)
+reader_ns() { awk -v c="$(cell nreaders "$2" "$1" reader_cycles)" 'BEGIN { printf "%.1f", c / 2.4 }'; }
+pref1=$(reader_ns percpu-ref 1); pref8=$(reader_ns percpu-ref 8); pref32=$(reader_ns percpu-ref 32)
+v5r1=$(reader_ns v5 1); v5r8=$(reader_ns v5 8); v5r32=$(reader_ns v5 32)
 retire_sync=$(awk -F, '$2 == "sync" { printf "%.0f", $7 }' "$tmp/retire/compare.csv")
 retire_batch=$(awk -F, '$2 == "retire" { printf "%.0f", $7 }' "$tmp/retire/compare.csv")
 host=$(sed -n 's/^host: //p' "$tmp/native.txt")
@@ -140,6 +144,13 @@ thread's measurement was about 1 ms).
 cycles in the model at 32 readers; natively, see the reader table above. It saves the scan little,
 because the count's line is fetched anyway and the overflow lists are still locked and walked.
 Skipping idle CPUs is the same saving.
+
+**Against the refscale figures of the seed.** Boqun Feng's refscale numbers (x86_64, PREEMPT=y;
+percpu_ref 6.95 / 10.09 / 8.97 ns and hazptr 8.60 / 8.40 / 8.58 ns at 1 / 8 / 32 readers) measure
+the hazptr of his 2024 RFC (a \`hazptr_context\` of slots), which hazsim does not model, not v5.
+What can be compared is the baseline: the model's \`percpu-ref\` reader section under
+\`x86-server\` is ${pref1} / ${pref8} / ${pref32} ns at 2.4 GHz; v5's is ${v5r1} / ${v5r8} /
+${v5r32} ns, so a v5 / percpu-ref ratio near 1.24 / 0.83 / 0.96 is not to be expected from it.
 
 **A batched retire list** (pertask, \`reclaim=retire\`, 10,000 tasks, no readers): ${retire_batch}
 cycles per object instead of ${retire_sync} with one synchronize per object.

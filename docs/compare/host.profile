@@ -4,17 +4,17 @@
 # lines on 2 MiB pages, within a set that fits the level (memory: every line flushed first).
 clock_ghz = 3.4  # a chain of dependent adds, one per cycle
 l1_hit = 4.0  # load-to-use, a chase within 16 KiB
-l2_hit = 14.5  # a chase within a quarter of L2
-llc_hit = 71.2  # a chase past L2, within the last-level cache
-dram = 326.4  # a chase through flushed lines
-transfer = 725.1  # half the round trip of a line bounced between two CPUs (0: one CPU)
-full_fence = 20.6  # smp_mb() back to back (x86-64: smp_mb() = lock addl $0,-4(%rsp); rmb/wmb compiler barriers; PAUSE)
-atomic = 20.5  # a locked add-return on a line already held, back to back
-pause = 65.0  # cpu_relax() back to back
+l2_hit = 14.4  # a chase within a quarter of L2
+llc_hit = 62.2  # a chase past L2, within the last-level cache
+dram = 454.5  # a chase through flushed lines
+transfer = 757.2  # half the round trip of a line bounced between two CPUs (0: one CPU)
+full_fence = 20.1  # smp_mb() back to back (x86-64: smp_mb() = lock addl $0,-4(%rsp); rmb/wmb compiler barriers; PAUSE)
+atomic = 20.1  # a locked add-return on a line already held, back to back
+pause = 63.7  # cpu_relax() back to back
 store_forward = 0.7  # a counter incremented through memory, less the add
-pair_prefetch = 1  # flushed lines: the odd lines of 128-byte pairs after a chase through the even ones, 42 cycles a load (memory: 326)
+pair_prefetch = 0  # flushed lines: the odd lines of 128-byte pairs after a chase through the even ones, 366 cycles a load (memory: 455)
 tlb_page_bytes = 4096
-tlb_miss = 187.8  # lines one per 4 KiB page over 64 MiB, less the same lines packed
+tlb_miss = 176.1  # lines one per 4 KiB page over 64 MiB, less the same lines packed
 tlb_entries = 2048  # the most pages such a chase spans for under a quarter of that
 tlb_ways = 8  # not measured
 task_struct_bytes = 5824  # /proc/slabinfo
