@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <vector>
 
 #include "cli/common.h"
@@ -86,6 +87,29 @@ bool model_cycles(const std::string& design, const std::string& profile, int cpu
 }
 
 // Model against native, in cycles: the native figure times the nominal clock.
+// What the designs' fast paths cost against the first design's, in the model and natively: the
+// thread's questions are about these differences (the used-slot count, per-task slots), so their
+// sign matters more than either figure. A native difference within a cycle has no sign.
+std::string reader_differences(const native::BenchResult& r, const std::vector<std::vector<double>>& model, double ghz) {
+  const native::BenchOptions& o = r.options;
+  if (o.designs.size() < 2) return "";
+  std::string s = fmt::format(
+      "\nReader sections against {}'s, cycles: the difference in the model and natively, whether they agree in sign, "
+      "and their ratio\n\n| design | readers | model | native | same sign | model/native |\n"
+      "|---|---:|---:|---:|---|---:|\n",
+      o.designs[0]);
+  for (size_t d = 1; d < o.designs.size(); ++d)
+    for (size_t i = 0; i < o.readers.size(); ++i) {
+      double m = model[d][i] - model[0][i];
+      double n = (r.reader[d][i].median() - r.reader[0][i].median()) * ghz;
+      bool flat = std::abs(n) < 1;
+      s += fmt::format("| {} | {} | {:+.1f} | {:+.1f} | {} | {} |\n", o.designs[d], o.readers[i], m, n,
+                       flat ? "- (native within a cycle)" : (m > 0) == (n > 0) ? "yes" : "no",
+                       flat ? std::string("-") : fmt::format("{:.2f}", m / n));
+    }
+  return s;
+}
+
 bool model_table(const native::BenchResult& r, const std::string& profile_name, std::string* out, std::string* err) {
   const native::BenchOptions& o = r.options;
   CostProfile profile;
@@ -102,6 +126,7 @@ bool model_table(const native::BenchResult& r, const std::string& profile_name, 
       "\nThe cost model (profile {}) against native, cycles per event (native: the median ns x {:.2f} GHz, {}); "
       "model/native\n\n| design | measure | model | native | model/native |\n|---|---|---:|---:|---:|\n",
       profile.name, ghz, measured ? "the profile's measured clock" : "the nominal clock of /proc/cpuinfo");
+  std::vector<std::vector<double>> reader_model(o.designs.size(), std::vector<double>(o.readers.size(), 0));
   for (size_t d = 0; d < o.designs.size(); ++d) {
     auto row = [&](const std::string& what, double model, const native::Figure& f) {
       double nat = f.median() * ghz;
@@ -116,6 +141,7 @@ bool model_table(const native::BenchResult& r, const std::string& profile_name, 
                         err))
         return false;
       row(fmt::format("reader, {} readers", o.readers[i]), c, r.reader[d][i]);
+      reader_model[d][i] = c;
     }
     for (size_t i = 0; i < o.tasks.size(); ++i) {
       for (bool cold : {true, false}) {
@@ -128,6 +154,7 @@ bool model_table(const native::BenchResult& r, const std::string& profile_name, 
       }
     }
   }
+  s += reader_differences(r, reader_model, ghz);
   *out = s;
   return true;
 }

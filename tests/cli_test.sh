@@ -339,7 +339,8 @@ one_line_error native-task-size "--task-size"
 check native-csv-dir 2 "$HAZSIM" bench-native --designs v5 --readers 1 --tasks 1 --loops 100 --runs 1 --csv "$TMP/no/such/dir/x.csv"
 one_line_error native-csv-dir "no/such/dir"
 check native-run 0 "$HAZSIM" bench-native --designs v5,pertask --readers 1 --tasks 1,100 --loops 1000 --runs 1 --csv "$TMP/native.csv" --model
-if grep -q '^| 1 | ' "$TMP/out" && grep -q 'The cost model' "$TMP/out" && [ "$(wc -l <"$TMP/native.csv")" = 11 ]; then
+if grep -q '^| 1 | ' "$TMP/out" && grep -q 'The cost model' "$TMP/out" && [ "$(wc -l <"$TMP/native.csv")" = 11 ] \
+  && grep -q "^Reader sections against v5's" "$TMP/out" && grep -q '^| pertask | 1 | [-+]' "$TMP/out"; then
   pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL native-run output:"; head -30 "$TMP/out"; fi
 
 # Cost profiles and compare's seeds: bad values are one line; calibrate's file is one compare loads.
