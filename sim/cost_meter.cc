@@ -102,7 +102,7 @@ uint32_t CostMeter::access(int cpu, uint64_t addr_off, bool is_store, uint64_t* 
     if (profile_.tlb_miss != 0) pc.tlb.configure(profile_.tlb_entries, profile_.tlb_ways);
   }
   uint32_t translate = 0;
-  if (profile_.tlb_miss != 0) {
+  if (profile_.tlb_miss != 0 && profile_.tlb_page_bytes != 0) {  // (a parsed profile has both)
     auto page = uint32_t(addr_off / profile_.tlb_page_bytes);
     if (!pc.tlb.lookup(page)) {
       pc.tlb.insert(page);
