@@ -24,6 +24,7 @@ struct Calibration {
   double issue_width = 0;   // independent L1-hit loads per cycle
   double store_forward = 0; // a load taking a buffered store's data
   size_t llc_bytes = 0;     // the LLC's size: the host's, or measured when it gives none
+  bool llc_unclear = false; // no set past L2 chased faster than memory: llc_hit is memory's
   double tlb_miss = 0;      // cycles a load one per 4 KiB page pays beyond the same lines packed
   size_t tlb_entries = 0;   // the most 4 KiB pages a chase spans for under a quarter of tlb_miss
   double pair_ns = 0;       // cycles a load of a flushed line takes after its pair's other line

@@ -215,7 +215,14 @@ TEST(Calibrate, FiguresAreOrderedAndTheProfileLoads) {
   EXPECT_GT(c.l1_hit, 0.5);
   EXPECT_LT(c.l1_hit, c.l2_hit);
   EXPECT_LT(c.l2_hit, c.dram);
-  EXPECT_LT(c.llc_hit, c.dram);  // (a guest's default LLC set of 8 MiB once measured past its LLC: 340 > 288)
+  // A set past L2 that the LLC did not keep (a guest's default 8 MiB set once gave 340 > 288; the
+  // suite's load on the shared LLC did too) is halved until it is nearer than memory, or flagged.
+  if (c.llc_unclear) {
+    EXPECT_EQ(c.llc_hit, c.dram);
+    EXPECT_NE(profile_text(c).find("NOT MEASURED"), std::string::npos);
+  } else {
+    EXPECT_LT(c.llc_hit, c.dram);
+  }
   EXPECT_NE(c.llc_bytes, 0u);  // given, or measured
   EXPECT_GE(c.tlb_miss, 0);
   EXPECT_GT(c.full_fence, 0);
