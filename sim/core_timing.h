@@ -62,7 +62,10 @@ class CoreTiming {
     // The value stored may come from the last load (read-modify-write through memory).
     forwards_[next_forward_++ % forwards_.size()] = {addr / 8, std::max(issue_, last_load_done_)};
     advance(p);
-    stores_done_ = std::max(stores_done_, start + latency);  // drains in order behind earlier stores
+    // A store whose line is in L1 commits from the store buffer in a cycle: L1's figure is a
+    // load's load-to-use, which a committing store does not wait for. A miss waits for its line.
+    uint32_t commit = latency <= p.l1_hit ? 1 : latency;
+    stores_done_ = std::max(stores_done_, start + commit);  // drains in order behind earlier stores
   }
 
   // smp_mb() or a locked RMW: earlier loads and stores complete first, then `cost`.

@@ -157,6 +157,10 @@ TEST(CoreTiming, IndependentLoadsOverlapChainsAndFencesDoNot) {
   EXPECT_EQ(stores.now(), 4u / p.issue_width * per);  // retired into the store buffer
   stores.full_barrier(p, p.full_fence);               // smp_mb() waits for them to drain
   EXPECT_EQ(stores.now(), (3u / p.issue_width) * per + p.transfer + p.full_fence);
+  CoreTiming hit;  // a store to a line in L1 commits in a cycle: the fence waits that long, not L1's load-to-use
+  hit.store(p, p.l1_hit, 0);
+  hit.full_barrier(p, p.full_fence);
+  EXPECT_EQ(hit.now(), 1u + p.full_fence);
   CoreTiming in_order;
   const CostProfile old = inorder();
   for (int i = 0; i < 3; ++i) in_order.load(old, old.llc_hit, uint64_t(i) * 4096);
