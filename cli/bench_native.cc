@@ -86,7 +86,6 @@ bool model_cycles(const std::string& design, const std::string& profile, int cpu
   return true;
 }
 
-// Model against native, in cycles: the native figure times the nominal clock.
 // What the designs' fast paths cost against the first design's, in the model and natively: the
 // thread's questions are about these differences (the used-slot count, per-task slots), so their
 // sign matters more than either figure. A native difference within a cycle has no sign.
@@ -110,6 +109,8 @@ std::string reader_differences(const native::BenchResult& r, const std::vector<s
   return s;
 }
 
+// Model against native, in cycles: the native figure times the profile's measured clock, else the
+// nominal one.
 bool model_table(const native::BenchResult& r, const std::string& profile_name, std::string* out, std::string* err) {
   const native::BenchOptions& o = r.options;
   CostProfile profile;
